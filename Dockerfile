@@ -1,0 +1,23 @@
+# The web image: gunicorn + WhiteNoise, configured only through environment variables.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
+      libharfbuzz-subset0 \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir .
+COPY . .
+# Build-time only values: collectstatic and compilemessages need settings to load.
+RUN DEBUG=0 SECRET_KEY=build-only-$(head -c 32 /dev/urandom | base64) \
+    python manage.py compilemessages -v 0 \
+ && DEBUG=0 SECRET_KEY=build-only-$(head -c 32 /dev/urandom | base64) \
+    python manage.py collectstatic --noinput -v 0
+
+RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
+USER portal
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn cchc_portal.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]

@@ -1,0 +1,157 @@
+"""Reading and writing rows: CSV/XLSX readers for imports, safe cells for exports.
+
+Imports stream rows (memory flat whatever the file size) and report positions as the user sees
+them in Excel: row 2 is the first data row under the header.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# An xlsx is a zip: refuse archives that expand far beyond their size (zip bombs).
+XLSX_MAX_EXPANSION = 100
+XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
+
+
+class TabularFileError(ValueError):
+    """The file cannot be read as a table; the message says why, for the user."""
+
+
+def safe_cell(value: Any) -> Any:
+    """A value that a spreadsheet will show, never execute: text starting a formula is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(stream: IO[str], headers: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([safe_cell(_plain(v)) for v in row])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def check_xlsx_archive(path: Path) -> None:
+    """Refuse an xlsx whose zip entries would expand beyond sane limits."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise TabularFileError("Tệp không phải là tệp Excel (.xlsx) hợp lệ.") from None
+    size = max(path.stat().st_size, 1)
+    limit = min(XLSX_MAX_UNCOMPRESSED, max(size * XLSX_MAX_EXPANSION, 50 * 1024**2))
+    if total > limit:
+        raise TabularFileError(
+            "Tệp Excel giải nén quá lớn so với kích thước tệp (nghi là tệp độc hại); đã từ chối."
+        )
+
+
+def detect_format(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    return "csv"
+
+
+def iter_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """Header (normalised to lower case) and an iterator of (row number, values).
+
+    CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX (first sheet), decided by the
+    file's content, not its name. Fully empty rows are skipped.
+    """
+    path = Path(path)
+    max_bytes = getattr(settings, "UPLOAD_MAX_BYTES", None)
+    if max_bytes and path.stat().st_size > max_bytes:
+        raise TabularFileError(f"Tệp lớn hơn giới hạn {max_bytes // (1024 * 1024)} MB.")
+    if detect_format(path) == "xlsx":
+        return _iter_xlsx(path)
+    return _iter_csv(path)
+
+
+def _normalise_header(values: Iterable[Any]) -> list[str]:
+    return [str(v).strip().lower() if v is not None else "" for v in values]
+
+
+def _iter_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
+    try:
+        sample = fh.read(4096)
+        fh.seek(0)
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    except UnicodeDecodeError:
+        fh.close()
+        raise TabularFileError("Tệp CSV phải được mã hóa UTF-8.") from None
+    reader = csv.reader(fh, dialect)
+    try:
+        header = _normalise_header(next(reader, []))
+    except UnicodeDecodeError:
+        fh.close()
+        raise TabularFileError("Tệp CSV phải được mã hóa UTF-8.") from None
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(reader, start=2):
+                if any(cell.strip() for cell in row):
+                    yield number, row
+        except UnicodeDecodeError:
+            raise TabularFileError("Tệp CSV phải được mã hóa UTF-8.") from None
+        finally:
+            fh.close()
+
+    return header, rows()
+
+
+def _iter_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook
+
+    check_xlsx_archive(path)
+    handle = open(path, "rb")  # noqa: SIM115 - a file object: openpyxl would judge by extension
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        handle.close()
+        raise TabularFileError(f"Không đọc được tệp Excel: {exc}") from None
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    header = _normalise_header(next(iterator, ()))
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(iterator, start=2):
+                if any(v is not None and str(v).strip() for v in row):
+                    yield number, list(row)
+        finally:
+            workbook.close()
+            handle.close()
+
+    return header, rows()
+
+
+def csv_bytes(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    buffer = io.StringIO()
+    write_csv(buffer, headers, rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly

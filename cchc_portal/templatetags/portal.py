@@ -1,0 +1,42 @@
+"""Formatting for officials: Vietnamese numbers (86,38), percentages (99,36 %), dates."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def num(value, places: int = 2):
+    """A number with `places` decimals in the active language: 86,38 (vi) / 86.38 (en)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return number_format(value, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percent(value, places: int = 2):
+    """A rate given as a fraction (0.9936) or a Decimal percentage shown as 99,36 %."""
+    if value is None or value == "":
+        return "–"
+    try:
+        value = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return value
+    return f"{num(value, places)}\u00a0%"
+
+
+@register.filter
+def percent_value(value, places: int = 2):
+    """A value already in percent (87.80) shown as 87,80 %."""
+    if value is None or value == "":
+        return "–"
+    return f"{num(value, places)}\u00a0%"

@@ -1,0 +1,70 @@
+"""Login, language, formats: what every user meets first."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login_from_the_dashboard(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=/"
+
+
+def test_login_page_is_vietnamese_by_default(client):
+    body = client.get(reverse("login")).content.decode()
+    assert "Đăng nhập Cổng CCHC" in body
+    assert 'lang="vi"' in body
+
+
+def test_demo_login_lands_on_the_dashboard(personas, client):
+    response = client.post(
+        reverse("login"), {"username": "cumgar", "password": "secret-pass-123"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Huyện Cư M&#x27;gar" in response.content.decode()
+
+
+def test_wrong_password_says_so(personas, client):
+    response = client.post(reverse("login"), {"username": "cumgar", "password": "nope"})
+    assert "không đúng" in response.content.decode()
+
+
+def test_english_can_be_chosen(personas, client):
+    client.force_login(personas.admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert 'lang="en"' in body
+    assert "Log out" in body
+
+
+def test_healthz_is_public(client):
+    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def render(source, context):
+    return engines["django"].from_string("{% load portal %}" + source).render(context)
+
+
+def test_vietnamese_number_and_date_formats():
+    with translation.override("vi"):
+        out = render(
+            "{{ x|num }} {{ r|percent }} {{ p|percent_value }} {{ n|num:0 }} "
+            "{{ d|date:'SHORT_DATE_FORMAT' }}",
+            {
+                "x": Decimal("86.38"),
+                "r": Decimal("0.9936"),
+                "p": Decimal("87.8"),
+                "n": 272000,
+                "d": dt.date(2019, 9, 27),
+            },
+        )
+    assert out == "86,38 99,36\u00a0% 87,80\u00a0% 272.000 27/09/2019"
+    with translation.override("en"):
+        assert render("{{ x|num }}", {"x": Decimal("1234.5")}) == "1,234.50"

@@ -1,0 +1,110 @@
+"""Shared PDF and Excel writers, read back as a user's program would read them."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.template import engines
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from cchc_portal.pdf import html_to_pdf
+from cchc_portal.tabular import TabularFileError, csv_bytes, iter_table, safe_cell
+from cchc_portal.xlsx import write_xlsx
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_pdf_base_layout_has_motto_vietnamese_glyphs_and_embedded_font():
+    template = engines["django"].from_string(
+        "{% extends 'pdf/base.html' %}{% block content %}"
+        "<h1 class='doc-title'>Thông báo kết luận kiểm tra</h1>"
+        "<p>Ủy ban nhân dân huyện Cư M'gar; tỷ lệ đúng hạn 99,36 %.</p>{% endblock %}"
+    )
+    html = template.render({"issuer": "SỞ NỘI VỤ", "doc_number": "12/TB-SNV"})
+    pdf = html_to_pdf(html)
+    text = pdf_text(pdf)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Ủy ban nhân dân huyện Cư M'gar" in text
+    assert "Số: 12/TB-SNV" in text
+    assert "1 / 1" in text  # page numbers
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert all("Liberation-Serif" in name for name in fonts), fonts  # vendored, no fallback
+
+
+def test_pdf_renderer_never_fetches_from_the_network():
+    html = '<img src="https://example.com/x.png"><p>ok</p>'
+    text = pdf_text(html_to_pdf(html))
+    assert "ok" in text
+
+
+def test_xlsx_writer_round_trips_values_and_never_writes_formulas():
+    buffer = io.BytesIO()
+    rows = ([i, f"Hồ sơ {i}", Decimal("86.38")] for i in range(1000))
+    write_xlsx(
+        buffer,
+        sheets=[
+            ("Dữ liệu", ["STT", "Tên", "Điểm"], rows),
+            ("Ghi chú", ["Nội dung"], [['=HYPERLINK("http://x")']]),
+        ],
+        title_rows=["Báo cáo thử"],
+    )
+    buffer.seek(0)
+    book = load_workbook(buffer, read_only=True)
+    first = list(book["Dữ liệu"].iter_rows(values_only=True))
+    assert first[0] == ("Báo cáo thử",)
+    assert first[2] == ("STT", "Tên", "Điểm")
+    assert first[3] == (0, "Hồ sơ 0", 86.38)
+    assert len(first) == 1003
+    notes = list(book["Ghi chú"].iter_rows(values_only=True))
+    assert notes[1] == ('=HYPERLINK("http://x")',)
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        sheet2 = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert "<f>" not in sheet2  # stored as text, not a formula
+
+
+def test_csv_export_neutralises_formulas():
+    data = csv_bytes(["a", "b"], [["=1+1", -5], ["@SUM(A1)", "bình thường"]]).decode("utf-8-sig")
+    assert "'=1+1,-5" in data
+    assert "'@SUM(A1)" in data
+    assert safe_cell("Xã Ea KPam") == "Xã Ea KPam"
+
+
+def test_iter_table_reads_csv_and_xlsx_by_content(tmp_path):
+    csv_path = tmp_path / "data.xlsx"  # wrong extension on purpose: content decides
+    csv_path.write_bytes("Mã;Tên\n1;Một\n\n2;Hai\n".encode("utf-8-sig"))
+    header, rows = iter_table(csv_path)
+    assert header == ["mã", "tên"]
+    assert list(rows) == [(2, ["1", "Một"]), (4, ["2", "Hai"])]
+
+    xlsx_path = tmp_path / "data.csv"
+    write_xlsx(str(xlsx_path), sheets=[("S", ["Mã", "Tên"], [[1, "Một"], [2, "Hai"]])])
+    header, rows = iter_table(xlsx_path)
+    assert header == ["mã", "tên"]
+    assert list(rows) == [(2, [1, "Một"]), (3, [2, "Hai"])]
+
+
+def test_iter_table_refuses_a_zip_bomb(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (200 * 1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024
+    with pytest.raises(TabularFileError, match="giải nén quá lớn"):
+        iter_table(bomb)
+
+
+def test_iter_table_refuses_non_utf8_csv(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("Mã,Tên\n1,Tr\xe2n\n".encode("latin-1"))
+    with pytest.raises(TabularFileError, match="UTF-8"):
+        _header, rows = iter_table(path)
+        list(rows)

@@ -1,0 +1,26 @@
+"""Shared fixtures: the personas of the access model (STYLE.md, habit 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import build_personas
+
+
+@pytest.fixture
+def personas(db):
+    """Units of the source articles and one user per role (see tests/factories.py)."""
+    return build_personas()
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` logs the test client in as `user` (None stays anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

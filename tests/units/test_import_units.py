@@ -1,0 +1,100 @@
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cchc_portal.demo import load_demo
+from units.choices import Level
+from units.models import AdministrativeUnit, User
+from units.services import UnitImportError, units_import
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = "fixtures/units_2024_five_provinces.json"
+
+
+def snapshot():
+    return list(
+        AdministrativeUnit.objects.order_by("code", "valid_from").values_list(
+            "code", "name", "level", "parent__code", "valid_from", "valid_until", "path"
+        )
+    )
+
+
+def test_fixture_holds_the_units_behind_the_source_facts():
+    call_command("import_units", FIXTURE, "--valid-until", "2025-06-30")
+    cumgar = AdministrativeUnit.objects.by_code("648")
+    assert cumgar.name == "Huyện Cư M'gar"
+    assert cumgar.children.count() == 17  # "một cửa 17/17 xã"
+    laichau = AdministrativeUnit.objects.by_code("12")
+    assert laichau.level == Level.PROVINCE
+    assert laichau.children.count() == 8  # "xếp thứ 7/8"
+    assert AdministrativeUnit.objects.by_code("675").children.count() == 6  # Lạc Dương
+    assert AdministrativeUnit.objects.by_code("24280").parent == cumgar
+    assert AdministrativeUnit.objects.by_code(376).name == "Huyện Kim Sơn"
+    assert AdministrativeUnit.objects.by_code("875").name == "Huyện Lấp Vò"
+
+
+def test_import_twice_leaves_the_same_rows():
+    call_command("import_units", FIXTURE, "--valid-until", "2025-06-30")
+    first = snapshot()
+    call_command("import_units", FIXTURE, "--valid-until", "2025-06-30")
+    assert snapshot() == first
+    assert len(first) == 750
+
+
+def test_load_demo_twice_leaves_the_same_rows():
+    load_demo(out=lambda s: None)
+    first = snapshot(), list(User.objects.order_by("username").values_list("username", "unit"))
+    load_demo(out=lambda s: None)
+    second = snapshot(), list(User.objects.order_by("username").values_list("username", "unit"))
+    assert first == second
+
+
+def test_post_2025_two_level_shape_puts_communes_under_the_province():
+    data = [
+        {"name": "Lai Châu", "code": 12, "wards": [{"name": "Xã Nậm Hàng", "code": 3400}]},
+    ]
+    units_import(data=data, valid_from=dt.date(2025, 7, 1))
+    ward = AdministrativeUnit.objects.get(code="03400")
+    assert ward.parent.code == "12"
+    assert ward.level == Level.COMMUNE
+
+
+def test_by_code_picks_the_unit_valid_on_a_day():
+    old = [{"name": "Tỉnh Lai Châu", "code": 12, "districts": []}]
+    new = [{"name": "Lai Châu", "code": 12, "wards": []}]
+    units_import(data=old, valid_until=dt.date(2025, 6, 30))
+    units_import(data=new, valid_from=dt.date(2025, 7, 1))
+    assert AdministrativeUnit.objects.by_code("12", on=dt.date(2023, 1, 1)).name == "Tỉnh Lai Châu"
+    assert AdministrativeUnit.objects.by_code("12", on=dt.date(2026, 1, 1)).name == "Lai Châu"
+    with pytest.raises(AdministrativeUnit.DoesNotExist):
+        AdministrativeUnit.objects.by_code("99")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"code": 1}, "danh sách tỉnh"),
+        ([{"name": "Không mã"}], "thiếu trường «code»"),
+        ([{"name": "A", "code": 1}, {"name": "B", "code": 1}], "xuất hiện hai lần"),
+    ],
+)
+def test_bad_files_are_rejected_whole(data, message):
+    with pytest.raises(UnitImportError) as exc:
+        units_import(data=data)
+    assert message in str(exc.value)
+    assert AdministrativeUnit.objects.count() == 0
+
+
+def test_command_exits_non_zero_with_the_reason(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"name": "A"}]), encoding="utf-8")
+    with pytest.raises(CommandError, match="thiếu trường"):
+        call_command("import_units", str(bad))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="Không đọc được"):
+        call_command("import_units", str(broken))
+    assert AdministrativeUnit.objects.count() == 0
