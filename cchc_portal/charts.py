@@ -1,0 +1,133 @@
+"""Charts as server-side SVG (pygal), so the same chart shows in the page and in the PDF.
+
+No JavaScript and no CDN: the SVG is inlined in the HTML. Every chart comes with its data as a
+table (`chart.rows`) for screen readers and print; templates show it via
+`templates/cchc_portal/_chart.html`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.safestring import SafeString, mark_safe
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+PALETTE = ("#b3261e", "#1f6feb", "#2da44e", "#bf8700", "#8250df", "#57606a")
+
+
+@dataclass
+class Chart:
+    """An SVG chart and the table of the numbers behind it."""
+
+    title: str
+    svg: SafeString
+    headers: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+
+
+def _style(colors: Sequence[str]):
+    from pygal.style import Style
+
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#333",
+        foreground_strong="#111",
+        foreground_subtle="#888",
+        font_family="Liberation Sans, Arial, sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+        value_font_size=10,
+        value_label_font_size=10,
+        legend_font_size=11,
+        title_font_size=13,
+        colors=tuple(colors),
+    )
+
+
+def _svg(chart) -> SafeString:
+    raw = chart.render(is_unicode=True, disable_xml_declaration=True)
+    # pygal always writes a config <script>; pages run no inline scripts (CSP), so drop it.
+    raw = _SCRIPT.sub("", raw)
+    return mark_safe(raw)  # pygal escapes labels; values are numbers
+
+
+def bar_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | Decimal | None]],
+    horizontal: bool = False,
+    max_value: float | None = None,
+    value_suffix: str = "",
+    colors: Sequence[str] = PALETTE,
+    bar_colors: Sequence[str] | None = None,
+    height: int | None = None,
+) -> Chart:
+    """A (horizontal) bar chart; `bar_colors` colours single-series bars one by one (grades)."""
+    import pygal
+
+    cls = pygal.HorizontalBar if horizontal else pygal.Bar
+    chart = cls(
+        style=_style(colors),
+        title=title,
+        js=(),  # no scripts: CSP-clean and printable
+        show_legend=len(series) > 1,
+        legend_at_bottom=True,
+        print_values=True,
+        print_values_position="top",
+        range=(0, max_value) if max_value is not None else None,
+        width=800,
+        height=height or max(260, 26 * len(labels) + 90 if horizontal else 360),
+        margin=10,
+        truncate_label=-1,
+        x_label_rotation=0 if horizontal or len(labels) < 9 else 30,
+        value_formatter=lambda v: f"{v:.2f}".replace(".", ",") + value_suffix,
+    )
+    chart.x_labels = list(labels)
+    for name, values in series.items():
+        data = []
+        for i, value in enumerate(values):
+            v = None if value is None else float(value)
+            if bar_colors and len(series) == 1:
+                data.append({"value": v, "color": bar_colors[i % len(bar_colors)]})
+            else:
+                data.append(v)
+        chart.add(name, data)
+    headers = ["", *series.keys()]
+    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
+    return Chart(title=title, svg=_svg(chart), headers=headers, rows=rows)
+
+
+def line_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | Decimal | None]],
+    max_value: float | None = None,
+    colors: Sequence[str] = PALETTE,
+) -> Chart:
+    """A line chart over labels such as years."""
+    import pygal
+
+    chart = pygal.Line(
+        style=_style(colors),
+        title=title,
+        js=(),
+        legend_at_bottom=True,
+        print_values=True,
+        range=(0, max_value) if max_value is not None else None,
+        width=800,
+        height=320,
+        margin=10,
+        value_formatter=lambda v: f"{v:.2f}".replace(".", ","),
+    )
+    chart.x_labels = list(labels)
+    for name, values in series.items():
+        chart.add(name, [None if v is None else float(v) for v in values])
+    headers = ["", *series.keys()]
+    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
+    return Chart(title=title, svg=_svg(chart), headers=headers, rows=rows)

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OnlineService(models.TextChoices):
+    """Online public service of a procedure since Decree 42/2022/NĐ-CP."""
+
+    FULL = "online_full", _("Toàn trình")
+    PARTIAL = "online_partial", _("Một phần")
+    NONE = "none", _("Không")
+
+
+class Channel(models.TextChoices):
+    """How a dossier reached the one-stop desk (kênh tiếp nhận)."""
+
+    IN_PERSON = "in_person", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POSTAL = "postal", _("Bưu chính công ích")
+
+
+class DossierStatus(models.TextChoices):
+    """Status of a dossier in the one-stop system (trạng thái hồ sơ)."""
+
+    RECEIVED = "received", _("Mới tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung")
+    FINANCIAL_OBLIGATION = "financial_obligation", _("Chờ thực hiện nghĩa vụ tài chính")
+    FINISHED = "finished", _("Đã giải quyết")
+    RETURNED = "returned", _("Đã trả kết quả")
+    NOT_ACCEPTED = "not_accepted", _("Không tiếp nhận")
+    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
+    SUSPENDED = "suspended", _("Tạm dừng")

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from procedures.choices import Channel, DossierStatus, OnlineService
+from units.choices import Level
+from units.models import AdministrativeUnit
+
+
+class ProcedureField(models.Model):
+    """A field of administrative procedures (lĩnh vực TTHC): Tư pháp, Hộ tịch, Đất đai …"""
+
+    code = models.CharField(_("mã lĩnh vực"), max_length=50, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200)
+
+    class Meta:
+        verbose_name = _("lĩnh vực TTHC")
+        verbose_name_plural = _("lĩnh vực TTHC")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính, TTHC) from the national database.
+
+    Codes such as `1.005129`, or provincial variants such as `1.012753.H19`.
+    """
+
+    code = models.CharField(_("mã TTHC"), max_length=50, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(
+        ProcedureField,
+        verbose_name=_("lĩnh vực"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
+    )
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
+    processing_days = models.PositiveSmallIntegerField(
+        _("thời hạn giải quyết (ngày)"), null=True, blank=True
+    )
+    # Before Decree 42/2022: online service levels 1–4 (3 = online submission, 4 = online payment).
+    legacy_online_level = models.PositiveSmallIntegerField(
+        _("mức độ DVC (cũ)"), null=True, blank=True, choices=[(i, str(i)) for i in range(1, 5)]
+    )
+    online_service = models.CharField(
+        _("dịch vụ công trực tuyến"),
+        max_length=20,
+        choices=OnlineService.choices,
+        default=OnlineService.NONE,
+    )
+    active = models.BooleanField(_("còn hiệu lực"), default=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Dossier(models.Model):
+    """A dossier (hồ sơ) received by a unit's one-stop desk, imported from the one-stop system.
+
+    The dossier code is the key: re-importing a file updates dossiers, never duplicates them.
+    """
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=12, choices=Channel.choices)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"))
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=24, choices=DossierStatus.choices)
+    digitised_dossier = models.BooleanField(_("số hóa hồ sơ"), default=False)
+    digitised_result = models.BooleanField(_("số hóa kết quả"), default=False)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,32 @@
+from decimal import Decimal
+
+from cchc_portal.charts import bar_chart, line_chart
+
+
+def test_bar_chart_is_inline_svg_without_scripts_with_a_data_table():
+    chart = bar_chart(
+        title="Tỷ lệ đúng hạn",
+        labels=["Huyện Cư M'gar", "Huyện Nậm Nhùn"],
+        series={"%": [Decimal("99.36"), Decimal("98.80")]},
+        max_value=100,
+        bar_colors=["#2da44e", "#bf8700"],
+    )
+    assert chart.svg.startswith("<svg")
+    assert "<script" not in chart.svg
+    assert "Nậm Nhùn" in chart.svg
+    assert "99,36" in chart.svg
+    assert chart.rows == [
+        ["Huyện Cư M'gar", Decimal("99.36")],
+        ["Huyện Nậm Nhùn", Decimal("98.80")],
+    ]
+
+
+def test_line_chart_series_and_rows():
+    chart = line_chart(
+        title="Chỉ số qua các năm",
+        labels=["2022", "2023"],
+        series={"Chỉ số": [80.1, 82.5], "Hạng": [5, 7]},
+    )
+    assert "<script" not in chart.svg
+    assert chart.headers == ["", "Chỉ số", "Hạng"]
+    assert chart.rows[1] == ["2023", 82.5, 7]
