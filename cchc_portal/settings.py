@@ -126,7 +126,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-MEDIA_URL = None  # never served publicly
+# No URL serves MEDIA_ROOT: files are streamed by permission-checked views only.
+MEDIA_URL = "/private-media/"
 
 # Uploads: import files may be large; they stream to disk above 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from cchc_portal import views
 
@@ -7,7 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Anyone, logged in or not, may switch the language (the login page has the switch too).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("units.urls")),
     path("procedures/", include("procedures.urls")),
     path("scoring/", include("scoring.urls")),

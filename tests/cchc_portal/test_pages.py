@@ -68,3 +68,9 @@ def test_vietnamese_number_and_date_formats():
     assert out == "86,38 99,36\u00a0% 87,80\u00a0% 272.000 27/09/2019"
     with translation.override("en"):
         assert render("{{ x|num }}", {"x": Decimal("1234.5")}) == "1,234.50"
+
+
+def test_anonymous_may_switch_language_on_the_login_page(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert "Log in to the CCHC portal" in client.get(reverse("login")).content.decode()
