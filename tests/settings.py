@@ -16,5 +16,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cchc-test-media-"))  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Throttling is exercised by its own tests (override_settings); elsewhere logins are free.
+AXES_ENABLED = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

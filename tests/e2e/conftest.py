@@ -60,8 +60,15 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url  # type: ignore[attr-defined]
+    # Every page the test visits must pass the Content-Security-Policy and load without errors.
+    problems: list[str] = []
+    page.problems = problems  # type: ignore[attr-defined]  # a test may clear expected ones
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     yield page
     context.close()
+    assert not problems, f"browser console errors: {problems}"
 
 
 @pytest.fixture
