@@ -40,3 +40,20 @@ def percent_value(value, places: int = 2):
     if value is None or value == "":
         return "–"
     return f"{num(value, places)}\u00a0%"
+
+
+@register.filter
+def bs(field):
+    """Render a bound form field with Bootstrap's class for its widget type."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", None)
+    if input_type in ("checkbox", "radio"):
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})

@@ -74,3 +74,11 @@ def test_anonymous_may_switch_language_on_the_login_page(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
     assert response.status_code == 302
     assert "Log in to the CCHC portal" in client.get(reverse("login")).content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập Cổng CCHC" in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Log in to the CCHC portal" in body
