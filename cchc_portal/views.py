@@ -6,10 +6,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cchc_portal.dashboard import dashboard_panels
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page after login; grows into the role dashboard (issue: dashboards)."""
-    return render(request, "cchc_portal/home.html", {"unit": request.user.unit})
+    """The role dashboard: each app contributes its panels (cchc_portal/dashboard.py)."""
+    return render(
+        request,
+        "cchc_portal/home.html",
+        {"unit": request.user.unit, "panels": dashboard_panels(request)},
+    )
 
 
 @login_not_required
