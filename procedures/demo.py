@@ -91,11 +91,6 @@ def load(*, out: Callable[[str], None]) -> None:
     out(f"Hồ sơ mẫu: {expected_dossier_count()} tạo mới.")
 
 
-def _ensure(code: str, **values) -> Procedure:
-    procedure, created = Procedure.objects.get_or_create(code=code, defaults=values)
-    return procedure
-
-
 def _load_procedures(fields: dict[str, ProcedureField]) -> dict[str, list[int]]:
     """Procedures per demo group; returns the ids each group's dossiers draw from."""
     existing = set(Procedure.objects.filter(code__contains=".H").values_list("code", flat=True))

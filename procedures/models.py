@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures.choices import Channel, DossierImportStatus, DossierStatus, OnlineService
@@ -75,6 +79,9 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:procedure_detail", args=[self.pk])
+
 
 class Dossier(models.Model):
     """A dossier (hồ sơ) received by a unit's one-stop desk, imported from the one-stop system.
@@ -118,6 +125,25 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:dossier_detail", args=[self.pk])
+
+    def timeliness(self, at: dt.datetime | None = None) -> str:
+        """Where this dossier stands at `at` (now by default), judged as the statistics do
+        (procedures/selectors.py): early / on_time / late, in_progress / overdue, or excluded."""
+        at = at or timezone.now()
+        if self.status in (DossierStatus.WITHDRAWN, DossierStatus.NOT_ACCEPTED):
+            return "excluded"
+        if self.finished_at is None or self.finished_at >= at:
+            return "overdue" if self.due_at and self.due_at < at else "in_progress"
+        if self.due_at is None:
+            return "on_time"
+        if self.finished_at > self.due_at:
+            return "late"
+        if self.finished_at <= self.due_at - dt.timedelta(days=1):
+            return "early"
+        return "on_time"
 
 
 class DossierImport(models.Model):
@@ -172,6 +198,9 @@ class DossierImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:import_detail", args=[self.pk])
 
     @property
     def progress_percent(self) -> int:

@@ -16,10 +16,10 @@ Definitions (also in docs/formats.md, "Dossier statistics"). A period is the cal
 - **supplement requested**: in progress with status *supplement requested* (also counted in the
   in-progress columns: the statistics judge timeliness, the status says why it waits).
 - **returned**: results handed back (`returned_at`) in the period.
-- **digitised dossier**: received dossiers digitised; **paid online**: received dossiers paid online;
-  both rates are over *received*. **digitised result**: finished dossiers whose result was digitised,
-  the rate is over *finished*. **on-time rate** = (early + on time) / finished; **online rate** =
-  online / received.
+- **digitised dossier**: received dossiers digitised; **paid online**: received dossiers paid
+  online; both rates are over *received*. **digitised result**: finished dossiers whose result
+  was digitised, the rate is over *finished*. **on-time rate** = (early + on time) / finished;
+  **online rate** = online / received.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cchc_portal.tabular import write_csv
 from cchc_portal.xlsx import write_xlsx
 from procedures.exports import stats_headers, stats_rows
-from procedures.selectors import dossier_stats, dossier_stats_total
+from procedures.selectors import dossier_stats
 from units.models import AdministrativeUnit
 
 
