@@ -1,5 +1,4 @@
 import datetime as dt
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -53,7 +52,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Đã ghi {output}.")
             return
-        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+        stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout  # noqa: SIM115
         try:
             if format == "csv":
                 write_csv(stream, headers, rows)
