@@ -120,7 +120,8 @@ def stats(request: HttpRequest) -> HttpResponse:
     filterset = StatsFilter(
         request.GET or None, queryset=Dossier.objects.visible_to(user), user=user
     )
-    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    filterset.is_valid()  # fields that fail (a unit outside the scope) show their error
+    data = getattr(filterset.form, "cleaned_data", {})
     today = timezone.localdate()
     start = data.get("start") or dt.date(today.year, 1, 1)
     end = data.get("end") or today
