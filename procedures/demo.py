@@ -278,7 +278,14 @@ def _unit_ids(code: str) -> tuple[int, list[int]]:
 
 
 def _all_rows(procedures: dict[str, list[int]]) -> Iterator[Row]:
-    cumgar, cumgar_communes = _unit_ids("648")
+    # Resolve every unit before the first row is produced: on PostgreSQL the rows feed a COPY,
+    # and the connection cannot run another query until it ends.
+    units = {code: _unit_ids(code) for code in ("648", "112", "675")}
+    return _rows(procedures, units)
+
+
+def _rows(procedures: dict[str, list[int]], units: dict) -> Iterator[Row]:
+    cumgar, cumgar_communes = units["648"]
     # The district desk takes about a third of the dossiers, the 17 communes the rest.
     cumgar_units = [cumgar] * 9 + cumgar_communes
     cumgar_procedures = procedures["cumgar_d"] + procedures["cumgar_c"]
@@ -293,7 +300,7 @@ def _all_rows(procedures: dict[str, list[int]]) -> Iterator[Row]:
         in_progress=CUMGAR_IN_PROGRESS,
         online_every=80,
     )
-    namnhun, _communes = _unit_ids("112")
+    namnhun, _communes = units["112"]
     yield from _spread(
         prefix=f"{CODE_PREFIX}112-2023-",
         count=NAMNHUN_2023,
@@ -317,7 +324,7 @@ def _all_rows(procedures: dict[str, list[int]]) -> Iterator[Row]:
         paid_online=NAMNHUN_2024H1_PAID_ONLINE,
         online_every=2,
     )
-    lacduong, lacduong_communes = _unit_ids("675")
+    lacduong, lacduong_communes = units["675"]
     yield from _spread(
         prefix=f"{CODE_PREFIX}675-",
         count=LACDUONG_DISTRICT,
