@@ -8,6 +8,7 @@ it: the first data row is 2), the column and the reason; the first `MAX_ERRORS` 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -136,8 +137,10 @@ LEVEL_ALIASES = _aliases(
 )
 ONLINE_ALIASES = _aliases(OnlineService, {"": OnlineService.NONE, "toan trinh": "online_full"})
 
-DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
-ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+# dd/mm/yyyy [hh:mm[:ss]] (the one-stop systems' export) or yyyy-mm-dd[ hh:mm[:ss]] (ISO);
+# a regular expression is several times faster than strptime over 300,000 rows.
+VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 @dataclass
@@ -206,16 +209,20 @@ def parse_datetime_cell(value: Any, *, end_of_day: bool = False) -> dt.datetime 
         time = dt.time(23, 59, 59) if end_of_day else dt.time.min
         return dt.datetime.combine(value, time, tzinfo=tz)
     text = str(value).strip()
-    for formats in (DATE_FORMATS, ISO_FORMATS):
-        for fmt in formats:
-            try:
-                parsed = dt.datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-            if end_of_day and fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-                parsed = parsed.replace(hour=23, minute=59, second=59)
-            return parsed.replace(tzinfo=tz)
-    raise ValueError(text)
+    match = VN_DATE.fullmatch(text)
+    if match:
+        day, month, year, hour, minute, second = match.groups()
+    else:
+        match = ISO_DATE.fullmatch(text)
+        if not match:
+            raise ValueError(text)
+        year, month, day, hour, minute, second = match.groups()
+    if hour is None:
+        hour, minute, second = (23, 59, 59) if end_of_day else (0, 0, 0)
+    # datetime() itself rejects 31/02 or 25:00 with ValueError.
+    return dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
+    )
 
 
 def _bool(value: Any) -> bool:
@@ -394,8 +401,19 @@ UPDATE_FIELDS = [
 ]
 
 
+STAGING_TABLE = "procedures_dossier_staging"
+
+
 def _write_batch(batch: list[_DossierRow]) -> None:
-    """Insert or update a batch by dossier code (INSERT … ON CONFLICT (code) DO UPDATE)."""
+    """Insert or update a batch by dossier code (INSERT … ON CONFLICT (code) DO UPDATE).
+
+    On PostgreSQL the batch is COPYed into a temporary staging table and upserted from there in
+    one statement: the ORM's multi-row INSERT spends more time building SQL than the database
+    spends writing. Elsewhere (SQLite) bulk_create does the same upsert.
+    """
+    if connection.vendor == "postgresql":
+        _write_batch_postgresql(batch)
+        return
     Dossier.objects.bulk_create(
         [Dossier(**row.__dict__) for row in batch],
         update_conflicts=True,
@@ -403,6 +421,27 @@ def _write_batch(batch: list[_DossierRow]) -> None:
         update_fields=[f.removesuffix("_id") for f in UPDATE_FIELDS],
         batch_size=BATCH_SIZE,
     )
+
+
+def _write_batch_postgresql(batch: list[_DossierRow]) -> None:
+    table = Dossier._meta.db_table
+    columns = ["code", *UPDATE_FIELDS]
+    column_list = ", ".join(columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATE_FIELDS)
+    with connection.cursor() as cursor:
+        # Dropped with the import's transaction; created once per import.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING_TABLE} ON COMMIT DROP AS "
+            f"SELECT {column_list} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {STAGING_TABLE}")
+        with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({column_list}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row([getattr(row, c) for c in columns])
+        cursor.execute(
+            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGING_TABLE} "
+            f"ON CONFLICT (code) DO UPDATE SET {updates}"
+        )
 
 
 def _count_existing(codes: list[str]) -> int:
