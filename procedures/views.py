@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -123,8 +124,13 @@ def stats(request: HttpRequest) -> HttpResponse:
     filterset.is_valid()  # fields that fail (a unit outside the scope) show their error
     data = getattr(filterset.form, "cleaned_data", {})
     today = timezone.localdate()
-    start = data.get("start") or dt.date(today.year, 1, 1)
-    end = data.get("end") or today
+    # Without a period: the calendar year of the latest dossier the user sees (imports lag).
+    year = today.year
+    if not (data.get("start") and data.get("end")):
+        latest = Dossier.objects.visible_to(user).aggregate(latest=Max("received_at"))["latest"]
+        year = timezone.localtime(latest).year if latest else today.year
+    start = data.get("start") or dt.date(year, 1, 1)
+    end = data.get("end") or min(dt.date(year, 12, 31), today)
     if end < start:
         start, end = end, start
     selected = data.get("unit")

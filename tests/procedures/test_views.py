@@ -276,3 +276,12 @@ def test_progress_partial_polls_while_running(world, client_for):
     assert response["HX-Refresh"] == "true"
     staff = client_for(world.cumgar_staff)
     assert staff.get(reverse("procedures:import_progress", args=[record.pk])).status_code == 403
+
+
+def test_stats_page_defaults_to_the_latest_year_with_dossiers(world, client_for):
+    response = get(client_for, world.cumgar_staff, reverse("procedures:stats"))
+    assert (response.context["start"].isoformat(), response.context["end"].isoformat()) == (
+        "2024-01-01",
+        "2024-12-31",
+    )
+    assert stats_table(response)["Tổng cộng"]["received"] == 2
