@@ -29,7 +29,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from procedures.choices import Channel, DossierStatus
@@ -111,6 +123,18 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return begin, stop
 
 
+def _day_before_due():
+    """`due_at` minus one day, as the database computes it fastest.
+
+    SQLite has no interval type: Django would call a Python function per row (most of the
+    query's time over the demo's 272,000 dossiers), while SQLite's own datetime() gives the
+    same text form Django stores (sub-second parts dropped).
+    """
+    if connection.vendor == "sqlite":
+        return Func(F("due_at"), Value("-1 day"), function="datetime", output_field=DateTimeField())
+    return F("due_at") - ONE_DAY
+
+
 def _aggregates(begin: dt.datetime, stop: dt.datetime) -> dict[str, Count]:
     received = Q(received_at__gte=begin, received_at__lt=stop) & ~Q(status__in=EXCLUDED)
     carried = (
@@ -121,7 +145,7 @@ def _aggregates(begin: dt.datetime, stop: dt.datetime) -> dict[str, Count]:
     handled = received | carried
     finished = handled & Q(finished_at__gte=begin, finished_at__lt=stop)
     late = Q(due_at__isnull=False, finished_at__gt=F("due_at"))
-    early = Q(due_at__isnull=False, finished_at__lte=F("due_at") - ONE_DAY)
+    early = Q(due_at__isnull=False, finished_at__lte=_day_before_due())
     unfinished = handled & (Q(finished_at__isnull=True) | Q(finished_at__gte=stop))
     overdue = Q(due_at__lt=stop)
 
