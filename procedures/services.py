@@ -444,6 +444,38 @@ def _write_batch_postgresql(batch: list[_DossierRow]) -> None:
         )
 
 
+SEEN_TABLE = "procedures_dossier_seen"
+
+
+def _seen_codes_reset() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {SEEN_TABLE} (code text, row_no integer) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {SEEN_TABLE}")
+
+
+def _seen_codes_add(codes: dict[str, int]) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {SEEN_TABLE} (code, row_no) FROM STDIN") as copy,
+    ):
+        for code, number in codes.items():
+            copy.write_row((code, number))
+
+
+def _seen_codes_repeated() -> list[tuple[str, int, int]]:
+    """(code, row, first row) of every code seen in an earlier batch, in row order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT code, row_no, first FROM (SELECT code, row_no, "
+            f"min(row_no) OVER (PARTITION BY code) AS first FROM {SEEN_TABLE}) AS s "
+            "WHERE row_no > first ORDER BY row_no"
+        )
+        return cursor.fetchall()
+
+
 def _count_existing(codes: list[str]) -> int:
     return Dossier.objects.filter(code__in=codes).count()
 
@@ -470,10 +502,16 @@ def dossiers_import_file(
         raise ImportRejected(result)
     units = unit_code_map()
     procedures = dict(Procedure.objects.values_list("code", "pk"))
+    # Codes already seen, to report a code repeated in the file. On PostgreSQL only the current
+    # batch is kept here and earlier batches' codes go to a temporary table, so memory stays flat
+    # whatever the file size; SQLite (development) keeps them all.
+    codes_in_database = connection.vendor == "postgresql"
     first_seen: dict[str, int] = {}
     try:
         with transaction.atomic():
             batch: list[_DossierRow] = []
+            if codes_in_database:
+                _seen_codes_reset()
 
             def flush() -> None:
                 existing = _count_existing([r.code for r in batch])
@@ -481,6 +519,9 @@ def dossiers_import_file(
                 result.created += len(batch) - existing
                 if not dry_run and result.ok:
                     _write_batch(batch)
+                if codes_in_database:
+                    _seen_codes_add(first_seen)
+                    first_seen.clear()
                 batch.clear()
                 if progress:
                     progress(result.total_rows)
@@ -504,6 +545,12 @@ def dossiers_import_file(
                     flush()
             if batch:
                 flush()
+            if codes_in_database:
+                for code, number, first in _seen_codes_repeated():
+                    result.add_error(
+                        number, "ma_ho_so", ERR_DUPLICATE_CODE.format(value=code, first=first)
+                    )
+                    result.rejected += 1
             if not result.ok or dry_run:
                 raise _Rollback
     except _Rollback:

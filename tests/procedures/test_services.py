@@ -212,3 +212,17 @@ def test_procedure_import_rejects_bad_rows(personas, tmp_path):
         (3, "muc_do"),
     ]
     assert not Procedure.objects.exists()
+
+
+def test_duplicate_code_across_batches(catalogue, tmp_path, monkeypatch):
+    monkeypatch.setattr("procedures.services.BATCH_SIZE", 2)
+    rows = [{**GOOD, "ma_ho_so": f"B-{i}"} for i in range(5)] + [{**GOOD, "ma_ho_so": "B-1"}]
+    with pytest.raises(ImportRejected) as caught:
+        dossiers_import_file(path=write_csv(tmp_path, rows))
+    result = caught.value.result
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (7, ERR_DUPLICATE_CODE.format(value="B-1", first=3))
+    ]
+    assert Dossier.objects.count() == 0
+    # The next import in the same session starts with a clean slate.
+    assert dossiers_import_file(path=write_csv(tmp_path, rows[:5])).created == 5
