@@ -181,9 +181,9 @@ def dossier_stats(
 ) -> dict[int, DossierStats]:
     """Figures per unit (keyed by unit id) for the period `start`…`end` (inclusive).
 
-    One aggregate query, whatever the number of units and dossiers (plus one to read `units`
-    when it is a queryset). With `include_descendants` a unit's figures include the units below
-    it; a dossier counts for the *deepest* requested unit it lies under, so asking for a district
+    One aggregate query, whatever the number of units and dossiers, plus one for the units
+    below with `include_descendants` and one to read `units` when it is a queryset. With
+    `include_descendants` a unit's figures include the units below it; a dossier counts for the *deepest* requested unit it lies under, so asking for a district
     and its communes together gives the district's own desk and each commune apart.
     `dossiers` narrows the dossiers counted (procedure field, level, channel…); it must not be
     sliced.
@@ -194,18 +194,32 @@ def dossier_stats(
         return result
     begin, stop = period_bounds(start, end)
     qs = (dossiers if dossiers is not None else Dossier.objects.all()).order_by()
-    # Only dossiers that can count at all: received before the period's end or returned in it.
-    qs = qs.filter(Q(received_at__lt=stop) | Q(returned_at__gte=begin, returned_at__lt=stop))
+    # Only dossiers that can count: received in the period, finished in or after it (or not at
+    # all), or returned in it. Each branch matches one (unit, date) index, so old finished
+    # dossiers are never read, however many years the table holds.
+    qs = qs.filter(
+        Q(received_at__gte=begin, received_at__lt=stop)
+        | Q(received_at__lt=begin, finished_at__gte=begin)
+        | Q(received_at__lt=begin, finished_at__isnull=True)
+        | Q(returned_at__gte=begin, returned_at__lt=stop)
+    )
     if include_descendants:
+        # Every unit below those asked for, each counted for the deepest one asked for: one
+        # small query on the units, so the big one filters dossiers by unit id alone.
         deepest_first = sorted(unit_list, key=lambda u: len(u.path), reverse=True)
         scope = Q()
         for u in unit_list:
-            scope |= Q(unit__path__startswith=u.path)
+            scope |= Q(path__startswith=u.path)
+        members: dict[int, list[int]] = {u.pk: [] for u in unit_list}
+        for pk, path in AdministrativeUnit.objects.filter(scope).values_list("pk", "path"):
+            owner = next(u for u in deepest_first if path.startswith(u.path))
+            members[owner.pk].append(pk)
         bucket = Case(
-            *(When(unit__path__startswith=u.path, then=Value(u.pk)) for u in deepest_first),
+            *(When(unit_id__in=ids, then=Value(pk)) for pk, ids in members.items() if ids),
             output_field=IntegerField(),
         )
-        qs = qs.filter(scope).annotate(bucket=bucket)
+        all_ids = [pk for ids in members.values() for pk in ids]
+        qs = qs.filter(unit_id__in=all_ids).annotate(bucket=bucket)
     else:
         qs = qs.filter(unit_id__in=[u.pk for u in unit_list]).annotate(bucket=F("unit_id"))
     rows = qs.values("bucket").annotate(**_aggregates(begin, stop))

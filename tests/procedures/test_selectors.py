@@ -189,7 +189,7 @@ def test_fixed_number_of_queries(personas, django_assert_max_num_queries, rows):
         DossierFactory(unit=[personas.cumgar, personas.eakpam, personas.quangphu][i % 3])
     from units.models import AdministrativeUnit
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         result = dossier_stats(
             units=AdministrativeUnit.objects.subtree_of(personas.cumgar),
             start=JAN[0],
