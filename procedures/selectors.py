@@ -183,8 +183,9 @@ def dossier_stats(
 
     One aggregate query, whatever the number of units and dossiers, plus one for the units
     below with `include_descendants` and one to read `units` when it is a queryset. With
-    `include_descendants` a unit's figures include the units below it; a dossier counts for the *deepest* requested unit it lies under, so asking for a district
-    and its communes together gives the district's own desk and each commune apart.
+    `include_descendants` a unit's figures include the units below it; a dossier counts for
+    the *deepest* requested unit it lies under, so asking for a district and its communes
+    together gives the district's own desk and each commune apart.
     `dossiers` narrows the dossiers counted (procedure field, level, channel…); it must not be
     sliced.
     """
