@@ -191,6 +191,10 @@ class _Rollback(Exception):
     pass
 
 
+class ImportAlreadyStarted(Exception):
+    """The upload is no longer waiting for confirmation."""
+
+
 def parse_datetime_cell(value: Any, *, end_of_day: bool = False) -> dt.datetime | None:
     """A cell as an aware datetime in the portal's time zone; None when empty.
 
@@ -714,6 +718,8 @@ def dossier_import_preview(*, record: DossierImport) -> DossierImport:
     _store_result(record, result, status)
     record.processed_rows = 0
     record.save()
+    if status == DossierImportStatus.REJECTED:
+        _discard_upload(record)
     return record
 
 
@@ -738,7 +744,14 @@ def dossier_import_run(*, record: DossierImport) -> DossierImport:
     record.finished_at = timezone.now()
     record.save()
     cache.delete(_progress_key(record.pk))
+    _discard_upload(record)
     return record
+
+
+def _discard_upload(record: DossierImport) -> None:
+    """Uploaded exports hold personal data: keep them only until they are imported or refused."""
+    if record.stored_file:
+        Path(record.stored_file).unlink(missing_ok=True)
 
 
 def dossier_import_start(*, record: DossierImport, in_background: bool = True) -> None:
@@ -747,7 +760,11 @@ def dossier_import_start(*, record: DossierImport, in_background: bool = True) -
     A thread is enough for one province's uploads; a real queue would take over past one
     machine (ARCHITECTURE.md, "Scale").
     """
-    DossierImport.objects.filter(pk=record.pk).update(status=DossierImportStatus.RUNNING)
+    claimed = DossierImport.objects.filter(
+        pk=record.pk, status=DossierImportStatus.PREVIEWED
+    ).update(status=DossierImportStatus.RUNNING)
+    if not claimed:  # a second click, or another tab, got there first
+        raise ImportAlreadyStarted
     record.status = DossierImportStatus.RUNNING
     if not in_background:
         dossier_import_run(record=record)

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from procedures.forms import DossierUploadForm
 from procedures.models import Dossier, DossierImport, Procedure
 from procedures.selectors import dossier_stats, dossier_stats_total, procedure_online_levels
 from procedures.services import (
+    ImportAlreadyStarted,
     dossier_import_preview,
     dossier_import_progress,
     dossier_import_start,
@@ -269,10 +271,13 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
     require(record.status == DossierImportStatus.PREVIEWED)
-    dossier_import_start(
-        record=record,
-        in_background=not getattr(settings, "PROCEDURES_IMPORT_INLINE", False),
-    )
+    try:
+        dossier_import_start(
+            record=record,
+            in_background=not getattr(settings, "PROCEDURES_IMPORT_INLINE", False),
+        )
+    except ImportAlreadyStarted:
+        raise PermissionDenied from None
     return redirect("procedures:import_detail", pk=record.pk)
 
 

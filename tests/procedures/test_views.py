@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -238,6 +239,7 @@ def test_upload_preview_confirm(world, client_for, tmp_path, settings):
     record.refresh_from_db()
     assert record.status == DossierImportStatus.DONE
     assert record.processed_rows == 2
+    assert not Path(record.stored_file).exists()  # the upload is not kept after the import
     assert Dossier.objects.filter(code="HS-0001").exists()
     # A finished import cannot be confirmed twice.
     assert client.post(reverse("procedures:import_confirm", args=[record.pk])).status_code == 403
@@ -285,3 +287,17 @@ def test_stats_page_defaults_to_the_latest_year_with_dossiers(world, client_for)
         "2024-12-31",
     )
     assert stats_table(response)["Tổng cộng"]["received"] == 2
+
+
+def test_confirm_only_once_even_from_a_stale_page(world, client_for, tmp_path, settings):
+    settings.PROCEDURES_IMPORT_INLINE = True
+    from procedures.services import ImportAlreadyStarted, dossier_import_start
+
+    client = client_for(world.admin)
+    upload(client, write_csv(tmp_path, [GOOD]))
+    record = DossierImport.objects.get()
+    stale = DossierImport.objects.get(pk=record.pk)
+    dossier_import_start(record=record, in_background=False)
+    with pytest.raises(ImportAlreadyStarted):
+        dossier_import_start(record=stale, in_background=False)
+    assert Dossier.objects.filter(code="HS-0001").count() == 1
