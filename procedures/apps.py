@@ -7,4 +7,9 @@ class ProceduresConfig(AppConfig):
 
     name = "procedures"
     verbose_name = _("Thủ tục hành chính và hồ sơ")
-    nav_items: list = []
+    nav_items = [
+        (_("Thủ tục"), "procedures:procedure_list", None),
+        (_("Hồ sơ"), "procedures:dossier_list", None),
+        (_("Thống kê hồ sơ"), "procedures:stats", None),
+        (_("Nhập hồ sơ"), "procedures:import_list", "is_provincial"),
+    ]

@@ -30,3 +30,14 @@ class DossierStatus(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("Không tiếp nhận")
     WITHDRAWN = "withdrawn", _("Rút hồ sơ")
     SUSPENDED = "suspended", _("Tạm dừng")
+
+
+class DossierImportStatus(models.TextChoices):
+    """Where an upload of the one-stop system's export stands."""
+
+    PENDING = "pending", _("Chờ kiểm tra")
+    PREVIEWED = "previewed", _("Đã kiểm tra, chờ xác nhận")
+    REJECTED = "rejected", _("Bị từ chối")
+    RUNNING = "running", _("Đang nhập")
+    DONE = "done", _("Hoàn tất")
+    FAILED = "failed", _("Lỗi")

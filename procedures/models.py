@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from procedures.choices import Channel, DossierStatus, OnlineService
+from procedures.choices import Channel, DossierImportStatus, DossierStatus, OnlineService
+from procedures.querysets import DossierImportQuerySet, DossierQuerySet, ProcedureQuerySet
 from units.choices import Level
 from units.models import AdministrativeUnit
 
@@ -52,6 +58,18 @@ class Procedure(models.Model):
         default=OnlineService.NONE,
     )
     active = models.BooleanField(_("còn hiệu lực"), default=True)
+    # A province publishes its own list of TTHC by decision (with variants such as `.H19`);
+    # empty for procedures of the national database shared by every province.
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("tỉnh công bố"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedures",
+    )
+
+    objects = ProcedureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -60,6 +78,9 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:procedure_detail", args=[self.pk])
 
 
 class Dossier(models.Model):
@@ -88,13 +109,101 @@ class Dossier(models.Model):
     digitised_result = models.BooleanField(_("số hóa kết quả"), default=False)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
 
+    objects = DossierQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+            # Carried-over dossiers (received before the period, finished in or after it) and
+            # results returned in a period are found through these two.
+            models.Index(fields=["unit", "finished_at"], name="dossier_unit_finished"),
+            models.Index(fields=["unit", "returned_at"], name="dossier_unit_returned"),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:dossier_detail", args=[self.pk])
+
+    def timeliness(self, at: dt.datetime | None = None) -> str:
+        """Where this dossier stands at `at` (now by default), judged as the statistics do
+        (procedures/selectors.py): early / on_time / late, in_progress / overdue, or excluded."""
+        at = at or timezone.now()
+        if self.status in (DossierStatus.WITHDRAWN, DossierStatus.NOT_ACCEPTED):
+            return "excluded"
+        if self.finished_at is None or self.finished_at >= at:
+            return "overdue" if self.due_at and self.due_at < at else "in_progress"
+        if self.due_at is None:
+            return "on_time"
+        if self.finished_at > self.due_at:
+            return "late"
+        if self.finished_at <= self.due_at - dt.timedelta(days=1):
+            return "early"
+        return "on_time"
+
+
+class DossierImport(models.Model):
+    """One upload of the one-stop system's export (lần nhập hồ sơ từ hệ thống một cửa).
+
+    Keeps who imported which file, what a dry run found and, while the real import runs, its
+    progress (the upload page polls it).
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossier_imports",
+    )
+    # The importer's province: who else may see this import.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossier_imports",
+    )
+    created_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("thời điểm hoàn tất"), null=True, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    stored_file = models.CharField(max_length=500, blank=True, editable=False)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=DossierImportStatus.choices,
+        default=DossierImportStatus.PENDING,
+    )
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    processed_rows = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    created_count = models.PositiveIntegerField(_("tạo mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)
+    rejected_count = models.PositiveIntegerField(_("bị từ chối"), default=0)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    # The first 100 errors: [{"row": 7, "column": "ngay_hen_tra", "reason": "..."}].
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+
+    objects = DossierImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lần nhập hồ sơ")
+        verbose_name_plural = _("lần nhập hồ sơ")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:import_detail", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == DossierImportStatus.DONE else 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -1,0 +1,375 @@
+"""Demo procedures and dossiers, generated so the statistics reproduce the source articles.
+
+Nothing here stores a figure: the dossiers are laid out (deterministically) so that
+`dossier_stats` computes, for the units and periods of the articles,
+
+- Huyện Cư M'gar (648) with its 17 communes, 01/01/2018–30/06/2019: 272,143 received
+  (">272,000"), 272,014 finished, all early or on time ("~272,000 on time"), 129 in progress,
+  0 overdue;
+- Huyện Nậm Nhùn (112), 2023: on-time rate 99.36 % (2,484 of 2,500 finished);
+  first half of 2024: results digitised 67.6 % (3,380 of 5,000 finished), paid online 78.14 %
+  (3,907 of 5,000 received);
+- Huyện Lạc Dương (675), 2019: on time 98.8 % for the district's own desk (988 of 1,000) and
+  99.7 % for its six communes together (997 of 1,000).
+
+The procedure catalogue gives Lâm Đồng 290 district TTHC (240 at online level 2, 43 at level 3,
+7 at level 4) and 144 commune TTHC; Đắk Lắk 25 justice and 22 home-affairs district TTHC and 12
+home-affairs commune TTHC. Dossier rows go in with one multi-row insert per batch (COPY on
+PostgreSQL) because ~282,000 of them through the ORM would dominate `load_demo`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from django.db import connection
+from django.utils import timezone
+
+from procedures.choices import Channel, DossierStatus, OnlineService
+from procedures.models import Dossier, Procedure, ProcedureField
+from units.choices import Level
+from units.models import AdministrativeUnit
+
+CODE_PREFIX = "HS-"  # every demo dossier code starts with it (and no imported one should)
+
+FIELDS = [
+    ("TP", "Tư pháp"),
+    ("HT", "Hộ tịch"),
+    ("CT", "Chứng thực"),
+    ("NV", "Nội vụ"),
+    ("DD", "Đất đai"),
+    ("XD", "Xây dựng"),
+    ("KD", "Đăng ký kinh doanh"),
+    ("GD", "Giáo dục và Đào tạo"),
+]
+
+CUMGAR_RECEIVED = 272_143
+CUMGAR_IN_PROGRESS = 129
+NAMNHUN_2023 = 2_500
+NAMNHUN_2023_LATE = 16
+NAMNHUN_2024H1 = 5_000
+NAMNHUN_2024H1_DIGITISED_RESULT = 3_380
+NAMNHUN_2024H1_PAID_ONLINE = 3_907
+LACDUONG_DISTRICT = 1_000
+LACDUONG_DISTRICT_LATE = 12
+LACDUONG_COMMUNES = 1_000
+LACDUONG_COMMUNES_LATE = 3
+
+COLUMNS = [
+    "code",
+    "procedure_id",
+    "unit_id",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "status",
+    "digitised_dossier",
+    "digitised_result",
+    "paid_online",
+]
+
+
+def expected_dossier_count() -> int:
+    return CUMGAR_RECEIVED + NAMNHUN_2023 + NAMNHUN_2024H1 + LACDUONG_DISTRICT + LACDUONG_COMMUNES
+
+
+def load(*, out: Callable[[str], None]) -> None:
+    fields = {}
+    for code, name in FIELDS:
+        fields[code], _ = ProcedureField.objects.get_or_create(code=code, defaults={"name": name})
+    procedures = _load_procedures(fields)
+    out(f"Thủ tục hành chính: {Procedure.objects.count()}.")
+    existing = Dossier.objects.filter(code__startswith=CODE_PREFIX).count()
+    if existing == expected_dossier_count():
+        out(f"Hồ sơ mẫu: {existing} (không đổi).")
+        return
+    Dossier.objects.filter(code__startswith=CODE_PREFIX).delete()
+    _insert(_all_rows(procedures))
+    out(f"Hồ sơ mẫu: {expected_dossier_count()} tạo mới.")
+
+
+def _load_procedures(fields: dict[str, ProcedureField]) -> dict[str, list[int]]:
+    """Procedures per demo group; returns the ids each group's dossiers draw from."""
+    existing = set(Procedure.objects.filter(code__contains=".H").values_list("code", flat=True))
+    provinces = {code: AdministrativeUnit.objects.by_code(code) for code in ("66", "12", "68")}
+    new: list[Procedure] = []
+    groups: dict[str, list[str]] = {"cumgar_d": [], "cumgar_c": [], "laichau": [], "lamdong_d": []}
+    groups["lamdong_c"] = []
+
+    def add(code: str, group: str, **values) -> None:
+        groups[group].append(code)
+        if code not in existing:
+            new.append(Procedure(code=code, **values))
+
+    daklak = provinces["66"]
+    for i in range(25):
+        add(
+            f"2.{1000 + i:06d}.H66",
+            "cumgar_d",
+            name=f"Thủ tục lĩnh vực tư pháp cấp huyện số {i + 1}",
+            field=fields["TP"],
+            level=Level.DISTRICT,
+            processing_days=5,
+            legacy_online_level=2,
+            province=daklak,
+        )
+    for i in range(22):
+        add(
+            f"2.{2000 + i:06d}.H66",
+            "cumgar_d",
+            name=f"Thủ tục lĩnh vực nội vụ cấp huyện số {i + 1}",
+            field=fields["NV"],
+            level=Level.DISTRICT,
+            processing_days=7,
+            legacy_online_level=3 if i < 2 else 2,
+            province=daklak,
+        )
+    for i in range(12):
+        add(
+            f"2.{3000 + i:06d}.H66",
+            "cumgar_c",
+            name=f"Thủ tục lĩnh vực nội vụ cấp xã số {i + 1}",
+            field=fields["NV"],
+            level=Level.COMMUNE,
+            processing_days=5,
+            legacy_online_level=2,
+            province=daklak,
+        )
+    laichau = provinces["12"]
+    for i in range(20):
+        field = ("HT", "CT", "DD", "TP")[i % 4]
+        add(
+            f"1.{4000 + i:06d}.H12",
+            "laichau",
+            name=f"Thủ tục {fields[field].name.lower()} cấp huyện số {i + 1}",
+            field=fields[field],
+            level=Level.DISTRICT,
+            processing_days=10,
+            online_service=OnlineService.FULL if i % 3 == 0 else OnlineService.PARTIAL,
+            province=laichau,
+        )
+    lamdong = provinces["68"]
+    field_cycle = ("TP", "HT", "CT", "NV", "DD", "XD", "KD", "GD")
+    for i in range(290):
+        level = 2 if i < 240 else 3 if i < 283 else 4  # 240 level 2, 43 level 3, 7 level 4
+        field = fields[field_cycle[i % len(field_cycle)]]
+        add(
+            f"2.{5000 + i:06d}.H68",
+            "lamdong_d",
+            name=f"Thủ tục {field.name.lower()} cấp huyện số {i + 1}",
+            field=field,
+            level=Level.DISTRICT,
+            processing_days=10,
+            legacy_online_level=level,
+            province=lamdong,
+        )
+    for i in range(144):
+        field = fields[field_cycle[i % 4]]
+        add(
+            f"2.{6000 + i:06d}.H68",
+            "lamdong_c",
+            name=f"Thủ tục {field.name.lower()} cấp xã số {i + 1}",
+            field=field,
+            level=Level.COMMUNE,
+            processing_days=5,
+            legacy_online_level=2,
+            province=lamdong,
+        )
+    Procedure.objects.bulk_create(new, batch_size=500)
+    ids = dict(Procedure.objects.filter(code__contains=".H").values_list("code", "pk"))
+    return {group: [ids[c] for c in codes] for group, codes in groups.items()}
+
+
+def _local(day: dt.date, seconds: int = 0) -> dt.datetime:
+    base = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+    return base + dt.timedelta(seconds=seconds)
+
+
+Row = tuple
+
+
+def _spread(
+    *,
+    prefix: str,
+    count: int,
+    unit_ids: list[int],
+    procedure_ids: list[int],
+    first: dt.date,
+    last: dt.date,
+    period_end: dt.datetime,
+    late: int = 0,
+    in_progress: int = 0,
+    digitised_result: int = 0,
+    paid_online: int = 0,
+    online_every: int = 60,
+) -> Iterator[Row]:
+    """`count` dossiers received evenly from `first` to `last` (working hours), all finished
+    before `period_end` except the last `in_progress` ones (due after it). `late` of the
+    finished ones are finished one hour after their due time; every tenth on its due time;
+    the rest a day or more early."""
+    span = (_local(last) - _local(first)).total_seconds() + 9 * 3600
+    step = span / count
+    finished_total = count - in_progress
+    late_every = finished_total // late if late else 0
+    for k in range(count):
+        received = _local(first) + dt.timedelta(seconds=int(k * step))
+        received = received.replace(hour=7 + received.hour % 10)  # office hours 07–17
+        unit_id = unit_ids[k % len(unit_ids)]
+        procedure_id = procedure_ids[k % len(procedure_ids)]
+        channel = (
+            Channel.ONLINE
+            if k % online_every == 0
+            else Channel.POSTAL
+            if k % 97 == 1
+            else Channel.IN_PERSON
+        )
+        if k >= finished_total:
+            due = period_end + dt.timedelta(days=5)
+            yield (
+                f"{prefix}{k:07d}",
+                procedure_id,
+                unit_id,
+                channel,
+                received,
+                due,
+                None,
+                None,
+                DossierStatus.IN_PROGRESS,
+                False,
+                False,
+                False,
+            )
+            continue
+        # Finish within two days, but never after the period's end.
+        finished = min(
+            received + dt.timedelta(hours=2 + k % 40), period_end - dt.timedelta(minutes=1)
+        )
+        finished = max(finished, received + dt.timedelta(minutes=1))
+        if late_every and k % late_every == 0 and k // late_every < late:
+            due = finished - dt.timedelta(hours=1)
+        elif k % 10 == 0:
+            due = finished
+        else:
+            due = finished + dt.timedelta(days=3)
+        due = max(due, received)
+        yield (
+            f"{prefix}{k:07d}",
+            procedure_id,
+            unit_id,
+            channel,
+            received,
+            due,
+            finished,
+            finished + dt.timedelta(minutes=30),
+            DossierStatus.RETURNED,
+            False,
+            k < digitised_result,
+            k < paid_online,
+        )
+
+
+def _unit_ids(code: str) -> tuple[int, list[int]]:
+    unit = AdministrativeUnit.objects.by_code(code)
+    communes = list(unit.children.order_by("code").values_list("pk", flat=True))
+    return unit.pk, communes
+
+
+def _all_rows(procedures: dict[str, list[int]]) -> Iterator[Row]:
+    # Resolve every unit before the first row is produced: on PostgreSQL the rows feed a COPY,
+    # and the connection cannot run another query until it ends.
+    units = {code: _unit_ids(code) for code in ("648", "112", "675")}
+    return _rows(procedures, units)
+
+
+def _rows(procedures: dict[str, list[int]], units: dict) -> Iterator[Row]:
+    cumgar, cumgar_communes = units["648"]
+    # The district desk takes about a third of the dossiers, the 17 communes the rest.
+    cumgar_units = [cumgar] * 9 + cumgar_communes
+    cumgar_procedures = procedures["cumgar_d"] + procedures["cumgar_c"]
+    yield from _spread(
+        prefix=f"{CODE_PREFIX}648-",
+        count=CUMGAR_RECEIVED,
+        unit_ids=cumgar_units,
+        procedure_ids=cumgar_procedures,
+        first=dt.date(2018, 1, 2),
+        last=dt.date(2019, 6, 29),
+        period_end=_local(dt.date(2019, 7, 1)),
+        in_progress=CUMGAR_IN_PROGRESS,
+        online_every=80,
+    )
+    namnhun, _communes = units["112"]
+    yield from _spread(
+        prefix=f"{CODE_PREFIX}112-2023-",
+        count=NAMNHUN_2023,
+        unit_ids=[namnhun],
+        procedure_ids=procedures["laichau"],
+        first=dt.date(2023, 1, 3),
+        last=dt.date(2023, 12, 29),
+        period_end=_local(dt.date(2024, 1, 1)),
+        late=NAMNHUN_2023_LATE,
+        online_every=3,
+    )
+    yield from _spread(
+        prefix=f"{CODE_PREFIX}112-2024-",
+        count=NAMNHUN_2024H1,
+        unit_ids=[namnhun],
+        procedure_ids=procedures["laichau"],
+        first=dt.date(2024, 1, 2),
+        last=dt.date(2024, 6, 28),
+        period_end=_local(dt.date(2024, 7, 1)),
+        digitised_result=NAMNHUN_2024H1_DIGITISED_RESULT,
+        paid_online=NAMNHUN_2024H1_PAID_ONLINE,
+        online_every=2,
+    )
+    lacduong, lacduong_communes = units["675"]
+    yield from _spread(
+        prefix=f"{CODE_PREFIX}675-",
+        count=LACDUONG_DISTRICT,
+        unit_ids=[lacduong],
+        procedure_ids=procedures["lamdong_d"],
+        first=dt.date(2019, 1, 2),
+        last=dt.date(2019, 12, 27),
+        period_end=_local(dt.date(2020, 1, 1)),
+        late=LACDUONG_DISTRICT_LATE,
+        online_every=20,
+    )
+    yield from _spread(
+        prefix=f"{CODE_PREFIX}675X-",
+        count=LACDUONG_COMMUNES,
+        unit_ids=lacduong_communes,
+        procedure_ids=procedures["lamdong_c"],
+        first=dt.date(2019, 1, 2),
+        last=dt.date(2019, 12, 27),
+        period_end=_local(dt.date(2020, 1, 1)),
+        late=LACDUONG_COMMUNES_LATE,
+        online_every=20,
+    )
+
+
+def _insert(rows: Iterator[Row], batch_size: int = 5000) -> None:
+    table = Dossier._meta.db_table
+    columns = ", ".join(COLUMNS)
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+    with connection.cursor() as cursor:
+        batch = []
+        for row in rows:
+            batch.append(
+                (*row[:4], adapt(row[4]), adapt(row[5]), adapt(row[6]), adapt(row[7]), *row[8:])
+            )
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)

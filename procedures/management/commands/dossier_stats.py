@@ -1,0 +1,66 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cchc_portal.tabular import write_csv
+from cchc_portal.xlsx import write_xlsx
+from procedures.exports import stats_headers, stats_rows
+from procedures.selectors import dossier_stats
+from units.models import AdministrativeUnit
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Ngày «{value}» không đúng dạng YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Thống kê hồ sơ của một đơn vị trong một kỳ."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", required=True, help="Mã đơn vị, ví dụ 648.")
+        parser.add_argument(
+            "--descendants", action="store_true", help="Gộp cả các đơn vị cấp dưới."
+        )
+        parser.add_argument("--from", dest="start", required=True)
+        parser.add_argument("--to", dest="end", required=True)
+        parser.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+        parser.add_argument("-o", "--output")
+
+    def handle(self, *args, unit, descendants, start, end, format, output, **options):
+        start_date, end_date = _date(start), _date(end)
+        if end_date < start_date:
+            raise CommandError("Ngày kết thúc trước ngày bắt đầu.")
+        try:
+            target = AdministrativeUnit.objects.by_code(unit)
+        except AdministrativeUnit.DoesNotExist:
+            raise CommandError(f"Không có đơn vị mã {unit}.") from None
+        stats = dossier_stats(
+            units=[target], start=start_date, end=end_date, include_descendants=descendants
+        )[target.pk]
+        headers = stats_headers()
+        rows = list(stats_rows([(target.code, target.name, stats)], None))
+        if format == "xlsx":
+            if not output:
+                raise CommandError("Định dạng xlsx cần -o TỆP.")
+            write_xlsx(
+                output,
+                sheets=[("Thống kê hồ sơ", headers, rows)],
+                title_rows=[f"{target.name}: {start_date:%d/%m/%Y}–{end_date:%d/%m/%Y}"],
+            )
+            self.stdout.write(f"Đã ghi {output}.")
+            return
+        stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout  # noqa: SIM115
+        try:
+            if format == "csv":
+                write_csv(stream, headers, rows)
+            else:
+                width = max(len(h) for h in headers)
+                for header, value in zip(headers, rows[0], strict=True):
+                    shown = "" if value is None else value
+                    stream.write(f"{header:<{width}}  {shown}\n")
+        finally:
+            if output:
+                stream.close()

@@ -1,0 +1,101 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Dossier, DossierImport, Procedure
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class ProcedureTable(tables.Table):
+    code = tables.Column(verbose_name=_("Mã TTHC"), linkify=True)
+    name = tables.Column(verbose_name=_("Tên thủ tục"), linkify=True)
+    field = tables.Column(verbose_name=_("Lĩnh vực"), order_by=("field__name",))
+
+    class Meta:
+        model = Procedure
+        fields = (
+            "code",
+            "name",
+            "field",
+            "level",
+            "processing_days",
+            "legacy_online_level",
+            "online_service",
+            "province",
+            "active",
+        )
+        exclude = ("active",)
+        attrs = ATTRS
+
+
+class DossierTable(tables.Table):
+    code = tables.Column(verbose_name=_("Mã hồ sơ"), linkify=True)
+    procedure = tables.Column(verbose_name=_("Thủ tục"), accessor="procedure__code")
+    unit = tables.Column(verbose_name=_("Đơn vị tiếp nhận"), order_by=("unit__name",))
+    received_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    due_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    finished_at = tables.DateTimeColumn(format="d/m/Y H:i")
+
+    class Meta:
+        model = Dossier
+        fields = (
+            "code",
+            "procedure",
+            "unit",
+            "channel",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "status",
+        )
+        attrs = ATTRS
+
+
+class DossierImportTable(tables.Table):
+    file_name = tables.Column(verbose_name=_("Tệp"), linkify=True)
+    created_at = tables.DateTimeColumn(format="d/m/Y H:i")
+
+    class Meta:
+        model = DossierImport
+        fields = (
+            "file_name",
+            "created_at",
+            "created_by",
+            "status",
+            "total_rows",
+            "created_count",
+            "updated_count",
+            "rejected_count",
+        )
+        attrs = ATTRS
+
+
+class StatsTable(tables.Table):
+    """One row per unit plus the total; columns as provinces report them."""
+
+    unit = tables.Column(verbose_name=_("Đơn vị"))
+    carried_over = tables.Column(verbose_name=_("Kỳ trước chuyển sang"))
+    received = tables.Column(verbose_name=_("Tiếp nhận"))
+    received_online = tables.Column(verbose_name=_("Trực tuyến"))
+    finished_early = tables.Column(verbose_name=_("Trước hạn"))
+    finished_on_time = tables.Column(verbose_name=_("Đúng hạn"))
+    finished_late = tables.Column(verbose_name=_("Quá hạn"))
+    in_progress_on_time = tables.Column(verbose_name=_("Đang xử lý trong hạn"))
+    in_progress_overdue = tables.Column(verbose_name=_("Đang xử lý quá hạn"))
+    on_time_rate = tables.TemplateColumn(
+        "{% load portal %}{{ value|percent }}", verbose_name=_("Tỷ lệ đúng hạn")
+    )
+    online_rate = tables.TemplateColumn(
+        "{% load portal %}{{ value|percent }}", verbose_name=_("Tỷ lệ trực tuyến")
+    )
+    digitised_result_rate = tables.TemplateColumn(
+        "{% load portal %}{{ value|percent }}", verbose_name=_("Số hóa kết quả")
+    )
+    paid_online_rate = tables.TemplateColumn(
+        "{% load portal %}{{ value|percent }}", verbose_name=_("Thanh toán trực tuyến")
+    )
+
+    class Meta:
+        orderable = False
+        attrs = {**ATTRS, "class": ATTRS["class"] + " stats-table"}
+        row_attrs = {"class": lambda record: "table-total fw-bold" if record["total"] else ""}

@@ -1,0 +1,297 @@
+"""Pages of the procedures app: catalogue, dossiers, statistics, dossier imports (thin views)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import LazyPaginator, RequestConfig, SingleTableMixin
+
+from cchc_portal.charts import bar_chart
+from cchc_portal.permissions import get_visible_or_404, require, user_passes
+from cchc_portal.xlsx import xlsx_response
+from procedures.choices import DossierImportStatus
+from procedures.exports import stats_headers, stats_rows
+from procedures.filters import DossierFilter, ProcedureFilter, StatsFilter
+from procedures.forms import DossierUploadForm
+from procedures.models import Dossier, DossierImport, Procedure
+from procedures.selectors import dossier_stats, dossier_stats_total, procedure_online_levels
+from procedures.services import (
+    ImportAlreadyStarted,
+    dossier_import_preview,
+    dossier_import_progress,
+    dossier_import_start,
+)
+from procedures.tables import DossierImportTable, DossierTable, ProcedureTable, StatsTable
+from units.choices import Level
+from units.models import AdministrativeUnit
+
+ALL_TIME_START = dt.date(2000, 1, 1)
+
+
+def _root_units(user) -> list[AdministrativeUnit]:
+    """The units a user's figures start from: their scope unit, or every province (superuser)."""
+    if user.scope_unit is not None:
+        return [user.scope_unit]
+    if user.is_superuser:
+        return list(AdministrativeUnit.objects.filter(level=Level.PROVINCE))
+    return []
+
+
+class ProcedureListView(SingleTableMixin, FilterView):
+    table_class = ProcedureTable
+    filterset_class = ProcedureFilter
+    template_name = "procedures/procedure_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Thủ tục hành chính")}
+
+    def get_queryset(self):
+        return Procedure.objects.visible_to(self.request.user).select_related("field", "province")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["online_levels"] = procedure_online_levels(procedures=self.object_list)
+        return context
+
+
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_visible_or_404(
+        Procedure.objects.select_related("field", "province"), request.user, pk=pk
+    )
+    roots = _root_units(request.user)
+    stats = dossier_stats(
+        units=roots,
+        start=ALL_TIME_START,
+        end=timezone.localdate(),
+        include_descendants=True,
+        dossiers=Dossier.objects.visible_to(request.user).filter(procedure=procedure),
+    )
+    return render(
+        request,
+        "procedures/procedure_detail.html",
+        {
+            "title": str(procedure),
+            "procedure": procedure,
+            "stats": dossier_stats_total(stats.values()),
+        },
+    )
+
+
+class DossierListView(SingleTableMixin, FilterView):
+    """Dossiers the user may see; a lazy paginator, so millions of rows cost no COUNT(*)."""
+
+    table_class = DossierTable
+    filterset_class = DossierFilter
+    template_name = "procedures/dossier_list.html"
+    table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+    extra_context = {"title": gettext_lazy("Hồ sơ")}
+
+    def get_queryset(self):
+        return Dossier.objects.visible_to(self.request.user).for_list()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_visible_or_404(
+        Dossier.objects.select_related("procedure__field", "unit"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "procedures/dossier_detail.html",
+        {"title": dossier.code, "dossier": dossier, "timeliness": dossier.timeliness()},
+    )
+
+
+def stats(request: HttpRequest) -> HttpResponse:
+    """Dossier statistics per unit for a period, with a total row, a chart and an Excel file."""
+    user = request.user
+    filterset = StatsFilter(
+        request.GET or None, queryset=Dossier.objects.visible_to(user), user=user
+    )
+    filterset.is_valid()  # fields that fail (a unit outside the scope) show their error
+    data = getattr(filterset.form, "cleaned_data", {})
+    today = timezone.localdate()
+    # Without a period: the calendar year of the latest dossier the user sees (imports lag).
+    year = today.year
+    if not (data.get("start") and data.get("end")):
+        latest = Dossier.objects.visible_to(user).aggregate(latest=Max("received_at"))["latest"]
+        year = timezone.localtime(latest).year if latest else today.year
+    start = data.get("start") or dt.date(year, 1, 1)
+    end = data.get("end") or min(dt.date(year, 12, 31), today)
+    if end < start:
+        start, end = end, start
+    selected = data.get("unit")
+    roots = [selected] if selected else _root_units(user)
+    # One unit: its own desk, then each unit below it with everything under it.
+    units = [roots[0], *roots[0].children.order_by("code")] if len(roots) == 1 else roots
+    figures = dossier_stats(
+        units=units,
+        start=start,
+        end=end,
+        include_descendants=True,
+        dossiers=filterset.qs if filterset.is_bound else Dossier.objects.visible_to(user),
+    )
+    lines = [(u.code, u.name, figures[u.pk]) for u in units]
+    total = dossier_stats_total(figures.values())
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=f"thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+            sheets=[(_("Thống kê hồ sơ"), stats_headers(), stats_rows(lines, total))],
+            title_rows=[
+                _("THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"),
+                _("Kỳ báo cáo: %(start)s – %(end)s")
+                % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+            ],
+        )
+    table_rows = [_table_record(name, s, False) for _code, name, s in lines]
+    table_rows.append(_table_record(_("Tổng cộng"), total, True))
+    table = StatsTable(table_rows)
+    RequestConfig(request, paginate=False).configure(table)
+    chart = bar_chart(
+        title=_("Tỷ lệ giải quyết đúng hạn theo đơn vị (%)"),
+        labels=[name for _code, name, _s in lines],
+        series={
+            _("Đúng hạn"): [
+                None if s.on_time_rate is None else s.on_time_rate * 100 for _c, _n, s in lines
+            ]
+        },
+        horizontal=True,
+        max_value=100,
+    )
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    return render(
+        request,
+        "procedures/stats.html",
+        {
+            "title": _("Thống kê hồ sơ"),
+            "filter": filterset,
+            "table": table,
+            "chart": chart,
+            "start": start,
+            "end": end,
+            "xlsx_query": query.urlencode(),
+        },
+    )
+
+
+def _table_record(name: str, s, is_total: bool) -> dict:
+    return {
+        "unit": name,
+        "total": is_total,
+        "carried_over": s.carried_over,
+        "received": s.received,
+        "received_online": s.received_online,
+        "finished_early": s.finished_early,
+        "finished_on_time": s.finished_on_time,
+        "finished_late": s.finished_late,
+        "in_progress_on_time": s.in_progress_on_time,
+        "in_progress_overdue": s.in_progress_overdue,
+        "on_time_rate": s.on_time_rate,
+        "online_rate": s.online_rate,
+        "digitised_result_rate": s.digitised_result_rate,
+        "paid_online_rate": s.paid_online_rate,
+    }
+
+
+# --- Imports (provincial admins and inspectors) -----------------------------------------------
+
+
+@user_passes("is_provincial")
+def import_list(request: HttpRequest) -> HttpResponse:
+    table = DossierImportTable(
+        DossierImport.objects.visible_to(request.user).select_related("created_by")
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "procedures/import_list.html",
+        {"title": _("Nhập hồ sơ từ hệ thống một cửa"), "table": table},
+    )
+
+
+@user_passes("is_provincial")
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = DossierUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "dossier-imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:5]}"
+        with open(target, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        record = DossierImport.objects.create(
+            created_by=request.user,
+            unit=request.user.scope_unit,
+            file_name=Path(upload.name).name[:255],
+            stored_file=str(target),
+        )
+        dossier_import_preview(record=record)
+        return redirect("procedures:import_detail", pk=record.pk)
+    return render(
+        request,
+        "procedures/import_new.html",
+        {"title": _("Tải lên tệp hồ sơ"), "form": form},
+    )
+
+
+@user_passes("is_provincial")
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
+    return render(
+        request,
+        "procedures/import_detail.html",
+        {
+            "title": _("Nhập hồ sơ: %(name)s") % {"name": record.file_name},
+            "record": record,
+            "processed": dossier_import_progress(record),
+            "Status": DossierImportStatus,
+        },
+    )
+
+
+@require_POST
+@user_passes("is_provincial")
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
+    require(record.status == DossierImportStatus.PREVIEWED)
+    try:
+        dossier_import_start(
+            record=record,
+            in_background=not getattr(settings, "PROCEDURES_IMPORT_INLINE", False),
+        )
+    except ImportAlreadyStarted:
+        raise PermissionDenied from None
+    return redirect("procedures:import_detail", pk=record.pk)
+
+
+@user_passes("is_provincial")
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by htmx every second while the import runs."""
+    record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
+    processed = dossier_import_progress(record)
+    response = render(
+        request,
+        "procedures/_import_progress.html",
+        {"record": record, "processed": processed, "Status": DossierImportStatus},
+    )
+    if record.status != DossierImportStatus.RUNNING:
+        # Finished: reload the page so the counts and errors show.
+        response["HX-Refresh"] = "true"
+    return response

@@ -1,0 +1,36 @@
+"""An inspector uploads the one-stop system's export, reads the preview, confirms, sees it done."""
+
+import pytest
+
+from procedures.models import Dossier
+from tests.procedures.factories import ProcedureFactory
+from tests.procedures.test_services import GOOD, write_csv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_upload_preview_confirm_in_the_browser(personas, page, login, tmp_path, settings):
+    settings.PROCEDURES_IMPORT_INLINE = True  # the browser flow, without a background thread
+    ProcedureFactory(code="1.000894")
+    bad = write_csv(tmp_path, [GOOD, {**GOOD, "ma_ho_so": "2", "kenh": "Fax"}])
+    login("insp66")
+    page.goto(page.base_url + "/procedures/imports/new/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    errors = page.locator("table.import-errors").inner_text()
+    assert "kenh" in errors and "Fax" in errors
+    assert page.locator("text=Xác nhận nhập").count() == 0
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(write_csv(tmp_path, [GOOD]).read_bytes())
+    page.goto(page.base_url + "/procedures/imports/new/")
+    page.set_input_files("input[type=file]", str(good))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("td.created").inner_text() == "1"
+    assert not Dossier.objects.exists()
+    page.click("text=Xác nhận nhập")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".import-status").inner_text() == "Hoàn tất"
+    assert Dossier.objects.filter(code="HS-0001").exists()
