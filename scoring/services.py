@@ -676,8 +676,8 @@ def criteria_set_import(
         errors = [_("Tệp không có tiêu chí nào.")]
     if CriteriaSet.objects.filter(province=province, level=level, year=year).exists():
         errors.append(
-            _("Đã có bộ chỉ số cấp %(level)s năm %(year)s của %(p)s.")
-            % {"level": Level(level).label, "year": year, "p": province.name}
+            _("Đã có bộ chỉ số %(level)s năm %(year)s của %(p)s.")
+            % {"level": Level(level).label.lower(), "year": year, "p": province.name}
         )
     if errors:
         raise ScoringImportError(errors)
