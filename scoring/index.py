@@ -27,6 +27,7 @@ ABOVE_MAX = "above_max"
 NOT_YES_NO = "not_yes_no"
 NOT_A_TIER = "not_a_tier"
 NOT_A_DEDUCTION_STEP = "not_a_deduction_step"
+BELOW_THRESHOLD = "below_threshold"
 UNKNOWN_RULE = "unknown_rule"
 BAD_PARAMS = "bad_params"
 
@@ -150,6 +151,8 @@ def check_score(rule: str, params: Mapping[str, Any], max_points: Decimal, score
         return ABOVE_MAX
     if rule == YES_NO and score not in (ZERO, max_points):
         return NOT_YES_NO
+    if rule == RATE and score != 0 and score < max_points * to_decimal(params.get("threshold", 0)):
+        return BELOW_THRESHOLD
     if rule == TIERS and score != 0 and score not in {p for _low, p in _tiers(params)}:
         return NOT_A_TIER
     if rule == DEDUCTION:

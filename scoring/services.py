@@ -39,6 +39,9 @@ SCORE_NEGATIVE = gettext_lazy("Điểm không được âm.")
 SCORE_NOT_NUMBER = gettext_lazy("“%(value)s” không phải là số.")
 SCORE_NOT_YES_NO = gettext_lazy("Tiêu chí có / không chỉ nhận 0 hoặc %(max)s điểm.")
 SCORE_NOT_A_TIER = gettext_lazy("Điểm phải là một mức của thang: %(tiers)s.")
+SCORE_BELOW_THRESHOLD = gettext_lazy(
+    "Dưới ngưỡng tỷ lệ %(threshold)s tiêu chí được 0 điểm; điểm khác 0 phải từ %(min)s trở lên."
+)
 SCORE_NOT_A_STEP = gettext_lazy("Điểm phải bằng %(max)s trừ bội số của %(step)s (mỗi vi phạm).")
 SCORE_CONFLICT = gettext_lazy(
     "Ô này vừa được %(who)s lưu (giá trị hiện tại: %(current)s). Giá trị bạn nhập (%(yours)s) "
@@ -241,6 +244,12 @@ def score_error(criterion: Criterion, value: Decimal) -> str:
     if code == index.NOT_A_TIER:
         tiers = ", ".join(["0", *(p for _low, p in criterion.rule_params.get("tiers", []))])
         return SCORE_NOT_A_TIER % {"tiers": tiers}
+    if code == index.BELOW_THRESHOLD:
+        threshold = index.to_decimal(criterion.rule_params.get("threshold", 0))
+        return SCORE_BELOW_THRESHOLD % {
+            "threshold": threshold,
+            "min": index.round2(criterion.max_points * threshold),
+        }
     if code == index.NOT_A_DEDUCTION_STEP:
         return SCORE_NOT_A_STEP % {**fmt, "step": criterion.rule_params.get("per_violation")}
     return code

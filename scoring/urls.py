@@ -6,6 +6,7 @@ app_name = "scoring"
 
 urlpatterns = [
     path("sets/", views.CriteriaSetListView.as_view(), name="set_list"),
+    path("sets/import/", views.set_import, name="set_import"),
     path("sets/<int:pk>/", views.set_detail, name="set_detail"),
     path("sets/<int:pk>/publish/", views.set_publish, name="set_publish"),
     path("sets/<int:pk>/unpublish/", views.set_unpublish, name="set_unpublish"),

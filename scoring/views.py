@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,6 +21,7 @@ from cchc_portal.xlsx import xlsx_response
 from scoring import exports, selectors, services
 from scoring.choices import Component, ScoreField
 from scoring.filters import AssessmentFilter, CriteriaSetFilter
+from scoring.forms import CriteriaImportForm
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, Evidence
 from scoring.tables import AssessmentTable, CriteriaSetTable
 
@@ -49,6 +53,41 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "publication": publication,
             "can_publish": request.user.is_provincial_admin,
         },
+    )
+
+
+def set_import(request: HttpRequest) -> HttpResponse:
+    """Provincial admins upload a criteria set for their province (rejected as a whole)."""
+    require(request.user.is_provincial_admin and request.user.scope_unit is not None)
+    form = CriteriaImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                criteria_set = services.criteria_set_import(
+                    path=Path(tmp.name),
+                    province=request.user.scope_unit,
+                    year=form.cleaned_data["year"],
+                    level=form.cleaned_data["level"],
+                    name=form.cleaned_data["name"],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                    bonus_cap=form.cleaned_data["bonus_cap"],
+                    penalty_cap=form.cleaned_data["penalty_cap"],
+                )
+            except services.ScoringImportError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Đã nhập bộ chỉ số."))
+                return redirect("scoring:set_detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "scoring/set_import.html",
+        {"title": _("Nhập bộ chỉ số từ tệp"), "form": form, "errors": errors},
+        status=422 if errors else 200,
     )
 
 

@@ -89,6 +89,8 @@ def test_leaf_points_by_rule(rule, params, value, points):
         (ix.DEDUCTION, {"per_violation": "0.5"}, D("3.2"), ix.NOT_A_DEDUCTION_STEP),
         (ix.DEDUCTION, {"per_violation": "0.5"}, D("3.5"), ""),
         (ix.RATE, {}, D("3.97"), ""),
+        (ix.RATE, {"threshold": "0.5"}, D("1.5"), ix.BELOW_THRESHOLD),
+        (ix.RATE, {"threshold": "0.5"}, D("0"), ""),
     ],
 )
 def test_check_score(rule, params, score, code):

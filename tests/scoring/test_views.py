@@ -341,3 +341,33 @@ def test_list_and_sheet_query_counts(personas, client_for, django_assert_max_num
     a = cs.assessments.first()
     with django_assert_max_num_queries(12):
         client.get(reverse("scoring:assessment_detail", args=[a.pk]))
+
+
+def test_criteria_upload_page(personas, client_for, settings):
+    from pathlib import Path
+
+    from scoring.models import CriteriaSet
+
+    url = reverse("scoring:set_import")
+    assert client_for(personas.inspector).get(url).status_code == 403
+    assert client_for(personas.cumgar_staff).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302
+    client = client_for(personas.admin)
+    assert client.get(url).status_code == 200
+    sample = Path(settings.BASE_DIR) / "fixtures" / "scoring_criteria_district.xlsx"
+    data = {
+        "year": 2024,
+        "level": "district",
+        "bonus_cap": "2",
+        "penalty_cap": "3",
+        "legal_basis": "2071/QĐ-UBND",
+    }
+    with open(sample, "rb") as fh:
+        response = client.post(url, {**data, "file": fh})
+    cs = CriteriaSet.objects.get()
+    assert response.status_code == 302 and cs.province == personas.daklak
+    bad = SimpleUploadedFile("c.csv", b"ma,noi_dung,diem_toi_da\n1,A,10\n1.1,B,4\n")
+    response = client.post(url, {**data, "year": 2025, "file": bad})
+    assert response.status_code == 422
+    assert "tổng điểm các tiêu chí con" in response.content.decode()
+    assert CriteriaSet.objects.count() == 1
