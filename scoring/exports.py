@@ -14,7 +14,7 @@ from cchc_portal.charts import Chart, bar_chart
 from cchc_portal.pdf import render_pdf
 from cchc_portal.tabular import write_csv
 from cchc_portal.xlsx import write_xlsx
-from scoring.selectors import Ranking
+from scoring.selectors import Ranking, RankingRow
 
 CSV_HEADERS = [
     "rank",
@@ -93,15 +93,27 @@ def ranking_chart(ranking: Ranking) -> Chart:
     )
 
 
-def lost_points_chart(ranking: Ranking) -> Chart | None:
-    """Points lost per area for each unit (maximum minus points), grouped by area."""
-    if not ranking.rows or not ranking.area_titles:
+def lost_points_chart(ranking: Ranking, row: RankingRow | None) -> Chart | None:
+    """Points one unit lost per area (area maximum minus its points)."""
+    if row is None or not row.areas:
         return None
     return bar_chart(
-        title=_("Điểm bị trừ theo lĩnh vực"),
-        labels=[code for code, _title in ranking.area_titles],
-        series={row.unit_name: [lost for _code, lost in row.lost_per_area] for row in ranking.rows},
+        title=_("Điểm bị mất theo lĩnh vực — %(unit)s") % {"unit": row.unit_name},
+        labels=[f"{code}. {title}" for code, title, _p, _m in row.areas],
+        series={_("Điểm bị mất"): [lost for _code, lost in row.lost_per_area]},
+        horizontal=True,
     )
+
+
+def selected_row(ranking: Ranking, unit_code: str | None, default_unit_id: int | None):
+    """The unit whose lost points are charted: the one asked for, else the user's, else first."""
+    by_code = {row.unit_code: row for row in ranking.rows}
+    if unit_code in by_code:
+        return by_code[unit_code]
+    for row in ranking.rows:
+        if row.unit_id == default_unit_id:
+            return row
+    return ranking.rows[0] if ranking.rows else None
 
 
 def ranking_pdf(ranking: Ranking) -> bytes:

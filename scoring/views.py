@@ -316,19 +316,23 @@ def _ranking_for(request: HttpRequest, pk: int) -> selectors.Ranking:
     return ranking
 
 
+def _ranking_context(request: HttpRequest, ranking: selectors.Ranking, **extra) -> dict:
+    user_unit = getattr(request.user, "unit_id", None)
+    selected = exports.selected_row(ranking, request.GET.get("unit"), user_unit)
+    return {
+        "title": _("Xếp hạng chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
+        "ranking": ranking,
+        "chart": exports.ranking_chart(ranking),
+        "selected": selected,
+        "lost_chart": exports.lost_points_chart(ranking, selected),
+        **extra,
+    }
+
+
 def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ranking = _ranking_for(request, pk)
-    return render(
-        request,
-        "scoring/ranking_detail.html",
-        {
-            "title": _("Xếp hạng chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
-            "ranking": ranking,
-            "chart": exports.ranking_chart(ranking),
-            "lost_chart": exports.lost_points_chart(ranking),
-            "can_publish": request.user.is_provincial_admin,
-        },
-    )
+    context = _ranking_context(request, ranking, can_publish=request.user.is_provincial_admin)
+    return render(request, "scoring/ranking_detail.html", context)
 
 
 def _filename(ranking: selectors.Ranking, ext: str) -> str:
@@ -371,14 +375,5 @@ def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if publication is None:
         raise Http404
     ranking = selectors.ranking(criteria_set=publication.criteria_set)
-    return render(
-        request,
-        "scoring/ranking_detail.html",
-        {
-            "title": _("Xếp hạng chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
-            "ranking": ranking,
-            "chart": exports.ranking_chart(ranking),
-            "lost_chart": exports.lost_points_chart(ranking),
-            "public": True,
-        },
-    )
+    context = _ranking_context(request, ranking, public=True)
+    return render(request, "scoring/ranking_detail.html", context)

@@ -260,6 +260,7 @@ def test_ranking_page_excel_and_pdf_agree(personas, world, client_for):
     cs = world["set"]
     page = client.get(reverse("scoring:ranking_detail", args=[cs.pk])).content.decode()
     assert "85,38" in page and "Kết quả tạm tính" in page
+    assert "Điểm bị mất theo lĩnh vực — Huyện Cư M&#x27;gar" in page
     response = client.get(reverse("scoring:ranking_xlsx", args=[cs.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [r for r in sheet.iter_rows(values_only=True) if r and r[1] == "648"]
