@@ -1,5 +1,6 @@
-"""Time the ranking paths for 170 units (run: DEBUG=1 .venv/bin/python tests/benchmarks/bench_scoring.py).
+"""Time the ranking paths for 170 units.
 
+Run: DEBUG=1 .venv/bin/python tests/benchmarks/bench_scoring.py
 Uses a throwaway SQLite database unless DATABASE_URL is set; prints median milliseconds.
 """
 
@@ -14,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
