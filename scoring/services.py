@@ -285,7 +285,7 @@ def score_save(
     write is refused with ScoreConflict and nothing is changed (the caller shows both values).
     """
     score = (
-        CriterionScore.objects.select_for_update()
+        CriterionScore.objects.select_for_update(of=("self",))
         .select_related("assessment", "criterion", "updated_by")
         .get(pk=score_id)
     )

@@ -372,3 +372,18 @@ def test_criteria_upload_page(personas, client_for, settings):
     assert response.status_code == 422
     assert "tổng điểm các tiêu chí con" in response.content.decode()
     assert CriteriaSet.objects.count() == 1
+
+
+def test_ids_and_versions_are_not_localised(personas, world, client_for):
+    # Vietnamese number formatting would print 1234 as "1.234" and break ids and the version.
+    s = world["cumgar"].scores.get(criterion__code="1.2")
+    type(s).objects.filter(pk=s.pk).update(version=1234)
+    body = (
+        client_for(personas.cumgar_staff)
+        .get(reverse("scoring:assessment_detail", args=[world["cumgar"].pk]))
+        .content.decode()
+    )
+    assert 'name="version" value="1234"' in body
+    assert f'id="score-{s.pk}"' in body and "2024" in body
+    response = cell(client_for(personas.cumgar_staff), world["cumgar"], "1.2", F.SELF, "2")
+    assert response.status_code == 200
