@@ -219,6 +219,28 @@ def assessment_ensure(*, criteria_set: CriteriaSet, unit: AdministrativeUnit) ->
     return assessment
 
 
+@transaction.atomic
+def assessments_open(*, criteria_set: CriteriaSet, by: User) -> int:
+    """Open an assessment for every unit of the set's level in its province that existed in the
+    set's year; returns how many were created (existing ones are left as they are)."""
+    if not by.is_provincial_admin:
+        raise PermissionDenied
+    import datetime as dt
+
+    units = (
+        AdministrativeUnit.objects.subtree_of(criteria_set.province)
+        .filter(level=criteria_set.level)
+        .valid_on(dt.date(criteria_set.year, 12, 31))
+    )
+    existing = set(criteria_set.assessments.values_list("unit_id", flat=True))
+    created = 0
+    for unit in units:
+        if unit.pk not in existing:
+            assessment_ensure(criteria_set=criteria_set, unit=unit)
+            created += 1
+    return created
+
+
 def parse_points(value: Any) -> Decimal | None:
     """A score typed by a person: '' → None, '6,5' → 6.5; ScoringError when not a number."""
     if value is None or str(value).strip() == "":

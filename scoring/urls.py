@@ -8,6 +8,7 @@ urlpatterns = [
     path("sets/", views.CriteriaSetListView.as_view(), name="set_list"),
     path("sets/import/", views.set_import, name="set_import"),
     path("sets/<int:pk>/", views.set_detail, name="set_detail"),
+    path("sets/<int:pk>/open/", views.set_open, name="set_open"),
     path("sets/<int:pk>/publish/", views.set_publish, name="set_publish"),
     path("sets/<int:pk>/unpublish/", views.set_unpublish, name="set_unpublish"),
     path("assessments/", views.AssessmentListView.as_view(), name="assessment_list"),

@@ -276,6 +276,15 @@ def assessment_bonus(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def set_open(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
+    require(request.user.is_provincial_admin)
+    count = services.assessments_open(criteria_set=criteria_set, by=request.user)
+    messages.success(request, _("Đã mở %(n)s bản đánh giá.") % {"n": count})
+    return redirect("scoring:set_detail", pk=criteria_set.pk)
+
+
+@require_POST
 def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
     require(request.user.is_provincial_admin)

@@ -387,3 +387,31 @@ def test_ids_and_versions_are_not_localised(personas, world, client_for):
     assert f'id="score-{s.pk}"' in body and "2024" in body
     response = cell(client_for(personas.cumgar_staff), world["cumgar"], "1.2", F.SELF, "2")
     assert response.status_code == 200
+
+
+def test_open_assessments_for_every_unit(personas, client_for):
+    from scoring.models import Assessment
+
+    cs = make_set(province=personas.daklak, level="commune")
+    url = reverse("scoring:set_open", args=[cs.pk])
+    assert client_for(personas.inspector).post(url).status_code == 403
+    assert client_for(personas.laichau_admin).post(url).status_code == 404
+    client_for(personas.admin).post(url)
+    client_for(personas.admin).post(url)  # a second time creates nothing more
+    assert set(Assessment.objects.values_list("unit__code", flat=True)) == {"24280", "24259"}
+    assert Assessment.objects.get(unit__code="24280").scores.count() == 6
+
+
+def test_metric_value_and_suggestion_shown(personas, world, client_for, monkeypatch):
+    from scoring import selectors
+
+    criterion = world["cumgar"].scores.get(criterion__code="2.3").criterion
+    criterion.metric = "dossier_online_rate"
+    criterion.save()
+    monkeypatch.setattr(selectors, "metric_values", lambda assessment: {criterion.pk: D("0.5")})
+    body = (
+        client_for(personas.admin)
+        .get(reverse("scoring:assessment_detail", args=[world["cumgar"].pk]))
+        .content.decode()
+    )
+    assert "Tỷ lệ hồ sơ trực tuyến: 50,00" in body and "gợi ý 15,00" in body
