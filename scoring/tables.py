@@ -9,7 +9,7 @@ class CriteriaSetTable(tables.Table):
         verbose_name=_("Bộ chỉ số"), linkify=("scoring:set_detail", {"pk": tables.A("pk")})
     )
     province = tables.Column(verbose_name=_("Tỉnh"), order_by=("province__name",))
-    year = tables.Column(verbose_name=_("Năm"))
+    year = tables.Column(verbose_name=_("Năm"), localize=False)
     level = tables.Column(verbose_name=_("Cấp"))
     legal_basis = tables.Column(verbose_name=_("Quyết định"))
     status = tables.Column(verbose_name=_("Trạng thái"))
@@ -34,7 +34,7 @@ class AssessmentTable(tables.Table):
         order_by=("unit__name",),
         linkify=("scoring:assessment_detail", {"pk": tables.A("pk")}),
     )
-    criteria_set__year = tables.Column(verbose_name=_("Năm"))
+    criteria_set__year = tables.Column(verbose_name=_("Năm"), localize=False)
     criteria_set = tables.Column(verbose_name=_("Bộ chỉ số"), order_by=("criteria_set__name",))
     state = tables.Column(verbose_name=_("Trạng thái"))
     updated_at = tables.DateTimeColumn(verbose_name=_("Cập nhật"), format="SHORT_DATETIME_FORMAT")
