@@ -83,6 +83,7 @@ class SheetRow:
     survey_total: Decimal
     metric_value: Decimal | None = None
     suggested: Decimal | None = None
+    appraised_any: bool = False
 
     @property
     def difference(self) -> Decimal | None:
@@ -91,6 +92,8 @@ class SheetRow:
             if self.score.appraised_score is None or self.score.self_score is None:
                 return None
             return index.round2(self.score.appraised_score - self.score.self_score)
+        if not self.appraised_any:
+            return None  # nothing appraised below this node yet: no difference to show
         return index.round2(self.appraised_total - self.self_total)
 
 
@@ -123,6 +126,11 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
     self_totals = index.subtotals(nodes, self_points)
     appraised_totals = index.subtotals(nodes, appraised)
     survey_totals = index.subtotals(nodes, survey)
+    # Counting nodes as 1-point leaves tells which parents have any appraised leaf below them.
+    count_nodes = [index.Node(n.key, n.parent, Decimal(10**6), n.component) for n in nodes]
+    appraised_counts = index.subtotals(
+        count_nodes, {k: Decimal(1) for k, v in appraised.items() if v is not None}
+    )
     metrics = metric_values(assessment=assessment)
     rows = []
     for c in criteria:
@@ -132,6 +140,7 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
             self_total=index.round2(self_totals.get(c.pk, index.ZERO)),
             appraised_total=index.round2(appraised_totals.get(c.pk, index.ZERO)),
             survey_total=index.round2(survey_totals.get(c.pk, index.ZERO)),
+            appraised_any=appraised_counts.get(c.pk, index.ZERO) > 0,
         )
         if c.pk in metrics:
             row.metric_value = metrics[c.pk]

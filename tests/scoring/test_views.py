@@ -415,3 +415,59 @@ def test_metric_value_and_suggestion_shown(personas, world, client_for, monkeypa
         .content.decode()
     )
     assert "Tỷ lệ hồ sơ trực tuyến: 50,00" in body and "gợi ý 15,00" in body
+
+
+def test_no_survey_set_is_published_as_a_percentage(personas, client_for):
+    from scoring.models import CriteriaSet
+
+    tree = [
+        ("1", "Thẩm định", "70", "appraisal", "manual", {}, False),
+        ("1.1", "Toàn bộ", "70", None, "manual", {}, False),
+    ]
+    cs = make_set(province=personas.daklak, tree=tree)
+    CriteriaSet.objects.filter(pk=cs.pk).update(survey_max=0)
+    make_assessment(
+        criteria_set=cs, unit=personas.cumgar, scores={"1.1": ("65.17", "61.46", None, None)}
+    )
+    body = (
+        client_for(personas.admin)
+        .get(reverse("scoring:ranking_detail", args=[cs.pk]))
+        .content.decode()
+    )
+    assert "87,80\u00a0%" in body  # Nam Định 2020: 61,46 / 70
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_public_list_query_count(personas, client_for, django_assert_max_num_queries, count):
+    from scoring.models import CriteriaSet
+
+    for year in range(2000, 2000 + count):
+        cs = make_set(
+            province=personas.daklak,
+            year=year,
+            tree=[
+                ("1", "A", "70", "appraisal", "manual", {}, False),
+                ("2", "B", "30", "survey", "manual", {}, False),
+            ],
+        )
+        make_assessment(criteria_set=cs, unit=personas.cumgar, state=S.LOCKED)
+        services.ranking_publish(criteria_set=cs, by=personas.admin)
+    client = client_for(None)
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("public:ranking_list"))
+    assert response.content.decode().count('<li class="list-group-item">') == count
+    assert CriteriaSet.objects.count() == count
+
+
+def test_area_difference_only_once_appraised(personas, client_for):
+    cs = make_set(province=personas.daklak)
+    a = make_assessment(
+        criteria_set=cs, unit=personas.cumgar, scores={"1.2": ("6", None, None, None)}
+    )
+    from scoring.selectors import score_sheet
+
+    rows = {r.criterion.code: r for r in score_sheet(assessment=a).rows}
+    assert rows["1"].difference is None
+    a.scores.filter(criterion__code="1.2").update(round1_score=5)
+    rows = {r.criterion.code: r for r in score_sheet(assessment=a).rows}
+    assert rows["1"].difference == D("-1.00") and rows["1.2"].difference == D("-1.00")
