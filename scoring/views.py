@@ -166,9 +166,11 @@ def score_save(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
         errors[score.pk] = _("Dữ liệu gửi lên không hợp lệ.")
         status = 422
     if request.htmx:
-        context = _sheet_context(request, assessment, errors=errors, attempted=attempted)
-        # htmx swaps 2xx only by default; errors are still rendered as the sheet (see scoring.js).
-        return render(request, "scoring/_sheet.html", context, status=status)
+        context = _sheet_context(
+            request, assessment, errors=errors, attempted=attempted, saved_pk=score.pk
+        )
+        # htmx swaps 2xx only by default; refusals also come back as the row (see scoring.js).
+        return render(request, "scoring/_cell_response.html", context, status=status)
     for message in errors.values():
         messages.error(request, message)
     if not errors:

@@ -15,6 +15,9 @@ def test_self_score_cells(personas, page, login):
     score = CriterionScore.objects.get(assessment=a, criterion__code="1.2")
     login("cumgar")
     page.goto(f"{page.base_url}/scoring/assessments/{a.pk}/")
+    other = CriterionScore.objects.get(assessment=a, criterion__code="2.2")
+    other_cell = page.locator(f"#score-{other.pk} input[name=value]").first
+    other_cell.evaluate("el => { el.value = '7'; }")  # typed, not yet saved
     cell = page.locator(f"#score-{score.pk} input[name=value]").first
     cell.fill("3,5")
     cell.press("Tab")
@@ -22,6 +25,7 @@ def test_self_score_cells(personas, page, login):
         "document.querySelector('.subtotal .subtotal-self').textContent.trim() === '7,50'"
     )
     assert page.locator(".total-self").inner_text() == "67,50"
+    assert other_cell.input_value() == "7"  # only the saved row was swapped
 
     cell = page.locator(f"#score-{score.pk} input[name=value]").first
     cell.fill("9")

@@ -107,7 +107,9 @@ def test_cell_save_updates_subtotals(personas, world, client_for):
     response = cell(client, world["cumgar"], "1.2", F.SELF, "3,5")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="sheet"' in body
+    s = world["cumgar"].scores.get(criterion__code="1.2")
+    assert body.lstrip().startswith(f'<tr id="score-{s.pk}"')  # the row itself, swapped in place
+    assert 'id="sheet-totals" hx-swap-oob="true"' in body
     # area 1 self subtotal: 4 + 3.5
     assert '<td class="num text-end subtotal-self">7,50</td>' in body
 
