@@ -473,3 +473,20 @@ def test_area_difference_only_once_appraised(personas, client_for):
     a.scores.filter(criterion__code="1.2").update(round1_score=5)
     rows = {r.criterion.code: r for r in score_sheet(assessment=a).rows}
     assert rows["1"].difference == D("-1.00") and rows["1.2"].difference == D("-1.00")
+
+
+@pytest.mark.parametrize("edits", [1, 15])
+def test_set_detail_and_history_query_counts(
+    personas, world, client_for, django_assert_max_num_queries, edits
+):
+    client = client_for(personas.cumgar_staff)
+    a = world["cumgar"]
+    s = a.scores.get(criterion__code="1.2")
+    for i in range(edits):
+        cell(client, a, "1.2", F.SELF, str(i % 6))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("scoring:score_history", args=[a.pk, s.pk]))
+    # + the two values the factory set first (self 6, round 1 5)
+    assert response.content.decode().count("<tr><td>") == edits + 2
+    with django_assert_max_num_queries(8):
+        client.get(reverse("scoring:set_detail", args=[world["set"].pk]))
