@@ -15,5 +15,6 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("scoring/", include("scoring.urls")),
     path("inspections/", include("inspections.urls")),
+    path("public/", include("scoring.public_urls")),
     path("admin/", admin.site.urls),
 ]

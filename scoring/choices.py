@@ -35,3 +35,23 @@ class AssessmentState(models.TextChoices):
     APPRAISAL_2 = "appraisal_2", _("Thẩm định vòng 2")
     LOCKED = "locked", _("Đã chốt điểm")
     PUBLISHED = "published", _("Đã công bố")
+
+
+class Metric(models.TextChoices):
+    """Rates computed from the unit's dossiers (procedures app) offered beside a rate criterion."""
+
+    DOSSIER_ON_TIME_RATE = "dossier_on_time_rate", _("Tỷ lệ hồ sơ giải quyết đúng hạn")
+    DOSSIER_ONLINE_RATE = "dossier_online_rate", _("Tỷ lệ hồ sơ trực tuyến")
+    DOSSIER_DIGITISED_RESULT_RATE = "dossier_digitised_result_rate", _("Tỷ lệ số hóa kết quả")
+    DOSSIER_PAID_ONLINE_RATE = "dossier_paid_online_rate", _("Tỷ lệ thanh toán trực tuyến")
+
+
+class ScoreField(models.TextChoices):
+    """The columns of the score sheet that can be written (one cell = one field of a score)."""
+
+    SELF = "self_score", _("Điểm tự đánh giá")
+    ROUND1 = "round1_score", _("Điểm thẩm định vòng 1")
+    ROUND2 = "round2_score", _("Điểm thẩm định vòng 2")
+    SURVEY = "survey_points", _("Điểm điều tra xã hội học")
+    EXPLANATION = "explanation", _("Giải trình")
+    SELF_NOTE = "self_note", _("Thuyết minh tự đánh giá")

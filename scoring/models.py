@@ -2,10 +2,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Rule
+from scoring import index
+from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Metric, Rule
+from scoring.querysets import AssessmentQuerySet, CriteriaSetQuerySet, PublishedRankingQuerySet
 from units.choices import Level
 from units.models import AdministrativeUnit
 
@@ -32,6 +37,23 @@ class CriteriaSet(models.Model):
         choices=CriteriaSetStatus.choices,
         default=CriteriaSetStatus.DRAFT,
     )
+    appraisal_max = models.DecimalField(
+        _("điểm thẩm định tối đa"), max_digits=6, decimal_places=2, default=Decimal("70")
+    )
+    # 0 means no survey was run: the index is then the appraised points rescaled to 100 (%).
+    survey_max = models.DecimalField(
+        _("điểm điều tra xã hội học tối đa"), max_digits=6, decimal_places=2, default=Decimal("30")
+    )
+    bonus_cap = models.DecimalField(
+        _("điểm thưởng tối đa"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    penalty_cap = models.DecimalField(
+        _("điểm trừ tối đa"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    # [[minimum, label], …] highest first, validated by scoring.index.validate_thresholds.
+    grade_thresholds = models.JSONField(_("ngưỡng xếp loại"), default=list, blank=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bộ chỉ số CCHC")
@@ -45,6 +67,21 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_survey(self) -> bool:
+        return self.survey_max > 0
+
+    def clean(self) -> None:
+        try:
+            self.grade_thresholds = index.validate_thresholds(self.grade_thresholds or [])
+        except index.RuleError:
+            raise ValidationError(
+                {"grade_thresholds": _("Ngưỡng xếp loại không hợp lệ.")}
+            ) from None
+
+    def thresholds(self) -> list[tuple[str, str]]:
+        return [(m, label) for m, label in self.grade_thresholds or []]
 
 
 class Criterion(models.Model):
@@ -76,6 +113,13 @@ class Criterion(models.Model):
         _("cách chấm"), max_length=10, choices=Rule.choices, default=Rule.MANUAL
     )
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    # Parameters of the rule (threshold, tiers, per_violation), see scoring.index.validate_params.
+    rule_params = models.JSONField(_("tham số cách chấm"), default=dict, blank=True)
+    metric = models.CharField(
+        _("chỉ số tính từ hồ sơ"), max_length=40, choices=Metric.choices, blank=True
+    )
+    evidence_required = models.BooleanField(_("bắt buộc tài liệu kiểm chứng"), default=False)
+    is_leaf = models.BooleanField(_("tiêu chí lá"), default=True, editable=False)
 
     class Meta:
         verbose_name = _("tiêu chí")
@@ -89,6 +133,16 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+    def clean(self) -> None:
+        try:
+            self.rule_params = index.validate_params(self.rule, self.rule_params, self.max_points)
+        except index.RuleError:
+            raise ValidationError({"rule_params": _("Tham số cách chấm không hợp lệ.")}) from None
 
 
 class Assessment(models.Model):
@@ -112,6 +166,17 @@ class Assessment(models.Model):
         choices=AssessmentState.choices,
         default=AssessmentState.OPEN,
     )
+    bonus_points = models.DecimalField(
+        _("điểm thưởng"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    penalty_points = models.DecimalField(
+        _("điểm trừ"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    bonus_penalty_note = models.TextField(_("căn cứ thưởng / trừ điểm"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("bản đánh giá")
@@ -124,3 +189,188 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.criteria_set}"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # Under MEDIA_ROOT, which no URL serves: downloads go through a permission-checked view.
+    return f"scoring/evidence/{instance.score.assessment_id}/{filename}"
+
+
+class CriterionScore(models.Model):
+    """The points of one leaf criterion in one assessment: self (điểm tự đánh giá), appraised
+    round 1 and 2 (điểm thẩm định), survey points, with the reasons and the unit's explanation
+    (giải trình). `version` guards against two people silently overwriting each other."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("bản đánh giá"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="scores"
+    )
+    self_score = models.DecimalField(
+        _("điểm tự đánh giá"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    self_note = models.TextField(_("thuyết minh tự đánh giá"), blank=True)
+    round1_score = models.DecimalField(
+        _("điểm thẩm định vòng 1"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    round1_reason = models.TextField(_("lý do điều chỉnh vòng 1"), blank=True)
+    explanation = models.TextField(_("giải trình"), blank=True)
+    round2_score = models.DecimalField(
+        _("điểm thẩm định vòng 2"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    round2_reason = models.TextField(_("lý do điều chỉnh vòng 2"), blank=True)
+    survey_points = models.DecimalField(
+        _("điểm điều tra xã hội học"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("điểm tiêu chí")
+        verbose_name_plural = _("điểm tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="score_unique_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.criterion.code}"
+
+    @property
+    def appraised_score(self) -> Decimal | None:
+        """The council's final word so far: round 2 when given, else round 1."""
+        return self.round2_score if self.round2_score is not None else self.round1_score
+
+    def points(self) -> Decimal | None:
+        """The points that count in the index (survey points for survey criteria)."""
+        if self.criterion.component == Component.SURVEY:
+            return self.survey_points
+        return self.appraised_score
+
+
+class Evidence(models.Model):
+    """An evidence document (tài liệu kiểm chứng) attached to a score, kept private."""
+
+    score = models.ForeignKey(
+        CriterionScore,
+        verbose_name=_("điểm tiêu chí"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PublishedRanking(models.Model):
+    """A published ranking (công bố chỉ số CCHC): a frozen snapshot of a criteria set's results.
+
+    Later edits (after an unpublish) never rewrite it; unpublishing only retires it.
+    """
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("bộ chỉ số"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    published_at = models.DateTimeField(_("công bố lúc"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người công bố"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PublishedRankingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kết quả công bố")
+        verbose_name_plural = _("kết quả công bố")
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_current_publication_per_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_set} · {self.published_at:%d/%m/%Y}"
+
+
+class PublishedResult(models.Model):
+    """One unit's row of a published ranking, as it stood at publication."""
+
+    ranking = models.ForeignKey(
+        PublishedRanking,
+        verbose_name=_("kết quả công bố"),
+        on_delete=models.CASCADE,
+        related_name="results",
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_code = models.CharField(_("mã đơn vị"), max_length=10)
+    unit_name = models.CharField(_("tên đơn vị"), max_length=200)
+    appraisal = models.DecimalField(_("điểm thẩm định"), max_digits=6, decimal_places=2)
+    survey = models.DecimalField(
+        _("điểm điều tra"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    bonus = models.DecimalField(_("điểm thưởng"), max_digits=5, decimal_places=2)
+    penalty = models.DecimalField(_("điểm trừ"), max_digits=5, decimal_places=2)
+    index = models.DecimalField(_("chỉ số"), max_digits=6, decimal_places=2)
+    grade = models.CharField(_("xếp loại"), max_length=50, blank=True)
+    rank = models.PositiveSmallIntegerField(_("xếp hạng"))
+    previous_rank = models.PositiveSmallIntegerField(_("hạng năm trước"), null=True, blank=True)
+    # Points per area (code → [points, max]) for the "points lost per area" chart.
+    areas = models.JSONField(_("điểm theo lĩnh vực"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả của đơn vị")
+        verbose_name_plural = _("kết quả của đơn vị")
+        ordering = ["rank", "unit_code"]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.unit_name}"

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.choices import Level
+
+
+class CriteriaImportForm(forms.Form):
+    """Upload of a criteria set file (same format and checks as `import_criteria`)."""
+
+    file = forms.FileField(label=_("Tệp bộ chỉ số (XLSX/CSV)"))
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(
+        label=_("Cấp"),
+        choices=[(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label)],
+    )
+    name = forms.CharField(label=_("Tên bộ chỉ số"), max_length=300, required=False)
+    legal_basis = forms.CharField(label=_("Quyết định ban hành"), max_length=200, required=False)
+    bonus_cap = forms.DecimalField(
+        label=_("Điểm thưởng tối đa"), initial=0, min_value=0, max_digits=5, decimal_places=2
+    )
+    penalty_cap = forms.DecimalField(
+        label=_("Điểm trừ tối đa"), initial=0, min_value=0, max_digits=5, decimal_places=2
+    )

@@ -1,0 +1,48 @@
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring.services import ScoringImportError, criteria_set_import
+from units.models import AdministrativeUnit
+
+
+class Command(BaseCommand):
+    help = "Nhập bộ chỉ số CCHC từ tệp XLSX/CSV (xem docs/formats.md); lỗi thì không lưu gì."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--province", required=True, help="mã tỉnh, ví dụ 12")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--level", required=True, choices=["district", "commune"])
+        parser.add_argument("--name", default="")
+        parser.add_argument("--legal-basis", default="", help="ví dụ 2071/QĐ-UBND")
+        parser.add_argument("--bonus-cap", default="0", type=Decimal)
+        parser.add_argument("--penalty-cap", default="0", type=Decimal)
+
+    def handle(self, *args, **options):
+        if not options["file"].is_file():
+            raise CommandError(f"Không tìm thấy tệp {options['file']}.")
+        try:
+            province = AdministrativeUnit.objects.by_code(options["province"])
+        except AdministrativeUnit.DoesNotExist:
+            raise CommandError(f"Không có tỉnh mã {options['province']}.") from None
+        if province.level != "province":
+            raise CommandError(f"Mã {options['province']} không phải là một tỉnh.")
+        try:
+            criteria_set = criteria_set_import(
+                path=options["file"],
+                province=province,
+                year=options["year"],
+                level=options["level"],
+                name=options["name"],
+                legal_basis=options["legal_basis"],
+                bonus_cap=options["bonus_cap"],
+                penalty_cap=options["penalty_cap"],
+            )
+        except ScoringImportError as exc:
+            raise CommandError("Tệp bị từ chối:\n" + "\n".join(exc.errors)) from None
+        count = criteria_set.criteria.count()
+        self.stdout.write(
+            f"Đã nhập bộ chỉ số #{criteria_set.pk}: {criteria_set} ({count} tiêu chí)."
+        )

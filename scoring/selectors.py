@@ -1,0 +1,363 @@
+"""Reads for scoring pages and exports, each a fixed number of queries whatever the row count.
+
+All points, subtotals, indices, grades and ranks come from `scoring.index`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+
+from scoring import index
+from scoring.choices import Component
+from scoring.metrics import metric_values
+from scoring.models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionScore,
+    Evidence,
+    PublishedRanking,
+    PublishedResult,
+)
+
+
+def criteria_nodes(criteria: list[Criterion]) -> list[index.Node]:
+    return [index.Node(c.pk, c.parent_id, c.max_points, c.component) for c in criteria]
+
+
+def tree_order(criteria: list[Criterion]) -> list[Criterion]:
+    """Criteria depth first (1, 1.1, 1.1.1, 1.2, 2 …) by position."""
+    kids: dict[Any, list[Criterion]] = {}
+    for c in criteria:
+        kids.setdefault(c.parent_id, []).append(c)
+    out: list[Criterion] = []
+
+    def walk(parent: Any) -> None:
+        for c in sorted(kids.get(parent, []), key=lambda c: (c.position, c.code)):
+            out.append(c)
+            walk(c.pk)
+
+    walk(None)
+    return out
+
+
+def unit_result(
+    criteria_set: CriteriaSet,
+    nodes: list[index.Node],
+    points: dict[int, Decimal | None],
+    *,
+    bonus: Decimal,
+    penalty: Decimal,
+) -> index.IndexResult:
+    """The index of one unit from its leaf points (appraised for appraisal leaves, survey
+    points for survey leaves)."""
+    appraisal = index.component_total(nodes, points, Component.APPRAISAL)
+    survey = (
+        index.component_total(nodes, points, Component.SURVEY) if criteria_set.has_survey else None
+    )
+    return index.par_index(
+        appraisal=appraisal,
+        survey=survey,
+        bonus=bonus,
+        penalty=penalty,
+        bonus_cap=criteria_set.bonus_cap,
+        penalty_cap=criteria_set.penalty_cap,
+        appraisal_max=criteria_set.appraisal_max,
+    )
+
+
+# --------------------------------------------------------------------------- score sheet
+
+
+@dataclass
+class SheetRow:
+    criterion: Criterion
+    score: CriterionScore | None
+    self_total: Decimal
+    appraised_total: Decimal
+    survey_total: Decimal
+    metric_value: Decimal | None = None
+    suggested: Decimal | None = None
+    appraised_any: bool = False
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Appraised minus self (leaves with both, and areas), rounded for display."""
+        if self.score is not None:
+            if self.score.appraised_score is None or self.score.self_score is None:
+                return None
+            return index.round2(self.score.appraised_score - self.score.self_score)
+        if not self.appraised_any:
+            return None  # nothing appraised below this node yet: no difference to show
+        return index.round2(self.appraised_total - self.self_total)
+
+
+@dataclass
+class Sheet:
+    assessment: Assessment
+    rows: list[SheetRow]
+    result: index.IndexResult
+    self_result: index.IndexResult
+    grade: str
+    missing_evidence: list[Criterion] = field(default_factory=list)
+
+
+def score_sheet(*, assessment: Assessment) -> Sheet:
+    """The criteria tree with the assessment's scores, subtotals per node and the index
+    (4 queries: criteria, scores, evidence, nothing per row)."""
+    criteria_set = assessment.criteria_set
+    criteria = tree_order(list(Criterion.objects.filter(criteria_set=criteria_set)))
+    scores = {
+        s.criterion_id: s
+        for s in CriterionScore.objects.filter(assessment=assessment)
+        .select_related("criterion", "updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+    }
+    nodes = criteria_nodes(criteria)
+    self_points = {k: s.self_score for k, s in scores.items()}
+    appraised = {k: s.appraised_score for k, s in scores.items()}
+    survey = {k: s.survey_points for k, s in scores.items()}
+    counted = {k: s.points() for k, s in scores.items()}
+    self_totals = index.subtotals(nodes, self_points)
+    appraised_totals = index.subtotals(nodes, appraised)
+    survey_totals = index.subtotals(nodes, survey)
+    # Counting nodes as 1-point leaves tells which parents have any appraised leaf below them.
+    count_nodes = [index.Node(n.key, n.parent, Decimal(10**6), n.component) for n in nodes]
+    appraised_counts = index.subtotals(
+        count_nodes, {k: Decimal(1) for k, v in appraised.items() if v is not None}
+    )
+    metrics = metric_values(assessment=assessment)
+    rows = []
+    for c in criteria:
+        row = SheetRow(
+            criterion=c,
+            score=scores.get(c.pk) if c.is_leaf else None,
+            self_total=index.round2(self_totals.get(c.pk, index.ZERO)),
+            appraised_total=index.round2(appraised_totals.get(c.pk, index.ZERO)),
+            survey_total=index.round2(survey_totals.get(c.pk, index.ZERO)),
+            appraised_any=appraised_counts.get(c.pk, index.ZERO) > 0,
+        )
+        if c.pk in metrics:
+            row.metric_value = metrics[c.pk]
+            row.suggested = index.round2(
+                index.leaf_points(c.rule, c.rule_params, c.max_points, metrics[c.pk])
+            )
+        rows.append(row)
+    result = unit_result(
+        criteria_set,
+        nodes,
+        counted,
+        bonus=assessment.bonus_points,
+        penalty=assessment.penalty_points,
+    )
+    self_counted = {
+        k: (s.self_score if s.criterion.component == Component.APPRAISAL else s.survey_points)
+        for k, s in scores.items()
+    }
+    self_result = unit_result(
+        criteria_set, nodes, self_counted, bonus=index.ZERO, penalty=index.ZERO
+    )
+    missing = [
+        c
+        for c in criteria
+        if c.is_leaf
+        and c.evidence_required
+        and c.pk in scores
+        and not scores[c.pk].evidence.all()
+        and not scores[c.pk].self_note.strip()
+    ]
+    return Sheet(
+        assessment=assessment,
+        rows=rows,
+        result=result,
+        self_result=self_result,
+        grade=index.grade(result.index, criteria_set.thresholds()),
+        missing_evidence=missing,
+    )
+
+
+def missing_evidence(*, assessment: Assessment) -> list[Criterion]:
+    """Leaves that require evidence and have neither a file nor a written note (1 query)."""
+    return list(
+        Criterion.objects.filter(
+            scores__assessment=assessment, evidence_required=True, is_leaf=True
+        )
+        .annotate(files=Count("scores__evidence"))
+        .filter(files=0, scores__self_note="")
+        .order_by("position", "code")
+    )
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+@dataclass
+class RankingRow:
+    rank: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    appraisal: Decimal
+    survey: Decimal | None
+    bonus: Decimal
+    penalty: Decimal
+    index: Decimal
+    grade: str
+    previous_rank: int | None
+    change: int | None
+    areas: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)
+
+    @property
+    def change_label(self) -> str:
+        return index.format_rank_change(self.change, new_label=_("mới"))
+
+    @property
+    def lost_per_area(self) -> list[tuple[str, Decimal]]:
+        return [(code, index.round2(mx - pts)) for code, _t, pts, mx in self.areas]
+
+
+@dataclass
+class Ranking:
+    criteria_set: CriteriaSet
+    rows: list[RankingRow]
+    publication: PublishedRanking | None
+    area_titles: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        return self.publication is None
+
+    @property
+    def percentage_form(self) -> bool:
+        return not self.criteria_set.has_survey
+
+
+def _live_results(criteria_set: CriteriaSet) -> tuple[dict, dict, list, dict]:
+    """(results by unit id, units by id, areas, area points by unit) computed from the scores:
+    3 queries whatever the number of units."""
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
+    assessments = list(Assessment.objects.filter(criteria_set=criteria_set).select_related("unit"))
+    nodes = criteria_nodes(criteria)
+    by_assessment: dict[int, dict[int, Decimal | None]] = {a.pk: {} for a in assessments}
+    component = {c.pk: c.component for c in criteria}
+    for assessment_id, criterion_id, r1, r2, survey in CriterionScore.objects.filter(
+        assessment__criteria_set=criteria_set
+    ).values_list("assessment_id", "criterion_id", "round1_score", "round2_score", "survey_points"):
+        if component.get(criterion_id) == Component.SURVEY:
+            value = survey
+        else:
+            value = r2 if r2 is not None else r1
+        by_assessment[assessment_id][criterion_id] = value
+    areas = sorted((c for c in criteria if c.parent_id is None), key=lambda c: (c.position, c.code))
+    results, units, area_points = {}, {}, {}
+    for a in assessments:
+        points = by_assessment[a.pk]
+        results[a.unit_id] = unit_result(
+            criteria_set, nodes, points, bonus=a.bonus_points, penalty=a.penalty_points
+        )
+        units[a.unit_id] = a.unit
+        totals = index.subtotals(nodes, points)
+        area_points[a.unit_id] = [
+            (c.code, c.title, index.round2(totals.get(c.pk, index.ZERO)), c.max_points)
+            for c in areas
+        ]
+    return results, units, [(c.code, c.title) for c in areas], area_points
+
+
+def previous_set(criteria_set: CriteriaSet) -> CriteriaSet | None:
+    return (
+        CriteriaSet.objects.filter(
+            province_id=criteria_set.province_id,
+            level=criteria_set.level,
+            year__lt=criteria_set.year,
+        )
+        .order_by("-year")
+        .first()
+    )
+
+
+def ranks_of(criteria_set: CriteriaSet) -> dict[int, int]:
+    """{unit id: rank} of a set: its current publication, else the live provisional ranks."""
+    publication = criteria_set.publications.current().first()
+    if publication is not None:
+        return dict(publication.results.values_list("unit_id", "rank"))
+    results, _units, _areas, _pts = _live_results(criteria_set)
+    return index.competition_ranks({k: r.index for k, r in results.items()})
+
+
+def ranking(*, criteria_set: CriteriaSet, live: bool = False) -> Ranking:
+    """The ranking of a set: the frozen snapshot when published (unless `live`), else the
+    provisional ranking computed from the current scores. Fixed query count."""
+    publication = None if live else criteria_set.publications.current().first()
+    if publication is not None:
+        results = list(publication.results.all())
+        area_titles: list[tuple[str, str]] = []
+        rows = []
+        for r in results:
+            areas = [
+                (code, title, Decimal(pts), Decimal(mx))
+                for code, (title, pts, mx) in r.areas.items()
+            ]
+            if not area_titles:
+                area_titles = [(code, title) for code, title, _p, _m in areas]
+            rows.append(
+                RankingRow(
+                    rank=r.rank,
+                    unit_id=r.unit_id,
+                    unit_code=r.unit_code,
+                    unit_name=r.unit_name,
+                    appraisal=r.appraisal,
+                    survey=r.survey,
+                    bonus=r.bonus,
+                    penalty=r.penalty,
+                    index=r.index,
+                    grade=r.grade,
+                    previous_rank=r.previous_rank,
+                    change=index.rank_change(r.rank, r.previous_rank),
+                    areas=areas,
+                )
+            )
+        rows.sort(key=lambda r: (r.rank, r.unit_code))
+        return Ranking(criteria_set, rows, publication, area_titles)
+
+    results, units, area_titles, area_points = _live_results(criteria_set)
+    before = previous_set(criteria_set)
+    previous = ranks_of(before) if before is not None else {}
+    ranked = index.rank_rows(results, previous_ranks=previous, thresholds=criteria_set.thresholds())
+    rows = [
+        RankingRow(
+            rank=r.rank,
+            unit_id=r.key,
+            unit_code=units[r.key].code,
+            unit_name=units[r.key].name,
+            appraisal=r.result.appraisal,
+            survey=r.result.survey,
+            bonus=r.result.bonus,
+            penalty=r.result.penalty,
+            index=r.result.index,
+            grade=r.grade,
+            previous_rank=r.previous_rank,
+            change=r.change,
+            areas=area_points[r.key],
+        )
+        for r in ranked
+    ]
+    rows.sort(key=lambda r: (r.rank, r.unit_code))
+    return Ranking(criteria_set, rows, None, area_titles)
+
+
+def published_rankings():
+    """Current publications for the public page, newest first (1 query)."""
+    return (
+        PublishedRanking.objects.current()
+        .select_related("criteria_set", "criteria_set__province")
+        .order_by("-criteria_set__year", "criteria_set__province__name")
+    )
+
+
+__all__ = ["PublishedResult", "Ranking", "RankingRow", "Sheet", "SheetRow", "ranking"]

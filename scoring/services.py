@@ -1,0 +1,939 @@
+"""Writes for scoring: each in one transaction, keyword-only, error messages as constants."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cchc_portal.tabular import TabularFileError, iter_table
+from scoring import index
+from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Metric, Rule, ScoreField
+from scoring.models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionScore,
+    Evidence,
+    PublishedRanking,
+    PublishedResult,
+)
+from units.choices import Level
+from units.models import AdministrativeUnit, User
+
+S = AssessmentState
+
+# --------------------------------------------------------------------------- messages
+SCORE_ABOVE_MAX = gettext_lazy("Điểm %(score)s vượt điểm tối đa %(max)s.")
+SCORE_NEGATIVE = gettext_lazy("Điểm không được âm.")
+SCORE_NOT_NUMBER = gettext_lazy("“%(value)s” không phải là số.")
+SCORE_NOT_YES_NO = gettext_lazy("Tiêu chí có / không chỉ nhận 0 hoặc %(max)s điểm.")
+SCORE_NOT_A_TIER = gettext_lazy("Điểm phải là một mức của thang: %(tiers)s.")
+SCORE_BELOW_THRESHOLD = gettext_lazy(
+    "Dưới ngưỡng tỷ lệ %(threshold)s tiêu chí được 0 điểm; điểm khác 0 phải từ %(min)s trở lên."
+)
+SCORE_NOT_A_STEP = gettext_lazy("Điểm phải bằng %(max)s trừ bội số của %(step)s (mỗi vi phạm).")
+SCORE_CONFLICT = gettext_lazy(
+    "Ô này vừa được %(who)s lưu (giá trị hiện tại: %(current)s). Giá trị bạn nhập (%(yours)s) "
+    "chưa được lưu; hãy kiểm tra rồi lưu lại."
+)
+SCORE_FIELD_LOCKED = gettext_lazy("Bạn không được sửa cột này ở trạng thái hiện tại.")
+REASON_REQUIRED = gettext_lazy("Điểm thẩm định khác điểm tự đánh giá: cần ghi lý do.")
+TRANSITION_NOT_ALLOWED = gettext_lazy("Không thể thực hiện thao tác này ở trạng thái hiện tại.")
+MISSING_EVIDENCE = gettext_lazy(
+    "Chưa thể gửi tự đánh giá: các tiêu chí sau bắt buộc có tài liệu kiểm chứng hoặc thuyết "
+    "minh: %(codes)s."
+)
+UNSCORED = gettext_lazy("Chưa chấm điểm tự đánh giá các tiêu chí: %(codes)s.")
+PUBLISH_NOT_LOCKED = gettext_lazy(
+    "Chỉ công bố khi mọi bản đánh giá đã chốt điểm; chưa chốt: %(units)s."
+)
+PUBLISH_EMPTY = gettext_lazy("Bộ chỉ số chưa có bản đánh giá nào.")
+ALREADY_PUBLISHED = gettext_lazy("Kết quả đã được công bố.")
+NOT_PUBLISHED = gettext_lazy("Kết quả chưa được công bố.")
+UNPUBLISH_REASON_REQUIRED = gettext_lazy("Cần ghi lý do thu hồi kết quả công bố.")
+BONUS_ABOVE_CAP = gettext_lazy("Điểm thưởng tối đa là %(cap)s.")
+PENALTY_ABOVE_CAP = gettext_lazy("Điểm trừ tối đa là %(cap)s.")
+EVIDENCE_TOO_LARGE = gettext_lazy("Tệp lớn hơn %(mb)s MB.")
+EVIDENCE_BAD_TYPE = gettext_lazy(
+    "Chỉ nhận tệp PDF, ảnh JPEG/PNG hoặc tài liệu Word/Excel (kiểm tra theo nội dung tệp)."
+)
+
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Decided by the first bytes, never by the name the browser sends.
+EVIDENCE_SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),
+]
+
+
+class ScoringError(ValidationError):
+    """A rule of the scoring workflow refused the write; the message is for the user."""
+
+
+class ScoreConflict(ScoringError):
+    """Someone saved the cell since the user loaded it; `score` is the current row."""
+
+    def __init__(self, message: str, *, score: CriterionScore) -> None:
+        super().__init__(message)
+        self.score = score
+
+
+class ScoringImportError(ValueError):
+    """A file was rejected as a whole; `errors` lists every row-level problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# --------------------------------------------------------------------------- who may do what
+
+
+def is_own_unit(user: User, assessment: Assessment) -> bool:
+    return user.is_unit_staff and user.unit_id == assessment.unit_id
+
+
+def is_council(user: User) -> bool:
+    """Inspectors and admins score as the appraisal council (hội đồng thẩm định)."""
+    return user.is_inspector or user.is_provincial_admin
+
+
+def writable_fields(user: User, assessment: Assessment) -> set[str]:
+    """The score columns `user` may write in the assessment's current state."""
+    state = assessment.state
+    fields: set[str] = set()
+    if is_own_unit(user, assessment):
+        if state == S.OPEN:
+            fields |= {ScoreField.SELF, ScoreField.SELF_NOTE}
+        if state == S.EXPLANATION:
+            fields |= {ScoreField.EXPLANATION}
+    if is_council(user):
+        if state == S.APPRAISAL_1:
+            fields |= {ScoreField.ROUND1}
+        if state == S.APPRAISAL_2:
+            fields |= {ScoreField.ROUND2}
+        if state in (S.APPRAISAL_1, S.EXPLANATION, S.APPRAISAL_2, S.LOCKED):
+            fields |= {ScoreField.SURVEY}
+    return fields
+
+
+def can_add_evidence(user: User, assessment: Assessment) -> bool:
+    return is_own_unit(user, assessment) and assessment.state in (S.OPEN, S.EXPLANATION)
+
+
+def can_set_bonus(user: User, assessment: Assessment) -> bool:
+    return is_council(user) and assessment.state in (
+        S.APPRAISAL_1,
+        S.EXPLANATION,
+        S.APPRAISAL_2,
+        S.LOCKED,
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Any
+    source: tuple[str, ...]
+    target: str
+    who: str  # "unit", "council", "admin"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("submit", gettext_lazy("Gửi tự đánh giá"), (S.OPEN,), S.SELF_ASSESSED, "unit"),
+        Transition(
+            "start_appraisal",
+            gettext_lazy("Bắt đầu thẩm định vòng 1"),
+            (S.SELF_ASSESSED,),
+            S.APPRAISAL_1,
+            "council",
+        ),
+        Transition(
+            "request_explanation",
+            gettext_lazy("Chuyển đơn vị giải trình"),
+            (S.APPRAISAL_1,),
+            S.EXPLANATION,
+            "council",
+        ),
+        Transition(
+            "submit_explanation",
+            gettext_lazy("Gửi giải trình"),
+            (S.EXPLANATION,),
+            S.APPRAISAL_2,
+            "unit",
+        ),
+        Transition(
+            "lock", gettext_lazy("Chốt điểm"), (S.APPRAISAL_1, S.APPRAISAL_2), S.LOCKED, "admin"
+        ),
+    ]
+}
+
+
+def _may(user: User, assessment: Assessment, who: str) -> bool:
+    if who == "unit":
+        # The provincial admin may act for a unit that cannot (e.g. to unblock a deadline).
+        return is_own_unit(user, assessment) or user.is_provincial_admin
+    if who == "council":
+        return is_council(user)
+    return user.is_provincial_admin
+
+
+def available_transitions(user: User, assessment: Assessment) -> list[Transition]:
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if assessment.state in t.source and _may(user, assessment, t.who)
+    ]
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+@transaction.atomic
+def assessment_ensure(*, criteria_set: CriteriaSet, unit: AdministrativeUnit) -> Assessment:
+    """The unit's assessment for the set, with an empty score per leaf criterion."""
+    assessment, _created = Assessment.objects.get_or_create(criteria_set=criteria_set, unit=unit)
+    existing = set(assessment.scores.values_list("criterion_id", flat=True))
+    leaves = Criterion.objects.filter(criteria_set=criteria_set, is_leaf=True).exclude(
+        pk__in=existing
+    )
+    CriterionScore.objects.bulk_create(
+        [CriterionScore(assessment=assessment, criterion=c) for c in leaves]
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessments_open(*, criteria_set: CriteriaSet, by: User) -> int:
+    """Open an assessment for every unit of the set's level in its province that existed in the
+    set's year; returns how many were created (existing ones are left as they are)."""
+    if not by.is_provincial_admin:
+        raise PermissionDenied
+    import datetime as dt
+
+    units = (
+        AdministrativeUnit.objects.subtree_of(criteria_set.province)
+        .filter(level=criteria_set.level)
+        .valid_on(dt.date(criteria_set.year, 12, 31))
+    )
+    existing = set(criteria_set.assessments.values_list("unit_id", flat=True))
+    created = 0
+    for unit in units:
+        if unit.pk not in existing:
+            assessment_ensure(criteria_set=criteria_set, unit=unit)
+            created += 1
+    return created
+
+
+def parse_points(value: Any) -> Decimal | None:
+    """A score typed by a person: '' → None, '6,5' → 6.5; ScoringError when not a number."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return index.to_decimal(value)
+    except (InvalidOperation, ValueError):
+        raise ScoringError(SCORE_NOT_NUMBER % {"value": value}) from None
+
+
+def score_error(criterion: Criterion, value: Decimal) -> str:
+    """The message for a score its criterion's rule cannot give, '' when it is fine."""
+    code = index.check_score(criterion.rule, criterion.rule_params, criterion.max_points, value)
+    if not code:
+        return ""
+    fmt = {"score": value, "max": criterion.max_points}
+    if code == index.ABOVE_MAX:
+        return SCORE_ABOVE_MAX % fmt
+    if code == index.NEGATIVE:
+        return str(SCORE_NEGATIVE)
+    if code == index.NOT_YES_NO:
+        return SCORE_NOT_YES_NO % fmt
+    if code == index.NOT_A_TIER:
+        tiers = ", ".join(["0", *(p for _low, p in criterion.rule_params.get("tiers", []))])
+        return SCORE_NOT_A_TIER % {"tiers": tiers}
+    if code == index.BELOW_THRESHOLD:
+        threshold = index.to_decimal(criterion.rule_params.get("threshold", 0))
+        return SCORE_BELOW_THRESHOLD % {
+            "threshold": threshold,
+            "min": index.round2(criterion.max_points * threshold),
+        }
+    if code == index.NOT_A_DEDUCTION_STEP:
+        return SCORE_NOT_A_STEP % {**fmt, "step": criterion.rule_params.get("per_violation")}
+    return code
+
+
+def _check_points(criterion: Criterion, field: str, value: Decimal | None) -> None:
+    if value is None:
+        return
+    if field == ScoreField.SURVEY:
+        if value < 0:
+            raise ScoringError(SCORE_NEGATIVE)
+        if value > criterion.max_points:
+            raise ScoringError(SCORE_ABOVE_MAX % {"score": value, "max": criterion.max_points})
+        return
+    message = score_error(criterion, value)
+    if message:
+        raise ScoringError(message)
+
+
+@transaction.atomic
+def score_save(
+    *,
+    score_id: int,
+    field: str,
+    value: Any,
+    version: int,
+    by: User,
+    reason: str = "",
+) -> CriterionScore:
+    """Write one cell of the score sheet.
+
+    Optimistic locking: `version` is the one the user loaded; when the row has moved on the
+    write is refused with ScoreConflict and nothing is changed (the caller shows both values).
+    """
+    score = (
+        CriterionScore.objects.select_for_update(of=("self",))
+        .select_related("assessment", "criterion", "updated_by")
+        .get(pk=score_id)
+    )
+    assessment = score.assessment
+    if field not in writable_fields(by, assessment):
+        raise PermissionDenied(SCORE_FIELD_LOCKED)
+    if score.version != version:
+        current = getattr(score, field)
+        who = score.updated_by.get_full_name() if score.updated_by else _("người khác")
+        raise ScoreConflict(
+            SCORE_CONFLICT % {"who": who, "current": current, "yours": value}, score=score
+        )
+    criterion = score.criterion
+    if field in (ScoreField.EXPLANATION, ScoreField.SELF_NOTE):
+        setattr(score, field, str(value or "").strip())
+    else:
+        if criterion.component == Component.SURVEY and field != ScoreField.SURVEY:
+            raise ScoringError(SCORE_FIELD_LOCKED)
+        if criterion.component == Component.APPRAISAL and field == ScoreField.SURVEY:
+            raise ScoringError(SCORE_FIELD_LOCKED)
+        points = parse_points(value)
+        _check_points(criterion, field, points)
+        if field in (ScoreField.ROUND1, ScoreField.ROUND2):
+            reason = (reason or "").strip()
+            reason_field = "round1_reason" if field == ScoreField.ROUND1 else "round2_reason"
+            differs = points is not None and points != score.self_score
+            if differs and not reason and not getattr(score, reason_field):
+                raise ScoringError(REASON_REQUIRED)
+            if reason:
+                setattr(score, reason_field, reason)
+        setattr(score, field, points)
+    score.version += 1
+    score.updated_by = by
+    score._history_user = by
+    score.save()
+    return score
+
+
+@transaction.atomic
+def assessment_transition(*, assessment_id: int, action: str, by: User) -> Assessment:
+    """Move an assessment along its workflow; refuses moves the state or role does not allow."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment_id)
+    transition = TRANSITIONS.get(action)
+    if transition is None or assessment.state not in transition.source:
+        raise ScoringError(TRANSITION_NOT_ALLOWED)
+    if not _may(by, assessment, transition.who):
+        raise PermissionDenied(TRANSITION_NOT_ALLOWED)
+    if action == "submit":
+        from scoring.selectors import missing_evidence
+
+        missing = missing_evidence(assessment=assessment)
+        if missing:
+            raise ScoringError(MISSING_EVIDENCE % {"codes": ", ".join(c.code for c in missing)})
+        unscored = list(
+            assessment.scores.filter(
+                self_score__isnull=True, criterion__component=Component.APPRAISAL
+            ).values_list("criterion__code", flat=True)
+        )
+        if unscored:
+            raise ScoringError(UNSCORED % {"codes": ", ".join(sorted(unscored))})
+    assessment.state = transition.target
+    assessment._history_user = by
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def bonus_penalty_set(
+    *, assessment_id: int, bonus: Any, penalty: Any, note: str, by: User
+) -> Assessment:
+    assessment = (
+        Assessment.objects.select_for_update().select_related("criteria_set").get(pk=assessment_id)
+    )
+    if not can_set_bonus(by, assessment):
+        raise PermissionDenied(SCORE_FIELD_LOCKED)
+    bonus_value = parse_points(bonus) or index.ZERO
+    penalty_value = parse_points(penalty) or index.ZERO
+    cs = assessment.criteria_set
+    if bonus_value < 0 or penalty_value < 0:
+        raise ScoringError(SCORE_NEGATIVE)
+    if bonus_value > cs.bonus_cap:
+        raise ScoringError(BONUS_ABOVE_CAP % {"cap": cs.bonus_cap})
+    if penalty_value > cs.penalty_cap:
+        raise ScoringError(PENALTY_ABOVE_CAP % {"cap": cs.penalty_cap})
+    assessment.bonus_points = bonus_value
+    assessment.penalty_points = penalty_value
+    assessment.bonus_penalty_note = note.strip()
+    assessment._history_user = by
+    assessment.save()
+    return assessment
+
+
+def evidence_content_type(head: bytes) -> str | None:
+    for signature, content_type in EVIDENCE_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Evidence:
+    """Attach a file to a score after checking the size and the type by its content."""
+    if not can_add_evidence(by, score.assessment):
+        raise PermissionDenied(SCORE_FIELD_LOCKED)
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ScoringError(EVIDENCE_TOO_LARGE % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = evidence_content_type(head)
+    if content_type is None:
+        raise ScoringError(EVIDENCE_BAD_TYPE)
+    name = Path(upload.name or "tai-lieu").name[:200]
+    evidence = Evidence(
+        score=score,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    safe_name = re.sub(r"[^\w.-]", "_", name, flags=re.ASCII) or "tai-lieu"
+    evidence.file.save(safe_name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+# --------------------------------------------------------------------------- publication
+
+
+@transaction.atomic
+def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
+    """Freeze the set's results and ranks into a snapshot and mark assessments published."""
+    from scoring.selectors import ranking
+
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if criteria_set.publications.current().exists():
+        raise ScoringError(ALREADY_PUBLISHED)
+    assessments = list(criteria_set.assessments.select_related("unit"))
+    if not assessments:
+        raise ScoringError(PUBLISH_EMPTY)
+    not_locked = [a.unit.name for a in assessments if a.state != S.LOCKED]
+    if not_locked:
+        raise ScoringError(PUBLISH_NOT_LOCKED % {"units": ", ".join(sorted(not_locked))})
+    live = ranking(criteria_set=criteria_set, live=True)
+    publication = PublishedRanking.objects.create(
+        criteria_set=criteria_set, published_at=timezone.now(), published_by=by
+    )
+    PublishedResult.objects.bulk_create(
+        [
+            PublishedResult(
+                ranking=publication,
+                unit_id=row.unit_id,
+                unit_code=row.unit_code,
+                unit_name=row.unit_name,
+                appraisal=row.appraisal,
+                survey=row.survey,
+                bonus=row.bonus,
+                penalty=row.penalty,
+                index=row.index,
+                grade=row.grade,
+                rank=row.rank,
+                previous_rank=row.previous_rank,
+                areas={code: [title, str(pts), str(mx)] for code, title, pts, mx in row.areas},
+            )
+            for row in live.rows
+        ]
+    )
+    for a in assessments:
+        a.state = S.PUBLISHED
+        a._history_user = by
+        a.save()
+    return publication
+
+
+@transaction.atomic
+def ranking_unpublish(*, criteria_set: CriteriaSet, by: User, reason: str) -> PublishedRanking:
+    """Withdraw the current publication (kept as it was) and reopen the locked scores."""
+    if not (reason or "").strip():
+        raise ScoringError(UNPUBLISH_REASON_REQUIRED)
+    publication = (
+        PublishedRanking.objects.select_for_update()
+        .filter(criteria_set=criteria_set, withdrawn_at__isnull=True)
+        .first()
+    )
+    if publication is None:
+        raise ScoringError(NOT_PUBLISHED)
+    publication.withdrawn_at = timezone.now()
+    publication.withdrawn_by = by
+    publication.withdrawn_reason = reason.strip()
+    publication.save()
+    for a in criteria_set.assessments.filter(state=S.PUBLISHED):
+        a.state = S.LOCKED
+        a._history_user = by
+        a.save()
+    return publication
+
+
+# --------------------------------------------------------------------------- imports
+
+CRITERIA_COLUMNS = ("ma", "noi_dung", "diem_toi_da")
+COMPONENT_ALIASES = {
+    "appraisal": Component.APPRAISAL,
+    "tham_dinh": Component.APPRAISAL,
+    "thẩm định": Component.APPRAISAL,
+    "survey": Component.SURVEY,
+    "dieu_tra": Component.SURVEY,
+    "điều tra": Component.SURVEY,
+}
+DEFAULT_THRESHOLDS = [
+    ["90", "Xuất sắc"],
+    ["80", "Tốt"],
+    ["70", "Khá"],
+    ["50", "Trung bình"],
+    ["0", "Yếu"],
+]
+TRUE_WORDS = {"x", "1", "có", "co", "yes", "true"}
+
+
+def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
+    return {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_params(raw: str) -> dict:
+    """Rule parameters as JSON ({"threshold": 0.95}) or key=value pairs (per_violation=0.5;
+    tiers=0.5:1|0.8:2|0.95:4)."""
+    raw = raw.strip()
+    if not raw:
+        return {}
+    if raw.startswith("{"):
+        return json.loads(raw)
+    params: dict[str, Any] = {}
+    for part in raw.split(";"):
+        if not part.strip():
+            continue
+        key, _sep, value = part.partition("=")
+        key = key.strip()
+        if key == "tiers":
+            params[key] = [item.split(":") for item in value.split("|") if item.strip()]
+        else:
+            params[key] = value.strip()
+    return params
+
+
+def criteria_rows(path: Path) -> tuple[list[dict], list[str]]:
+    """Parsed criteria rows of a file and the row-level errors (nothing is saved here)."""
+    errors: list[str] = []
+    try:
+        header, rows = iter_table(path)
+        missing = [c for c in CRITERIA_COLUMNS if c not in header]
+        if missing:
+            return [], [_("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)}]
+        parsed = []
+        seen: dict[str, int] = {}
+        for number, values in rows:
+            row = _row_dict(header, values)
+            code = _text(row.get("ma")).rstrip(".")
+            where = _("Dòng %(n)s (mã %(code)s)") % {"n": number, "code": code or "?"}
+            if not code:
+                errors.append(_("Dòng %(n)s: thiếu mã tiêu chí.") % {"n": number})
+                continue
+            if code in seen:
+                errors.append(
+                    _("%(where)s: mã trùng với dòng %(other)s.")
+                    % {"where": where, "other": seen[code]}
+                )
+                continue
+            seen[code] = number
+            try:
+                max_points = index.to_decimal(_text(row.get("diem_toi_da")))
+                if max_points < 0:
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                errors.append(_("%(where)s: điểm tối đa không hợp lệ.") % {"where": where})
+                continue
+            component_raw = _text(row.get("thanh_phan")).lower()
+            component = COMPONENT_ALIASES.get(component_raw) if component_raw else None
+            if component_raw and component is None:
+                errors.append(
+                    _("%(where)s: thành phần “%(v)s” không hợp lệ (tham_dinh hoặc dieu_tra).")
+                    % {"where": where, "v": component_raw}
+                )
+                continue
+            rule = _text(row.get("cach_cham")).lower() or Rule.MANUAL
+            if rule not in Rule.values:
+                errors.append(
+                    _("%(where)s: cách chấm “%(v)s” không được hỗ trợ (%(rules)s).")
+                    % {"where": where, "v": rule, "rules": ", ".join(Rule.values)}
+                )
+                continue
+            try:
+                params = index.validate_params(
+                    rule, _parse_params(_text(row.get("tham_so"))), max_points
+                )
+            except (index.RuleError, ValueError):
+                errors.append(_("%(where)s: tham số cách chấm không hợp lệ.") % {"where": where})
+                continue
+            metric = _text(row.get("chi_so"))
+            if metric and metric not in Metric.values:
+                errors.append(
+                    _("%(where)s: chỉ số “%(v)s” không tồn tại.") % {"where": where, "v": metric}
+                )
+                continue
+            parsed.append(
+                {
+                    "row": number,
+                    "code": code,
+                    "parent": code.rpartition(".")[0] or None,
+                    "title": _text(row.get("noi_dung")),
+                    "max_points": max_points,
+                    "component": component,
+                    "rule": rule,
+                    "rule_params": params,
+                    "metric": metric,
+                    "evidence_required": _text(row.get("bat_buoc_kiem_chung")).lower()
+                    in TRUE_WORDS,
+                }
+            )
+    except TabularFileError as exc:
+        return [], [str(exc)]
+    return parsed, errors
+
+
+def criteria_check_tree(parsed: list[dict]) -> list[str]:
+    """Orphans, children not summing to their parent, components, totals not 100."""
+    errors = []
+    by_code = {r["code"]: r for r in parsed}
+    for r in parsed:
+        if r["parent"] and r["parent"] not in by_code:
+            errors.append(
+                _("Dòng %(n)s (mã %(code)s): không có tiêu chí cha “%(p)s”.")
+                % {"n": r["row"], "code": r["code"], "p": r["parent"]}
+            )
+    # Components flow down from the area; a child may not contradict its area.
+    for r in sorted(parsed, key=lambda r: r["code"].count(".")):
+        parent = by_code.get(r["parent"]) if r["parent"] else None
+        inherited = parent["component"] if parent else None
+        if r["component"] and inherited and r["component"] != inherited:
+            errors.append(
+                _("Dòng %(n)s (mã %(code)s): thành phần khác với tiêu chí cha.")
+                % {"n": r["row"], "code": r["code"]}
+            )
+        r["component"] = r["component"] or inherited or Component.APPRAISAL
+    nodes = [index.Node(r["code"], r["parent"], r["max_points"]) for r in parsed]
+    for code, _code in index.tree_errors(nodes):
+        r = by_code[code]
+        kids = sum((k["max_points"] for k in parsed if k["parent"] == code), index.ZERO)
+        errors.append(
+            _(
+                "Dòng %(n)s (mã %(code)s): tổng điểm các tiêu chí con (%(sum)s) khác điểm tối đa "
+                "(%(max)s)."
+            )
+            % {"n": r["row"], "code": code, "sum": kids, "max": r["max_points"]}
+        )
+    appraisal = sum(
+        (r["max_points"] for r in parsed if not r["parent"] and r["component"] == "appraisal"),
+        index.ZERO,
+    )
+    survey = sum(
+        (r["max_points"] for r in parsed if not r["parent"] and r["component"] == "survey"),
+        index.ZERO,
+    )
+    if parsed and survey and appraisal + survey != 100:
+        errors.append(
+            _("Tổng điểm thẩm định (%(a)s) + điều tra (%(s)s) phải bằng 100.")
+            % {"a": appraisal, "s": survey}
+        )
+    return errors
+
+
+@transaction.atomic
+def criteria_set_import(
+    *,
+    path: Path,
+    province: AdministrativeUnit,
+    year: int,
+    level: str,
+    name: str = "",
+    legal_basis: str = "",
+    bonus_cap: Decimal = Decimal("0"),
+    penalty_cap: Decimal = Decimal("0"),
+) -> CriteriaSet:
+    """A criteria set from a file, rejected as a whole with row-level errors."""
+    if level not in (Level.DISTRICT, Level.COMMUNE):
+        raise ScoringImportError([_("Cấp đánh giá phải là district hoặc commune.")])
+    parsed, errors = criteria_rows(path)
+    if not errors:
+        errors = criteria_check_tree(parsed)
+    if not parsed and not errors:
+        errors = [_("Tệp không có tiêu chí nào.")]
+    if CriteriaSet.objects.filter(province=province, level=level, year=year).exists():
+        errors.append(
+            _("Đã có bộ chỉ số %(level)s năm %(year)s của %(p)s.")
+            % {"level": Level(level).label.lower(), "year": year, "p": province.name}
+        )
+    if errors:
+        raise ScoringImportError(errors)
+    roots = [r for r in parsed if not r["parent"]]
+    appraisal = sum((r["max_points"] for r in roots if r["component"] == "appraisal"), index.ZERO)
+    survey = sum((r["max_points"] for r in roots if r["component"] == "survey"), index.ZERO)
+    criteria_set = CriteriaSet(
+        province=province,
+        level=level,
+        year=year,
+        name=name
+        or _("Bộ chỉ số CCHC %(level)s năm %(year)s")
+        % {"level": Level(level).label.lower(), "year": year},
+        legal_basis=legal_basis,
+        status=CriteriaSetStatus.ACTIVE,
+        appraisal_max=appraisal,
+        survey_max=survey,
+        bonus_cap=bonus_cap,
+        penalty_cap=penalty_cap,
+        grade_thresholds=DEFAULT_THRESHOLDS,
+    )
+    criteria_set.full_clean()
+    criteria_set.save()
+    criteria_create(criteria_set=criteria_set, rows=parsed)
+    return criteria_set
+
+
+def criteria_create(*, criteria_set: CriteriaSet, rows: list[dict]) -> None:
+    """Create the tree (parents before children; rows already validated)."""
+    parents = {r["parent"] for r in rows}
+    created: dict[str, Criterion] = {}
+    for position, r in enumerate(sorted(rows, key=lambda r: r["code"].count("."))):
+        c = Criterion.objects.create(
+            criteria_set=criteria_set,
+            parent=created.get(r["parent"]) if r["parent"] else None,
+            code=r["code"],
+            title=r["title"],
+            max_points=r["max_points"],
+            component=r["component"] or Component.APPRAISAL,
+            rule=r["rule"],
+            rule_params=r["rule_params"],
+            metric=r["metric"],
+            evidence_required=r["evidence_required"],
+            is_leaf=r["code"] not in parents,
+            position=r.get("row", position),
+        )
+        created[r["code"]] = c
+
+
+SCORE_COLUMNS = {
+    "tu_danh_gia": ScoreField.SELF,
+    "tham_dinh_vong_1": ScoreField.ROUND1,
+    "tham_dinh_vong_2": ScoreField.ROUND2,
+    "dieu_tra": ScoreField.SURVEY,
+}
+
+
+@transaction.atomic
+def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
+    """Scores from a council's spreadsheet; all rows or none. Returns the number of rows.
+
+    Rows with a criterion code carry scores; rows without one carry the unit's bonus/penalty.
+    """
+    try:
+        header, rows = iter_table(path)
+    except TabularFileError as exc:
+        raise ScoringImportError([str(exc)]) from None
+    if "ma_don_vi" not in header or "ma_tieu_chi" not in header:
+        raise ScoringImportError([_("Thiếu cột: ma_don_vi, ma_tieu_chi.")])
+    criteria = {c.code: c for c in Criterion.objects.filter(criteria_set=criteria_set)}
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.subtree_of(criteria_set.province).filter(
+            level=criteria_set.level
+        )
+    }
+    errors: list[str] = []
+    writes: list[tuple[AdministrativeUnit, Criterion | None, dict]] = []
+    count = 0
+    try:
+        for number, values in rows:
+            count += 1
+            row = _row_dict(header, values)
+            unit_code = _text(row.get("ma_don_vi"))
+            code = _text(row.get("ma_tieu_chi")).rstrip(".")
+            where = _("Dòng %(n)s") % {"n": number}
+            unit = units.get(unit_code) or next(
+                (
+                    u
+                    for c, u in units.items()
+                    if unit_code and c.lstrip("0") == unit_code.lstrip("0")
+                ),
+                None,
+            )
+            if unit is None:
+                errors.append(
+                    _("%(where)s: đơn vị “%(v)s” không thuộc %(p)s ở cấp này.")
+                    % {"where": where, "v": unit_code, "p": criteria_set.province.name}
+                )
+                continue
+            if not code:
+                data = {}
+                for column, key in (("diem_thuong", "bonus"), ("diem_tru", "penalty")):
+                    try:
+                        data[key] = parse_points(_text(row.get(column))) or index.ZERO
+                    except ScoringError as exc:
+                        errors.append(f"{where}, {column}: {exc.message}")
+                if data.get("bonus", 0) > criteria_set.bonus_cap:
+                    errors.append(f"{where}: " + BONUS_ABOVE_CAP % {"cap": criteria_set.bonus_cap})
+                if data.get("penalty", 0) > criteria_set.penalty_cap:
+                    errors.append(
+                        f"{where}: " + PENALTY_ABOVE_CAP % {"cap": criteria_set.penalty_cap}
+                    )
+                writes.append((unit, None, data))
+                continue
+            criterion = criteria.get(code)
+            if criterion is None or not criterion.is_leaf:
+                errors.append(
+                    _("%(where)s: “%(v)s” không phải là tiêu chí lá của bộ chỉ số.")
+                    % {"where": where, "v": code}
+                )
+                continue
+            data = {}
+            for column, field in SCORE_COLUMNS.items():
+                if column not in header:
+                    continue
+                try:
+                    value = parse_points(_text(row.get(column)))
+                    if value is not None:
+                        wrong_component = (field == ScoreField.SURVEY) != (
+                            criterion.component == Component.SURVEY
+                        )
+                        if wrong_component:
+                            raise ScoringError(_("cột này không áp dụng cho tiêu chí."))
+                        _check_points(criterion, field, value)
+                    data[field] = value
+                except ScoringError as exc:
+                    errors.append(f"{where} ({code}), {column}: {exc.message}")
+            writes.append((unit, criterion, data))
+    except TabularFileError as exc:
+        errors.append(str(exc))
+    if errors:
+        raise ScoringImportError(errors)
+    assessments: dict[int, Assessment] = {}
+    for unit, criterion, data in writes:
+        if unit.pk not in assessments:
+            assessments[unit.pk] = assessment_ensure(criteria_set=criteria_set, unit=unit)
+        assessment = assessments[unit.pk]
+        if criterion is None:
+            assessment.bonus_points = data.get("bonus", index.ZERO)
+            assessment.penalty_points = data.get("penalty", index.ZERO)
+            assessment.save()
+            continue
+        score = CriterionScore.objects.get(assessment=assessment, criterion=criterion)
+        for field, value in data.items():
+            setattr(score, field, value)
+        score.version += 1
+        score.save()
+    return count
+
+
+@transaction.atomic
+def survey_answers_import(
+    *, path: Path, criteria_set: CriteriaSet, scale_min: int = 1, scale_max: int = 5
+) -> int:
+    """Survey points computed from raw answers: per unit and criterion the answers (of every
+    respondent group) are averaged, normalised on the scale and multiplied by the maximum."""
+    try:
+        header, rows = iter_table(path)
+    except TabularFileError as exc:
+        raise ScoringImportError([str(exc)]) from None
+    needed = ["ma_don_vi", "ma_tieu_chi", "tra_loi"]
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise ScoringImportError([_("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)}])
+    criteria = {
+        c.code: c
+        for c in Criterion.objects.filter(
+            criteria_set=criteria_set, component=Component.SURVEY, is_leaf=True
+        )
+    }
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.subtree_of(criteria_set.province).filter(
+            level=criteria_set.level
+        )
+    }
+    answers: dict[tuple[int, str], list[Decimal]] = {}
+    errors: list[str] = []
+    for number, values in rows:
+        row = _row_dict(header, values)
+        unit = units.get(_text(row.get("ma_don_vi")))
+        code = _text(row.get("ma_tieu_chi"))
+        if unit is None:
+            errors.append(_("Dòng %(n)s: đơn vị không hợp lệ.") % {"n": number})
+            continue
+        if code not in criteria:
+            errors.append(
+                _("Dòng %(n)s: “%(v)s” không phải tiêu chí điều tra.") % {"n": number, "v": code}
+            )
+            continue
+        try:
+            answer = index.to_decimal(_text(row.get("tra_loi")))
+        except (InvalidOperation, ValueError):
+            answer = None
+        if answer is None or not scale_min <= answer <= scale_max:
+            errors.append(
+                _("Dòng %(n)s: câu trả lời phải là số từ %(a)s đến %(b)s.")
+                % {"n": number, "a": scale_min, "b": scale_max}
+            )
+            continue
+        answers.setdefault((unit.pk, code), []).append(answer)
+    if errors:
+        raise ScoringImportError(errors)
+    unit_by_pk = {u.pk: u for u in units.values()}
+    for (unit_pk, code), values in answers.items():
+        assessment = assessment_ensure(criteria_set=criteria_set, unit=unit_by_pk[unit_pk])
+        criterion = criteria[code]
+        points = index.round2(
+            index.survey_points(
+                values, scale_min=scale_min, scale_max=scale_max, max_points=criterion.max_points
+            )
+        )
+        score = CriterionScore.objects.get(assessment=assessment, criterion=criterion)
+        score.survey_points = points
+        score.version += 1
+        score.save()
+    return len(answers)

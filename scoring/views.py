@@ -1,0 +1,390 @@
+"""Scoring pages: thin views that fetch through `visible_to`, call services, render."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from cchc_portal.pdf import pdf_response
+from cchc_portal.permissions import get_visible_or_404, require
+from cchc_portal.xlsx import xlsx_response
+from scoring import exports, selectors, services
+from scoring.choices import Component, ScoreField
+from scoring.filters import AssessmentFilter, CriteriaSetFilter
+from scoring.forms import CriteriaImportForm
+from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, Evidence
+from scoring.tables import AssessmentTable, CriteriaSetTable
+
+
+class CriteriaSetListView(SingleTableMixin, FilterView):
+    table_class = CriteriaSetTable
+    filterset_class = CriteriaSetFilter
+    template_name = "scoring/set_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Bộ chỉ số CCHC")}
+
+    def get_queryset(self):
+        return CriteriaSet.objects.visible_to(self.request.user).select_related("province")
+
+
+def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_visible_or_404(
+        CriteriaSet.objects.select_related("province"), request.user, pk=pk
+    )
+    criteria = selectors.tree_order(list(Criterion.objects.filter(criteria_set=criteria_set)))
+    publication = criteria_set.publications.current().first()
+    return render(
+        request,
+        "scoring/set_detail.html",
+        {
+            "title": criteria_set.name,
+            "criteria_set": criteria_set,
+            "criteria": criteria,
+            "publication": publication,
+            "can_publish": request.user.is_provincial_admin,
+        },
+    )
+
+
+def set_import(request: HttpRequest) -> HttpResponse:
+    """Provincial admins upload a criteria set for their province (rejected as a whole)."""
+    require(request.user.is_provincial_admin and request.user.scope_unit is not None)
+    form = CriteriaImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                criteria_set = services.criteria_set_import(
+                    path=Path(tmp.name),
+                    province=request.user.scope_unit,
+                    year=form.cleaned_data["year"],
+                    level=form.cleaned_data["level"],
+                    name=form.cleaned_data["name"],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                    bonus_cap=form.cleaned_data["bonus_cap"],
+                    penalty_cap=form.cleaned_data["penalty_cap"],
+                )
+            except services.ScoringImportError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Đã nhập bộ chỉ số."))
+                return redirect("scoring:set_detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "scoring/set_import.html",
+        {"title": _("Nhập bộ chỉ số từ tệp"), "form": form, "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+class AssessmentListView(SingleTableMixin, FilterView):
+    """Assessments the user may see: the province for provincial roles, else the own subtree."""
+
+    table_class = AssessmentTable
+    filterset_class = AssessmentFilter
+    template_name = "scoring/assessment_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Bản đánh giá chỉ số CCHC")}
+
+    def get_queryset(self):
+        return (
+            Assessment.objects.visible_to(self.request.user)
+            .select_related("unit", "criteria_set")
+            .order_by("-criteria_set__year", "unit__code")
+        )
+
+
+def _sheet_context(request, assessment: Assessment, **extra) -> dict:
+    user = request.user
+    sheet = selectors.score_sheet(assessment=assessment)
+    return {
+        "title": f"{assessment.unit.name} · {assessment.criteria_set.year}",
+        "assessment": assessment,
+        "sheet": sheet,
+        "writable": services.writable_fields(user, assessment),
+        "can_add_evidence": services.can_add_evidence(user, assessment),
+        "can_set_bonus": services.can_set_bonus(user, assessment),
+        "transitions": services.available_transitions(user, assessment),
+        "fields": ScoreField,
+        "survey": Component.SURVEY,
+        "errors": {},
+        "attempted": {},
+        **extra,
+    }
+
+
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    return render(request, "scoring/assessment_detail.html", _sheet_context(request, assessment))
+
+
+@require_POST
+def score_save(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """Save one cell; htmx gets the sheet back (subtotals updated, message at the cell)."""
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
+    field = request.POST.get("field", "")
+    require(field in services.writable_fields(request.user, assessment))
+    errors, attempted, status = {}, {}, 200
+    try:
+        version = int(request.POST.get("version", "0"))
+        services.score_save(
+            score_id=score.pk,
+            field=field,
+            value=request.POST.get("value", ""),
+            version=version,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except services.ScoreConflict as exc:
+        errors[score.pk] = exc.message
+        attempted[score.pk] = {"field": field, "value": request.POST.get("value", "")}
+        status = 409
+    except services.ScoringError as exc:
+        errors[score.pk] = exc.message
+        attempted[score.pk] = {
+            "field": field,
+            "value": request.POST.get("value", ""),
+            "reason": request.POST.get("reason", ""),
+        }
+        status = 422
+    except ValueError:
+        errors[score.pk] = _("Dữ liệu gửi lên không hợp lệ.")
+        status = 422
+    if request.htmx:
+        context = _sheet_context(
+            request, assessment, errors=errors, attempted=attempted, saved_pk=score.pk
+        )
+        # htmx swaps 2xx only by default; refusals also come back as the row (see scoring.js).
+        return render(request, "scoring/_cell_response.html", context, status=status)
+    for message in errors.values():
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, _("Đã lưu."))
+    return redirect("scoring:assessment_detail", pk=assessment.pk)
+
+
+def score_history(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    score = get_object_or_404(
+        CriterionScore.objects.select_related("criterion"), pk=score_pk, assessment=assessment
+    )
+    records = list(score.history.select_related("history_user").order_by("history_date"))
+    tracked = [f.value for f in ScoreField] + ["round1_reason", "round2_reason"]
+    changes = []
+    previous = None
+    for record in records:
+        for name in tracked:
+            old = getattr(previous, name, None) if previous else None
+            new = getattr(record, name)
+            if old != new and not (previous is None and new in (None, "")):
+                changes.append(
+                    {
+                        "when": record.history_date,
+                        "who": record.history_user,
+                        "field": CriterionScore._meta.get_field(name).verbose_name,
+                        "old": old,
+                        "new": new,
+                    }
+                )
+        previous = record
+    changes.reverse()
+    return render(
+        request,
+        "scoring/score_history.html",
+        {
+            "title": _("Lịch sử điểm tiêu chí %(code)s") % {"code": score.criterion.code},
+            "assessment": assessment,
+            "score": score,
+            "changes": changes,
+        },
+    )
+
+
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
+    require(services.can_add_evidence(request.user, assessment))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chưa chọn tệp."))
+    else:
+        try:
+            services.evidence_add(score=score, upload=upload, by=request.user)
+            messages.success(request, _("Đã tải lên tài liệu kiểm chứng."))
+        except services.ScoringError as exc:
+            messages.error(request, exc.message)
+    return redirect("scoring:assessment_detail", pk=assessment.pk)
+
+
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """The only door to evidence files: 404 unless the assessment is visible to the user."""
+    assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, score__assessment=assessment)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@require_POST
+def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
+    names = {t.name for t in services.available_transitions(request.user, assessment)}
+    if action not in services.TRANSITIONS:
+        raise Http404
+    require(action in names)
+    try:
+        services.assessment_transition(assessment_id=assessment.pk, action=action, by=request.user)
+        messages.success(request, _("Đã chuyển trạng thái."))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:assessment_detail", pk=assessment.pk)
+
+
+@require_POST
+def assessment_bonus(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
+    require(services.can_set_bonus(request.user, assessment))
+    try:
+        services.bonus_penalty_set(
+            assessment_id=assessment.pk,
+            bonus=request.POST.get("bonus", ""),
+            penalty=request.POST.get("penalty", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+        messages.success(request, _("Đã lưu điểm thưởng, điểm trừ."))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:assessment_detail", pk=assessment.pk)
+
+
+@require_POST
+def set_open(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
+    require(request.user.is_provincial_admin)
+    count = services.assessments_open(criteria_set=criteria_set, by=request.user)
+    messages.success(request, _("Đã mở %(n)s bản đánh giá.") % {"n": count})
+    return redirect("scoring:set_detail", pk=criteria_set.pk)
+
+
+@require_POST
+def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
+    require(request.user.is_provincial_admin)
+    try:
+        services.ranking_publish(criteria_set=criteria_set, by=request.user)
+        messages.success(request, _("Đã công bố kết quả."))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:ranking_detail", pk=criteria_set.pk)
+
+
+@require_POST
+def set_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
+    require(request.user.is_provincial_admin)
+    try:
+        services.ranking_unpublish(
+            criteria_set=criteria_set, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Đã thu hồi kết quả công bố."))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:ranking_detail", pk=criteria_set.pk)
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+def _ranking_for(request: HttpRequest, pk: int) -> selectors.Ranking:
+    """The ranking a user may see: provincial roles the live one, unit staff only a published
+    one (a provisional ranking shows other units' unpublished scores)."""
+    criteria_set = get_visible_or_404(
+        CriteriaSet.objects.select_related("province"), request.user, pk=pk
+    )
+    ranking = selectors.ranking(criteria_set=criteria_set)
+    if ranking.provisional and not request.user.is_provincial:
+        raise Http404
+    return ranking
+
+
+def _ranking_context(request: HttpRequest, ranking: selectors.Ranking, **extra) -> dict:
+    user_unit = getattr(request.user, "unit_id", None)
+    selected = exports.selected_row(ranking, request.GET.get("unit"), user_unit)
+    return {
+        "title": _("Xếp hạng chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
+        "ranking": ranking,
+        "chart": exports.ranking_chart(ranking),
+        "selected": selected,
+        "lost_chart": exports.lost_points_chart(ranking, selected),
+        **extra,
+    }
+
+
+def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking = _ranking_for(request, pk)
+    context = _ranking_context(request, ranking, can_publish=request.user.is_provincial_admin)
+    return render(request, "scoring/ranking_detail.html", context)
+
+
+def _filename(ranking: selectors.Ranking, ext: str) -> str:
+    cs = ranking.criteria_set
+    return f"xep-hang-cchc-{cs.province.code}-{cs.level}-{cs.year}.{ext}"
+
+
+def ranking_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    ranking = _ranking_for(request, pk)
+    return xlsx_response(
+        filename=_filename(ranking, "xlsx"),
+        sheets=[(_("Xếp hạng"), exports.ranking_headers(), exports.ranking_values(ranking))],
+        title_rows=exports.ranking_title(ranking),
+    )
+
+
+def ranking_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking = _ranking_for(request, pk)
+    return pdf_response(exports.ranking_pdf(ranking), filename=_filename(ranking, "pdf"))
+
+
+# --------------------------------------------------------------------------- public
+
+
+@login_not_required
+def public_ranking_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "scoring/public_ranking_list.html",
+        {
+            "title": _("Kết quả chỉ số CCHC đã công bố"),
+            "publications": selectors.published_rankings(),
+        },
+    )
+
+
+@login_not_required
+def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.published_rankings().filter(criteria_set_id=pk).first()
+    if publication is None:
+        raise Http404
+    ranking = selectors.ranking(criteria_set=publication.criteria_set)
+    context = _ranking_context(request, ranking, public=True)
+    return render(request, "scoring/ranking_detail.html", context)
