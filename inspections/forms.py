@@ -55,8 +55,8 @@ ROLE_WORDS = {
 
 
 class PlanForm(forms.Form):
-    number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50)
-    issued_on = _date_field(gettext_lazy("Ngày ban hành"))
+    number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50, required=False)
+    issued_on = _date_field(gettext_lazy("Ngày ban hành"), required=False)
     issuer = forms.ModelChoiceField(
         label=gettext_lazy("Cơ quan ban hành (cấp)"), queryset=AdministrativeUnit.objects.none()
     )
@@ -77,7 +77,9 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     targets = forms.CharField(
-        label=gettext_lazy("Đơn vị được kiểm tra (mỗi dòng: mã đơn vị | ngày dd/mm/yyyy)"),
+        label=gettext_lazy(
+            "Đơn vị được kiểm tra (mỗi dòng: mã đơn vị | ngày dd/mm/yyyy | cơ quan, bộ phận nếu có)"
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -103,7 +105,7 @@ class PlanForm(forms.Form):
             "period_end": plan.period_end,
             "contents": "\n".join(c.text for c in plan.contents.all()),
             "targets": "\n".join(
-                f"{t.unit.code} | {t.scheduled_on:%d/%m/%Y}"
+                f"{t.unit.code} | {t.scheduled_on:%d/%m/%Y}" + (f" | {t.body}" if t.body else "")
                 for t in plan.targets.select_related("unit")
             ),
         }
@@ -122,7 +124,7 @@ class PlanForm(forms.Form):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split("|")]
-            if len(parts) != 2:
+            if len(parts) not in (2, 3):
                 errors.append(_("Dòng %(n)s: cần “mã đơn vị | ngày”.") % {"n": number})
                 continue
             try:
@@ -141,7 +143,8 @@ class PlanForm(forms.Form):
                     % {"n": number, "day": parts[1]}
                 )
                 continue
-            targets.append(TargetData(unit=unit, scheduled_on=day))
+            body = parts[2] if len(parts) == 3 else ""
+            targets.append(TargetData(unit=unit, scheduled_on=day, body=body))
         if errors:
             raise forms.ValidationError(errors)
         return targets

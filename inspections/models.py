@@ -29,8 +29,9 @@ EDITABLE_STATES = (InspectionState.PLANNED, InspectionState.IN_PROGRESS)
 class InspectionPlan(models.Model):
     """An inspection plan (kế hoạch kiểm tra), e.g. Kế hoạch số 49/KH-UBND ngày 18/02/2022."""
 
-    number = models.CharField(_("số kế hoạch"), max_length=50)
-    issued_on = models.DateField(_("ngày ban hành"))
+    # Some plans are known only by title (the sources do not always give number and date).
+    number = models.CharField(_("số kế hoạch"), max_length=50, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issuer = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("cơ quan ban hành"),
@@ -59,13 +60,15 @@ class InspectionPlan(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        if self.number and self.issued_on:
+            return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+        return self.number or self.title
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("inspections:plan_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return f"{self.number} ({self.issued_on:%d/%m/%Y})"
 
 
 class PlanContent(models.Model):
@@ -91,6 +94,8 @@ class PlanTarget(models.Model):
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
+    # A body within the unit (a district department, the one-stop desk); blank: the UBND.
+    body = models.CharField(_("cơ quan, bộ phận"), max_length=200, blank=True)
     scheduled_on = models.DateField(_("ngày dự kiến"))
 
     class Meta:
@@ -98,7 +103,7 @@ class PlanTarget(models.Model):
         verbose_name_plural = _("đơn vị được kiểm tra")
         ordering = ["plan", "scheduled_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "unit"], name="plan_target_unique_unit")
+            models.UniqueConstraint(fields=["plan", "unit", "body"], name="plan_target_unique_unit")
         ]
 
     def __str__(self) -> str:
@@ -125,13 +130,13 @@ class InspectionTeam(models.Model):
         verbose_name_plural = _("đoàn kiểm tra")
         ordering = ["-decision_date", "name"]
 
+    def __str__(self) -> str:
+        return self.name
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("inspections:team_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def head(self) -> TeamMember | None:
@@ -186,6 +191,12 @@ class Inspection(models.Model):
         on_delete=models.PROTECT,
         related_name="inspections",
     )
+    body = models.CharField(
+        _("cơ quan, bộ phận"),
+        max_length=200,
+        blank=True,
+        help_text=_("Để trống khi kiểm tra UBND; VD: Phòng Nội vụ"),
+    )
     sites = models.ManyToManyField(
         AdministrativeUnit,
         verbose_name=_("nơi kiểm tra thực tế"),
@@ -234,17 +245,21 @@ class Inspection(models.Model):
         verbose_name_plural = _("cuộc kiểm tra")
         ordering = ["-scheduled_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.inspected_name} · {self.scheduled_on:%d/%m/%Y}"
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("inspections:inspection_detail", args=[self.pk])
 
-    def __str__(self) -> str:
-        return f"{self.unit} · {self.scheduled_on:%d/%m/%Y}"
-
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def inspected_name(self) -> str:
+        return f"{self.body} – {self.unit.name}" if self.body else self.unit.name
 
     @property
     def visit_date(self) -> dt.date:
@@ -346,13 +361,13 @@ class Recommendation(models.Model):
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["state", "due_on"], name="recommendation_state_due")]
 
+    def __str__(self) -> str:
+        return self.text[:80]
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("inspections:recommendation_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         from django.utils import timezone

@@ -28,7 +28,7 @@ def plans_with_progress(qs):
     return qs.select_related("issuer").annotate(
         planned=Count("targets", distinct=True),
         inspected=Count(
-            "inspections__unit",
+            "inspections",
             filter=Q(inspections__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED]),
             distinct=True,
         ),
@@ -76,7 +76,7 @@ def report_content(inspection: Inspection) -> dict[str, Any]:
             "title": plan.title,
         },
         "kind": inspection.get_kind_display(),
-        "unit": inspection.unit.name,
+        "unit": inspection.inspected_name,
         "sites": [s.name for s in inspection.sites.all()],
         "held_on": _fmt(inspection.held_on),
         "period_start": _fmt(inspection.period_start),
@@ -137,7 +137,7 @@ def report_content(inspection: Inspection) -> dict[str, Any]:
             None,
         ),
         "recipients": [
-            inspection.unit.name,
+            inspection.inspected_name,
             *[s.name for s in inspection.sites.all() if s.pk != inspection.unit_id],
             _("Thành viên đoàn kiểm tra"),
             _("Lưu: VT"),

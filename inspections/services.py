@@ -102,6 +102,7 @@ def _start(inspection: Inspection) -> None:
 class TargetData:
     unit: AdministrativeUnit
     scheduled_on: dt.date
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def plan_save(
     *,
     plan: InspectionPlan | None = None,
     number: str,
-    issued_on: dt.date,
+    issued_on: dt.date | None,
     issuer: AdministrativeUnit,
     issuer_name: str = "",
     year: int,
@@ -160,12 +161,16 @@ def plan_save(
         content.save()
         keep.append(content.pk)
     plan.contents.exclude(pk__in=keep).filter(results__isnull=True).delete()
-    wanted = {t.unit.pk: t for t in targets}
-    plan.targets.exclude(unit_id__in=wanted).delete()
+    keep = []
     for target in targets:
-        PlanTarget.objects.update_or_create(
-            plan=plan, unit=target.unit, defaults={"scheduled_on": target.scheduled_on}
+        row, _created = PlanTarget.objects.update_or_create(
+            plan=plan,
+            unit=target.unit,
+            body=target.body,
+            defaults={"scheduled_on": target.scheduled_on},
         )
+        keep.append(row.pk)
+    plan.targets.exclude(pk__in=keep).delete()
     return plan
 
 
@@ -214,6 +219,7 @@ def inspection_save(
     team: InspectionTeam,
     unit: AdministrativeUnit,
     scheduled_on: dt.date,
+    body: str = "",
     held_on: dt.date | None = None,
     kind: str = InspectionKind.CCHC,
     period_start: dt.date | None = None,
@@ -234,6 +240,7 @@ def inspection_save(
         raise ValidationError({"assessment": ASSESSMENT_OTHER_UNIT})
     inspection = inspection or Inspection()
     inspection.plan, inspection.team, inspection.unit = plan, team, unit
+    inspection.body = body
     inspection.scheduled_on, inspection.held_on, inspection.kind = scheduled_on, held_on, kind
     inspection.period_start = period_start or plan.period_start
     inspection.period_end = period_end or plan.period_end

@@ -24,7 +24,6 @@ from inspections import exports, forms, selectors, services
 from inspections.choices import RecommendationState
 from inspections.filters import InspectionFilter, InspectionPlanFilter, RecommendationFilter
 from inspections.models import (
-    ChecklistResult,
     DossierCheck,
     Finding,
     Inspection,
@@ -228,6 +227,7 @@ def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                 "plan",
                 "team",
                 "unit",
+                "body",
                 "kind",
                 "scheduled_on",
                 "held_on",
