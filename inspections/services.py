@@ -75,6 +75,7 @@ ATTACHMENT_TOO_BIG = gettext_lazy("Tệp {name} lớn hơn {mb} MB.")
 ATTACHMENT_TYPE = gettext_lazy("Tệp {name}: chỉ nhận PDF, ảnh (JPG, PNG), Word, Excel.")
 
 MAX_ATTACHMENT_MB = 10
+MAX_DRAWS = 50  # draws before giving up when most of the unit's dossiers are already checked
 ALLOWED_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx"}
 TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -372,7 +373,7 @@ def dossier_check_draw(*, inspection: Inspection, seed: int | None = None) -> Do
         seed = random.SystemRandom().randrange(2**53)
     checked = set(inspection.dossier_checks.values_list("dossier_id", flat=True))
     rng = random.Random(seed)
-    for _attempt in range(min(count, 50)):
+    for _attempt in range(MAX_DRAWS):
         dossier_id = qs[rng.randrange(count)]
         if dossier_id not in checked:
             break
