@@ -443,6 +443,7 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
             CHECKLIST_UNANSWERED.format(count=len(missing), items="; ".join(missing))
         )
     inspection.notice_number = notice_number or inspection.notice_number
+    inspection.save(update_fields=["notice_number"])  # the snapshot reads it back
     inspection.state = InspectionState.CONCLUDED
     inspection.concluded_at = timezone.now()
     inspection.concluded_by = by
