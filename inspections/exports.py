@@ -40,7 +40,7 @@ def plan_inspections_xlsx(plan: InspectionPlan) -> dict[str, Any]:
     ]
     return {
         "filename": f"ke-hoach-{plan.pk}-cuoc-kiem-tra.xlsx",
-        "sheets": [(_("Cuộc kiểm tra"), headers, selectors.plan_inspections_rows(plan))],
+        "sheets": [(_("Cuộc kiểm tra"), headers, selectors.plan_inspection_rows(plan))],
         "title_rows": [
             f"{_('Kế hoạch')} {plan.number} {_('ngày')} {plan.issued_on:%d/%m/%Y}",
             plan.title,

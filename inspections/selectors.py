@@ -192,7 +192,7 @@ def plan_inspection_rows(plan: InspectionPlan):
     for insp in qs.iterator(chunk_size=500):
         yield [
             insp.unit.code,
-            insp.unit.name,
+            insp.inspected_name,
             insp.get_kind_display(),
             insp.scheduled_on,
             insp.held_on,

@@ -11,6 +11,8 @@ from inspections.models import Inspection
 
 D = dt.date
 _seq = itertools.count(1)
+VISIT = D(2019, 9, 27)
+DUE = D(2019, 10, 31)
 
 
 def make_plan(p, *, contents=("Công khai TTHC", "Ứng dụng CNTT"), targets=None, **kw):
@@ -46,7 +48,7 @@ def make_team(p, *, unit=None, name="Đoàn 1798"):
     )
 
 
-def make_inspection(p, *, plan=None, team=None, unit=None, held_on=D(2019, 9, 27), **kw):
+def make_inspection(p, *, plan=None, team=None, unit=None, held_on=VISIT, **kw):
     plan = plan or make_plan(p)
     return services.inspection_save(
         plan=plan,
@@ -58,7 +60,7 @@ def make_inspection(p, *, plan=None, team=None, unit=None, held_on=D(2019, 9, 27
     )
 
 
-def fill(inspection: Inspection, *, findings=1, recommendations=1, due=D(2019, 10, 31)):
+def fill(inspection: Inspection, *, findings=1, recommendations=1, due=DUE):
     """Answer the checklist and add findings and recommendations."""
     for result in inspection.checklist.select_related("inspection"):
         services.checklist_record(result=result, outcome=ChecklistOutcome.MET)
