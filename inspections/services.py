@@ -60,7 +60,7 @@ DOSSIER_OUTSIDE_PERIOD = gettext_lazy(
 )
 DOSSIER_ALREADY_CHECKED = gettext_lazy("Hồ sơ {code} đã có trong danh sách kiểm tra.")
 NO_DOSSIERS = gettext_lazy("Đơn vị không có hồ sơ nào tiếp nhận trong thời kỳ kiểm tra.")
-NOT_CONCLUDABLE = gettext_lazy("Chỉ kết luận được cuộc kiểm tra đang thực hiện.")
+NOT_CONCLUDABLE = gettext_lazy("Cuộc kiểm tra đã kết luận rồi.")
 NOT_CONCLUDED = gettext_lazy("Chỉ mở lại được cuộc kiểm tra đã kết luận.")
 REOPEN_REASON_REQUIRED = gettext_lazy("Phải ghi lý do mở lại.")
 HELD_ON_REQUIRED = gettext_lazy("Chưa nhập ngày kiểm tra thực tế.")
@@ -429,7 +429,7 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
     from inspections.selectors import report_content
 
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.state != InspectionState.IN_PROGRESS:
+    if not inspection.is_editable:
         raise ValidationError(NOT_CONCLUDABLE)
     if inspection.held_on is None:
         raise ValidationError({"held_on": HELD_ON_REQUIRED})

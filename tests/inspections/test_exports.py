@@ -127,6 +127,7 @@ def test_tracker_xlsx(personas, client_for, django_assert_max_num_queries, n):
     unit, finding, text, due, state, days = data[0]
     assert (unit, finding, text) == ("Huyện Cư M'gar", None, "Khắc phục hạn chế số 1")
     assert due.date().isoformat() == "2019-10-31" and days > 2000
+    assert state == "Chưa khắc phục"
     other = _xlsx_rows(
         client_for(personas.namnhun_staff).get(reverse("inspections:recommendation_list_xlsx"))
     )
