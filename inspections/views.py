@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import SingleTableMixin, SingleTableView
 
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
@@ -119,12 +119,11 @@ def plan_inspections_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 # --- teams -----------------------------------------------------------------------------------
 
 
-class TeamListView(SingleTableMixin, FilterView):
+class TeamListView(SingleTableView):
     table_class = InspectionTeamTable
     template_name = "inspections/team_list.html"
     paginate_by = 50
     extra_context = {"title": gettext_lazy("Đoàn kiểm tra")}
-    filterset_fields: list[str] = []
 
     def dispatch(self, request, *args, **kwargs):
         require(request.user.is_provincial)

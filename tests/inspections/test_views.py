@@ -399,3 +399,81 @@ def test_nav_entries(personas, client_for):
     assert reverse("inspections:plan_list") not in html
     html = client_for(personas.inspector).get("/").content.decode()
     assert reverse("inspections:plan_list") in html
+
+
+class TestListsAndForms:
+    @pytest.mark.parametrize("n", [1, 7])
+    def test_inspection_list_scoped_with_fixed_queries(
+        self, personas, client_for, django_assert_max_num_queries, n
+    ):
+        plan = make_plan(personas)
+        team = make_team(personas)
+        for _ in range(n):
+            make_inspection(personas, plan=plan, team=team)
+        url = reverse("inspections:inspection_list")
+        client = client_for(personas.cumgar_staff)
+        with django_assert_max_num_queries(8):
+            html = client.get(url).content.decode()
+        assert html.count("/inspections/") >= n
+        assert "Huyện Cư M&#x27;gar" in html or "Huyện Cư M'gar" in html
+        other = client_for(personas.namnhun_staff).get(url).content.decode()
+        assert "27/09/2019" not in other
+
+    @pytest.mark.parametrize("n", [1, 5])
+    def test_team_list_with_fixed_queries(
+        self, personas, client_for, django_assert_max_num_queries, n
+    ):
+        for i in range(n):
+            make_team(personas, name=f"Đoàn {i}")
+        client = client_for(personas.inspector)
+        with django_assert_max_num_queries(8):
+            html = client.get(reverse("inspections:team_list")).content.decode()
+        assert all(f"Đoàn {i}" in html for i in range(n))
+        assert _status(client_for, personas.cumgar_staff, reverse("inspections:team_list")) == 403
+        assert _status(client_for, None, reverse("inspections:team_list")) == 302
+
+    @pytest.mark.parametrize(
+        ("who", "expected"),
+        [("anonymous", 302), ("cumgar_staff", 403), ("inspector", 200), ("admin", 200)],
+    )
+    def test_create_forms_are_provincial(self, personas, client_for, who, expected):
+        user = personas.all_users()[who]
+        for name in ("inspection_create", "plan_create", "team_create"):
+            assert _status(client_for, user, reverse(f"inspections:{name}")) == expected
+
+    def test_editing_a_concluded_inspection_through_the_form_is_refused(self, personas, client_for):
+        inspection = concluded(personas)
+        url = reverse("inspections:inspection_edit", args=[inspection.pk])
+        response = client_for(personas.inspector).post(
+            url,
+            {
+                "plan": inspection.plan_id,
+                "team": inspection.team_id,
+                "unit": personas.cumgar.pk,
+                "kind": "cchc",
+                "scheduled_on": "2019-09-28",
+            },
+        )
+        assert str(services.INSPECTION_NOT_EDITABLE) in response.content.decode()
+        inspection.refresh_from_db()
+        assert inspection.scheduled_on == D(2019, 9, 27)
+
+    def test_without_htmx_the_section_endpoints_redirect_back(self, personas, client_for):
+        inspection = make_inspection(personas)
+        url = reverse("inspections:finding_add", args=[inspection.pk])
+        response = client_for(personas.inspector).post(url, {"kind": "strength", "text": "Tốt"})
+        assert response.status_code == 302
+        assert response["Location"] == inspection.get_absolute_url()
+
+    def test_tracker_counts_open_and_overdue(self, personas, client_for):
+        concluded(personas)
+        from inspections.selectors import dashboard_counts
+
+        assert dashboard_counts(personas.cumgar_staff) == {"open": 1, "overdue": 1}
+        assert dashboard_counts(personas.namnhun_staff) == {"open": 0, "overdue": 0}
+        html = (
+            client_for(personas.cumgar_staff)
+            .get(reverse("inspections:recommendation_list"))
+            .content.decode()
+        )
+        assert "Quá hạn: <strong>1</strong>" in html
