@@ -7,4 +7,9 @@ class InspectionsConfig(AppConfig):
 
     name = "inspections"
     verbose_name = _("Kiểm tra công tác CCHC")
-    nav_items: list = []
+    nav_items: list = [
+        (_("Kế hoạch kiểm tra"), "inspections:plan_list", "is_provincial"),
+        (_("Đoàn kiểm tra"), "inspections:team_list", "is_provincial"),
+        (_("Cuộc kiểm tra"), "inspections:inspection_list", None),
+        (_("Kiến nghị"), "inspections:recommendation_list", None),
+    ]

@@ -1,5 +1,71 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from inspections import views
 
 app_name = "inspections"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.InspectionListView.as_view(), name="inspection_list"),
+    path("new/", views.inspection_edit, name="inspection_create"),
+    path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
+    path("<int:pk>/report.pdf", views.inspection_report_pdf, name="inspection_report"),
+    path("<int:pk>/conclude/", views.inspection_conclude, name="inspection_conclude"),
+    path("<int:pk>/reopen/", views.inspection_reopen, name="inspection_reopen"),
+    path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
+    path(
+        "<int:pk>/checklist/<int:result_id>/",
+        views.checklist_record,
+        name="checklist_record",
+    ),
+    path("<int:pk>/findings/", views.finding_add, name="finding_add"),
+    path(
+        "<int:pk>/findings/<int:finding_id>/delete/",
+        views.finding_delete,
+        name="finding_delete",
+    ),
+    path("<int:pk>/recommendations/", views.recommendation_add, name="recommendation_add"),
+    path("<int:pk>/dossier-checks/draw/", views.dossier_draw, name="dossier_check_draw"),
+    path("<int:pk>/dossier-checks/pick/", views.dossier_pick, name="dossier_check_pick"),
+    path(
+        "<int:pk>/dossier-checks/<int:check_id>/",
+        views.dossier_check_record,
+        name="dossier_check_record",
+    ),
+    path("plans/", views.PlanListView.as_view(), name="plan_list"),
+    path("plans/new/", views.plan_edit, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path(
+        "plans/<int:pk>/inspections.xlsx",
+        views.plan_inspections_xlsx,
+        name="plan_inspections_xlsx",
+    ),
+    path("teams/", views.TeamListView.as_view(), name="team_list"),
+    path("teams/new/", views.team_edit, name="team_create"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("recommendations/", views.RecommendationListView.as_view(), name="recommendation_list"),
+    path("recommendations.xlsx", views.recommendations_xlsx, name="recommendation_list_xlsx"),
+    path(
+        "recommendations/<int:pk>/",
+        views.recommendation_detail,
+        name="recommendation_detail",
+    ),
+    path(
+        "recommendations/<int:pk>/remediation/",
+        views.remediation_report,
+        name="remediation_report",
+    ),
+    path(
+        "recommendations/<int:pk>/verify/",
+        views.recommendation_verify,
+        name="recommendation_verify",
+    ),
+    path(
+        "recommendations/<int:pk>/send-back/",
+        views.recommendation_send_back,
+        name="recommendation_send_back",
+    ),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

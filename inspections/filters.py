@@ -1,0 +1,50 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inspections.choices import InspectionState, RecommendationState
+from inspections.models import Inspection, InspectionPlan, Recommendation
+
+
+class InspectionPlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Tìm theo số hoặc tên"))
+    year = django_filters.NumberFilter(label=_("Năm"))
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["q", "year"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
+
+
+class InspectionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Tìm theo đơn vị"))
+    state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=_("Trạng thái"))
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(unit__name__icontains=value) | Q(unit__code=value))
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=RecommendationState.choices, label=_("Trạng thái"))
+    overdue = django_filters.BooleanFilter(method="only_overdue", label=_("Chỉ quá hạn"))
+
+    class Meta:
+        model = Recommendation
+        fields = ["state", "overdue"]
+
+    def only_overdue(self, queryset, name, value):
+        if value:
+            return queryset.overdue()
+        return queryset

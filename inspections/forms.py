@@ -1,0 +1,347 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inspections.choices import (
+    ChecklistOutcome,
+    DossierCheckResult,
+    FindingKind,
+    InspectionKind,
+    MemberRole,
+)
+from inspections.models import Finding, InspectionPlan, InspectionTeam
+from inspections.services import MemberData, TargetData
+from units.choices import Level
+from units.models import AdministrativeUnit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _date_field(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput())
+
+
+def _parse_date(text: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+ROLE_WORDS = {
+    "trưởng đoàn": MemberRole.HEAD,
+    "tổ trưởng": MemberRole.HEAD,
+    "head": MemberRole.HEAD,
+    "phó trưởng đoàn": MemberRole.DEPUTY,
+    "phó đoàn": MemberRole.DEPUTY,
+    "deputy": MemberRole.DEPUTY,
+    "thành viên": MemberRole.MEMBER,
+    "member": MemberRole.MEMBER,
+    "thư ký": MemberRole.SECRETARY,
+    "secretary": MemberRole.SECRETARY,
+}
+
+
+class PlanForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50, required=False)
+    issued_on = _date_field(gettext_lazy("Ngày ban hành"), required=False)
+    issuer = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan ban hành (cấp)"), queryset=AdministrativeUnit.objects.none()
+    )
+    issuer_name = forms.CharField(
+        label=gettext_lazy("Tên cơ quan ban hành"), max_length=200, required=False
+    )
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Tên kế hoạch"), max_length=300)
+    purpose = forms.CharField(
+        label=gettext_lazy("Mục đích, yêu cầu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    period_start = _date_field(gettext_lazy("Thời kỳ kiểm tra từ"))
+    period_end = _date_field(gettext_lazy("Thời kỳ kiểm tra đến"))
+    contents = forms.CharField(
+        label=gettext_lazy("Nội dung kiểm tra (mỗi dòng một nội dung)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    targets = forms.CharField(
+        label=gettext_lazy(
+            "Đơn vị được kiểm tra (mỗi dòng: mã đơn vị | ngày dd/mm/yyyy | cơ quan, bộ phận nếu có)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["issuer"].queryset = AdministrativeUnit.objects.visible_to(user).exclude(
+            level=Level.COMMUNE
+        )
+
+    @classmethod
+    def initial_for(cls, plan: InspectionPlan) -> dict[str, Any]:
+        return {
+            "number": plan.number,
+            "issued_on": plan.issued_on,
+            "issuer": plan.issuer,
+            "issuer_name": plan.issuer_name,
+            "year": plan.year,
+            "title": plan.title,
+            "purpose": plan.purpose,
+            "period_start": plan.period_start,
+            "period_end": plan.period_end,
+            "contents": "\n".join(c.text for c in plan.contents.all()),
+            "targets": "\n".join(
+                f"{t.unit.code} | {t.scheduled_on:%d/%m/%Y}" + (f" | {t.body}" if t.body else "")
+                for t in plan.targets.select_related("unit")
+            ),
+        }
+
+    def clean_contents(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["contents"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError(_("Kế hoạch phải có ít nhất một nội dung kiểm tra."))
+        return lines
+
+    def clean_targets(self) -> list[TargetData]:
+        visible = AdministrativeUnit.objects.visible_to(self.user)
+        targets, errors = [], []
+        for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) not in (2, 3):
+                errors.append(_("Dòng %(n)s: cần “mã đơn vị | ngày”.") % {"n": number})
+                continue
+            try:
+                unit = visible.by_code(parts[0])
+            except AdministrativeUnit.DoesNotExist:
+                errors.append(
+                    _("Dòng %(n)s: không có đơn vị mã %(code)s trong phạm vi của bạn.")
+                    % {"n": number, "code": parts[0]}
+                )
+                continue
+            try:
+                day = _parse_date(parts[1])
+            except ValueError:
+                errors.append(
+                    _("Dòng %(n)s: ngày “%(day)s” không đúng dạng dd/mm/yyyy.")
+                    % {"n": number, "day": parts[1]}
+                )
+                continue
+            body = parts[2] if len(parts) == 3 else ""
+            targets.append(TargetData(unit=unit, scheduled_on=day, body=body))
+        if errors:
+            raise forms.ValidationError(errors)
+        return targets
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Tên đoàn"), max_length=200)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Cấp thành lập"), queryset=AdministrativeUnit.objects.none()
+    )
+    decision_number = forms.CharField(
+        label=gettext_lazy("Số quyết định thành lập"), max_length=50, required=False
+    )
+    decision_date = _date_field(gettext_lazy("Ngày quyết định"), required=False)
+    members = forms.CharField(
+        label=gettext_lazy(
+            "Thành viên (mỗi dòng: vai trò | họ tên | chức vụ | cơ quan; "
+            "vai trò: trưởng đoàn, phó trưởng đoàn, thành viên, thư ký)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = AdministrativeUnit.objects.visible_to(user).exclude(
+            level=Level.COMMUNE
+        )
+
+    @classmethod
+    def initial_for(cls, team: InspectionTeam) -> dict[str, Any]:
+        return {
+            "name": team.name,
+            "unit": team.unit,
+            "decision_number": team.decision_number,
+            "decision_date": team.decision_date,
+            "members": "\n".join(
+                f"{m.get_role_display()} | {m.name} | {m.position} | {m.organisation}"
+                for m in team.members.all()
+            ),
+        }
+
+    def clean_members(self) -> list[MemberData]:
+        members, errors = [], []
+        for number, line in enumerate(self.cleaned_data["members"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")] + ["", ""]
+            role = ROLE_WORDS.get(parts[0].lower())
+            if role is None:
+                errors.append(
+                    _("Dòng %(n)s: vai trò “%(role)s” không hợp lệ.")
+                    % {"n": number, "role": parts[0]}
+                )
+                continue
+            if not parts[1]:
+                errors.append(_("Dòng %(n)s: thiếu họ tên.") % {"n": number})
+                continue
+            members.append(
+                MemberData(role=role, name=parts[1], position=parts[2], organisation=parts[3])
+            )
+        if errors:
+            raise forms.ValidationError(errors)
+        return members
+
+
+class InspectionForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=gettext_lazy("Kế hoạch"), queryset=InspectionPlan.objects.none()
+    )
+    team = forms.ModelChoiceField(
+        label=gettext_lazy("Đoàn kiểm tra"), queryset=InspectionTeam.objects.none()
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Đơn vị được kiểm tra"), queryset=AdministrativeUnit.objects.none()
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Loại kiểm tra"), choices=InspectionKind.choices)
+    scheduled_on = _date_field(gettext_lazy("Ngày dự kiến"))
+    held_on = _date_field(gettext_lazy("Ngày kiểm tra thực tế"), required=False)
+    period_start = _date_field(
+        gettext_lazy("Thời kỳ kiểm tra từ (mặc định theo kế hoạch)"), required=False
+    )
+    period_end = _date_field(gettext_lazy("Thời kỳ kiểm tra đến"), required=False)
+    representatives = forms.CharField(
+        label=gettext_lazy("Đại diện đơn vị (mỗi dòng một người)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = InspectionPlan.objects.visible_to(user)
+        self.fields["team"].queryset = InspectionTeam.objects.visible_to(user)
+        self.fields["unit"].queryset = AdministrativeUnit.objects.visible_to(user).exclude(
+            level=Level.PROVINCE
+        )
+
+
+class ChecklistForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Kết quả"),
+        choices=[("", "—"), *ChecklistOutcome.choices],
+        required=False,
+    )
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=2000)
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=FindingKind.choices)
+    text = forms.CharField(label=gettext_lazy("Nội dung"), max_length=4000)
+    criterion = forms.ModelChoiceField(
+        label=gettext_lazy("Tiêu chí bị ảnh hưởng"), queryset=None, required=False
+    )
+
+    def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
+        from scoring.models import Criterion
+
+        super().__init__(*args, **kwargs)
+        province_id = inspection.unit.province_id
+        self.fields["criterion"].queryset = Criterion.objects.filter(
+            criteria_set__province_id=province_id
+        ).select_related("criteria_set")
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Nội dung kiến nghị"), max_length=4000)
+    responsible_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Đơn vị thực hiện"), queryset=AdministrativeUnit.objects.none()
+    )
+    due_on = _date_field(gettext_lazy("Thời hạn"))
+    finding = forms.ModelChoiceField(
+        label=gettext_lazy("Tồn tại liên quan"), queryset=Finding.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = AdministrativeUnit.objects.subtree_of(
+            inspection.unit
+        )
+        self.fields["finding"].queryset = inspection.findings.filter(kind=FindingKind.LIMITATION)
+
+
+class DossierPickForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=64)
+
+
+class DossierDrawForm(forms.Form):
+    seed = forms.IntegerField(
+        label=gettext_lazy("Hạt giống (để trống: ngẫu nhiên)"),
+        required=False,
+        min_value=0,
+        max_value=2**62,
+    )
+
+
+class DossierCheckForm(forms.Form):
+    result = forms.ChoiceField(label=gettext_lazy("Kết quả"), choices=DossierCheckResult.choices)
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=2000)
+
+
+class ConcludeForm(forms.Form):
+    notice_number = forms.CharField(
+        label=gettext_lazy("Số thông báo kết luận"), max_length=50, required=False
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do mở lại"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class RemediationForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Kết quả khắc phục"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = MultipleFileField(label=gettext_lazy("Tài liệu kèm theo"), required=False)
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Ý kiến của đoàn"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

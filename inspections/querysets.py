@@ -1,0 +1,89 @@
+"""Query shaping and scoping (`visible_to`) for inspections; reads only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from inspections.choices import RecommendationState
+
+
+def _scope_path(user: Any) -> str | None:
+    """The materialised path a user sees below, "" for everything, None for nothing."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return ""
+    scope = user.scope_unit
+    return None if scope is None else scope.path
+
+
+class InspectionPlanQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> InspectionPlanQuerySet:
+        """Plans issued within the user's scope (provincial roles: the whole province)."""
+        path = _scope_path(user)
+        if path is None:
+            return self.none()
+        return self.filter(issuer__path__startswith=path)
+
+
+class InspectionTeamQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> InspectionTeamQuerySet:
+        path = _scope_path(user)
+        if path is None:
+            return self.none()
+        return self.filter(unit__path__startswith=path)
+
+
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> InspectionQuerySet:
+        """Inspections of units in the user's scope: staff see their unit and its communes."""
+        path = _scope_path(user)
+        if path is None:
+            return self.none()
+        return self.filter(unit__path__startswith=path)
+
+    def for_list(self) -> InspectionQuerySet:
+        return self.select_related("plan", "team", "unit")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> RecommendationQuerySet:
+        """Recommendations whose responsible unit lies within the user's scope."""
+        path = _scope_path(user)
+        if path is None:
+            return self.none()
+        return self.filter(responsible_unit__path__startswith=path)
+
+    def open(self) -> RecommendationQuerySet:
+        """Not yet verified (open or reported)."""
+        return self.exclude(state=RecommendationState.VERIFIED)
+
+    def overdue(self, today: dt.date | None = None) -> RecommendationQuerySet:
+        """Past their due date and not verified: computed, so it never goes stale."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__lt=today)
+
+    def with_overdue_flag(self, today: dt.date | None = None) -> RecommendationQuerySet:
+        """Annotate `overdue` (bool) so lists can sort overdue first."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            overdue_flag=models.Case(
+                models.When(
+                    ~models.Q(state=RecommendationState.VERIFIED) & models.Q(due_on__lt=today),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def for_tracker(self, today: dt.date | None = None) -> RecommendationQuerySet:
+        return (
+            self.with_overdue_flag(today)
+            .select_related("responsible_unit", "finding", "inspection__unit")
+            .order_by("-overdue_flag", "due_on", "pk")
+        )

@@ -1,0 +1,203 @@
+"""Reads for inspection pages, exports and reports: fixed query counts whatever the row count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from inspections.choices import FindingKind, InspectionState, MemberRole
+from inspections.models import (
+    ChecklistResult,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    Recommendation,
+    TeamMember,
+)
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def plans_with_progress(qs):
+    """Plans annotated with planned (targets) and inspected (concluded or closed) counts."""
+    return qs.select_related("issuer").annotate(
+        planned=Count("targets", distinct=True),
+        inspected=Count(
+            "inspections",
+            filter=Q(inspections__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED]),
+            distinct=True,
+        ),
+    )
+
+
+def inspection_for_page(qs, pk: int) -> Inspection | None:
+    """One inspection with everything its page shows, in a fixed number of queries."""
+    return (
+        qs.select_related("plan__issuer", "team", "unit", "assessment", "concluded_by")
+        .prefetch_related(
+            Prefetch("team__members", queryset=TeamMember.objects.order_by("position_order")),
+            Prefetch("checklist", queryset=ChecklistResult.objects.select_related("content")),
+            Prefetch("findings", queryset=Finding.objects.select_related("criterion")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("responsible_unit", "finding"),
+            ),
+            "dossier_checks__dossier",
+            "sites",
+            "reopenings__by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def report_content(inspection: Inspection) -> dict[str, Any]:
+    """What the conclusion notice says, as plain JSON-able data (frozen at conclusion)."""
+    inspection = inspection_for_page(Inspection.objects.all(), inspection.pk)
+    assert inspection is not None
+    plan = inspection.plan
+    issuer = plan.issuer
+    members = list(inspection.team.members.all())
+    findings = list(inspection.findings.all())
+    return {
+        "issuer_parent": (f"UBND {issuer.name.upper()}" if plan.issuer_name else ""),
+        "issuer": (plan.issuer_name or f"UBND {issuer.name}").upper(),
+        "notice_number": inspection.notice_number,
+        "place_date": f"ngày {inspection.visit_date:%d} tháng {inspection.visit_date:%m} "
+        f"năm {inspection.visit_date:%Y}",
+        "plan": {
+            "number": plan.number,
+            "issued_on": _fmt(plan.issued_on),
+            "title": plan.title,
+        },
+        "kind": inspection.get_kind_display(),
+        "unit": inspection.inspected_name,
+        "sites": [s.name for s in inspection.sites.all()],
+        "held_on": _fmt(inspection.held_on),
+        "period_start": _fmt(inspection.period_start),
+        "period_end": _fmt(inspection.period_end),
+        "team": {
+            "name": inspection.team.name,
+            "decision_number": inspection.team.decision_number,
+            "decision_date": _fmt(inspection.team.decision_date),
+            "members": [
+                {
+                    "name": m.name,
+                    "position": m.position,
+                    "organisation": m.organisation,
+                    "role": m.get_role_display(),
+                    "is_head": m.role == MemberRole.HEAD,
+                }
+                for m in members
+            ],
+        },
+        "representatives": [
+            line.strip() for line in inspection.representatives.splitlines() if line.strip()
+        ],
+        "checklist": [
+            {
+                "content": r.content.text,
+                "outcome": r.get_outcome_display() if r.outcome else "",
+                "note": r.note,
+            }
+            for r in inspection.checklist.all()
+        ],
+        "strengths": [f.text for f in findings if f.kind == FindingKind.STRENGTH],
+        "limitations": [
+            {
+                "text": f.text,
+                "criterion": f"{f.criterion.code}. {f.criterion.title}" if f.criterion else "",
+            }
+            for f in findings
+            if f.kind == FindingKind.LIMITATION
+        ],
+        "recommendations": [
+            {"text": r.text, "unit": r.responsible_unit.name, "due_on": _fmt(r.due_on)}
+            for r in inspection.recommendations.all()
+        ],
+        "dossier_checks": [
+            {
+                "code": c.dossier.code,
+                "result": c.get_result_display() if c.result else "",
+                "note": c.note,
+            }
+            for c in inspection.dossier_checks.all()
+        ],
+        "head": next(
+            (
+                {"name": m.name, "position": m.position}
+                for m in members
+                if m.role == MemberRole.HEAD
+            ),
+            None,
+        ),
+        "recipients": [
+            inspection.inspected_name,
+            *[s.name for s in inspection.sites.all() if s.pk != inspection.unit_id],
+            _("Thành viên đoàn kiểm tra"),
+            _("Lưu: VT"),
+        ],
+    }
+
+
+def report_for(inspection: Inspection) -> tuple[dict[str, Any], bool]:
+    """(content, is_final): the frozen snapshot once concluded, else a live draft."""
+    if inspection.report_snapshot and inspection.state in (
+        InspectionState.CONCLUDED,
+        InspectionState.CLOSED,
+    ):
+        return inspection.report_snapshot, True
+    return report_content(inspection), False
+
+
+def tracker_rows(qs, today: dt.date):
+    """Rows of the recommendations tracker export, streamed in chunks."""
+    for rec in qs.iterator(chunk_size=2000):
+        yield [
+            rec.responsible_unit.name,
+            rec.finding.text if rec.finding else "",
+            rec.text,
+            rec.due_on,
+            rec.get_state_display(),
+            rec.days_overdue(today),
+        ]
+
+
+def dashboard_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
+    """Open and overdue recommendation counts for a user's dashboard."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return (
+        Recommendation.objects.visible_to(user)
+        .open()
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+
+
+def plan_inspection_rows(plan: InspectionPlan):
+    qs = (
+        plan.inspections.select_related("unit", "team")
+        .annotate(
+            n_findings=Count("findings", distinct=True),
+            n_recommendations=Count("recommendations", distinct=True),
+        )
+        .order_by("scheduled_on", "pk")
+    )
+    for insp in qs.iterator(chunk_size=500):
+        yield [
+            insp.unit.code,
+            insp.inspected_name,
+            insp.get_kind_display(),
+            insp.scheduled_on,
+            insp.held_on,
+            insp.team.name,
+            insp.get_state_display(),
+            insp.n_findings,
+            insp.n_recommendations,
+        ]

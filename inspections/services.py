@@ -1,0 +1,637 @@
+"""Writes for inspections: each a keyword-only function in one transaction.
+
+Error messages are module constants so tests (and callers) can name them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inspections.choices import (
+    ChecklistOutcome,
+    FindingKind,
+    InspectionKind,
+    InspectionState,
+    MemberRole,
+    RecommendationState,
+)
+from inspections.models import (
+    ChecklistResult,
+    DossierCheck,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionReopening,
+    InspectionTeam,
+    PlanContent,
+    PlanTarget,
+    Recommendation,
+    Remediation,
+    RemediationAttachment,
+    TeamMember,
+)
+from units.models import AdministrativeUnit, User
+
+TEAM_WITHOUT_HEAD = gettext_lazy("Đoàn kiểm tra phải có đúng một trưởng đoàn.")
+INSPECTION_NOT_EDITABLE = gettext_lazy(
+    "Cuộc kiểm tra đã kết luận: phải mở lại (ghi rõ lý do) trước khi sửa."
+)
+DUE_BEFORE_INSPECTION = gettext_lazy("Thời hạn khắc phục ({due}) phải sau ngày kiểm tra ({day}).")
+RESPONSIBLE_OUTSIDE_UNIT = gettext_lazy(
+    "Đơn vị thực hiện kiến nghị phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc."
+)
+CHECKLIST_UNANSWERED = gettext_lazy("Chưa có kết quả cho {count} nội dung kiểm tra: {items}.")
+DOSSIER_OTHER_UNIT = gettext_lazy("Hồ sơ {code} không thuộc đơn vị được kiểm tra ({unit}).")
+DOSSIER_OUTSIDE_PERIOD = gettext_lazy(
+    "Hồ sơ {code} tiếp nhận ngày {day}, ngoài thời kỳ kiểm tra {start}–{end}."
+)
+DOSSIER_ALREADY_CHECKED = gettext_lazy("Hồ sơ {code} đã có trong danh sách kiểm tra.")
+NO_DOSSIERS = gettext_lazy("Đơn vị không có hồ sơ nào tiếp nhận trong thời kỳ kiểm tra.")
+NOT_CONCLUDABLE = gettext_lazy("Cuộc kiểm tra đã kết luận rồi.")
+NOT_CONCLUDED = gettext_lazy("Chỉ mở lại được cuộc kiểm tra đã kết luận.")
+REOPEN_REASON_REQUIRED = gettext_lazy("Phải ghi lý do mở lại.")
+HELD_ON_REQUIRED = gettext_lazy("Chưa nhập ngày kiểm tra thực tế.")
+NOT_CLOSABLE = gettext_lazy("Chỉ đóng được khi mọi kiến nghị đã được xác nhận khắc phục.")
+REMEDIATION_NOT_ALLOWED = gettext_lazy("Kiến nghị đã được xác nhận, không báo cáo thêm.")
+NOT_REPORTED = gettext_lazy("Kiến nghị chưa có báo cáo khắc phục để xem xét.")
+SEND_BACK_NOTE_REQUIRED = gettext_lazy("Phải ghi ý kiến khi trả lại báo cáo khắc phục.")
+PERIOD_REVERSED = gettext_lazy("Thời kỳ kiểm tra: ngày kết thúc trước ngày bắt đầu.")
+TARGET_OUTSIDE = gettext_lazy("Đơn vị {unit} không thuộc phạm vi của cơ quan ban hành.")
+ASSESSMENT_OTHER_UNIT = gettext_lazy("Bản đánh giá chỉ số không phải của đơn vị được kiểm tra.")
+ATTACHMENT_TOO_BIG = gettext_lazy("Tệp {name} lớn hơn {mb} MB.")
+ATTACHMENT_TYPE = gettext_lazy("Tệp {name}: chỉ nhận PDF, ảnh (JPG, PNG), Word, Excel.")
+
+MAX_ATTACHMENT_MB = 10
+MAX_DRAWS = 50  # draws before giving up when most of the unit's dossiers are already checked
+ALLOWED_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx"}
+TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _require_editable(inspection: Inspection) -> None:
+    if not inspection.is_editable:
+        raise ValidationError(INSPECTION_NOT_EDITABLE)
+
+
+def _start(inspection: Inspection) -> None:
+    """Recording anything moves a planned inspection to "in progress"."""
+    if inspection.state == InspectionState.PLANNED:
+        inspection.state = InspectionState.IN_PROGRESS
+        inspection.save(update_fields=["state"])
+
+
+# --- plans and teams -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetData:
+    unit: AdministrativeUnit
+    scheduled_on: dt.date
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class MemberData:
+    name: str
+    role: str
+    position: str = ""
+    organisation: str = ""
+    user: User | None = None
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    plan: InspectionPlan | None = None,
+    number: str,
+    issued_on: dt.date | None,
+    issuer: AdministrativeUnit,
+    issuer_name: str = "",
+    year: int,
+    title: str,
+    purpose: str = "",
+    period_start: dt.date,
+    period_end: dt.date,
+    contents: Sequence[str],
+    targets: Sequence[TargetData],
+) -> InspectionPlan:
+    """Create or update a plan with its contents (checklist template) and target units."""
+    if period_end < period_start:
+        raise ValidationError({"period_end": PERIOD_REVERSED})
+    for target in targets:
+        if not target.unit.is_within(issuer):
+            raise ValidationError({"targets": TARGET_OUTSIDE.format(unit=target.unit)})
+    plan = plan or InspectionPlan()
+    for field, value in {
+        "number": number,
+        "issued_on": issued_on,
+        "issuer": issuer,
+        "issuer_name": issuer_name,
+        "year": year,
+        "title": title,
+        "purpose": purpose,
+        "period_start": period_start,
+        "period_end": period_end,
+    }.items():
+        setattr(plan, field, value)
+    plan.full_clean()
+    plan.save()
+    # Contents already answered in an inspection stay (their results refer to them); the
+    # others are replaced so the order follows the form.
+    existing = {c.text: c for c in plan.contents.all()}
+    keep = []
+    for position, text in enumerate(t.strip() for t in contents if t.strip()):
+        content = existing.get(text) or PlanContent(plan=plan, text=text)
+        content.position = position
+        content.save()
+        keep.append(content.pk)
+    plan.contents.exclude(pk__in=keep).filter(results__isnull=True).delete()
+    keep = []
+    for target in targets:
+        row, _created = PlanTarget.objects.update_or_create(
+            plan=plan,
+            unit=target.unit,
+            body=target.body,
+            defaults={"scheduled_on": target.scheduled_on},
+        )
+        keep.append(row.pk)
+    plan.targets.exclude(pk__in=keep).delete()
+    return plan
+
+
+@transaction.atomic
+def team_save(
+    *,
+    team: InspectionTeam | None = None,
+    unit: AdministrativeUnit,
+    name: str,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    members: Sequence[MemberData],
+) -> InspectionTeam:
+    """Create or update a team and replace its members; a team needs exactly one head."""
+    if sum(1 for m in members if m.role == MemberRole.HEAD) != 1:
+        raise ValidationError({"members": TEAM_WITHOUT_HEAD})
+    team = team or InspectionTeam()
+    team.unit, team.name = unit, name
+    team.decision_number, team.decision_date = decision_number, decision_date
+    team.full_clean()
+    team.save()
+    team.members.all().delete()
+    TeamMember.objects.bulk_create(
+        TeamMember(
+            team=team,
+            name=m.name,
+            role=m.role,
+            position=m.position,
+            organisation=m.organisation,
+            user=m.user,
+            position_order=i,
+        )
+        for i, m in enumerate(members)
+    )
+    return team
+
+
+# --- inspections -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_save(
+    *,
+    inspection: Inspection | None = None,
+    plan: InspectionPlan,
+    team: InspectionTeam,
+    unit: AdministrativeUnit,
+    scheduled_on: dt.date,
+    body: str = "",
+    held_on: dt.date | None = None,
+    kind: str = InspectionKind.CCHC,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    representatives: str = "",
+    sites: Iterable[AdministrativeUnit] = (),
+    assessment: Any = None,
+) -> Inspection:
+    """Create or edit an inspection; its checklist follows the plan's contents.
+
+    The inspected period defaults to the plan's.
+    """
+    if inspection is not None:
+        _require_editable(inspection)
+    if not team.members.filter(role=MemberRole.HEAD).exists():
+        raise ValidationError({"team": TEAM_WITHOUT_HEAD})
+    if assessment is not None and assessment.unit_id != unit.pk:
+        raise ValidationError({"assessment": ASSESSMENT_OTHER_UNIT})
+    inspection = inspection or Inspection()
+    inspection.plan, inspection.team, inspection.unit = plan, team, unit
+    inspection.body = body
+    inspection.scheduled_on, inspection.held_on, inspection.kind = scheduled_on, held_on, kind
+    inspection.period_start = period_start or plan.period_start
+    inspection.period_end = period_end or plan.period_end
+    if inspection.period_end < inspection.period_start:
+        raise ValidationError({"period_end": PERIOD_REVERSED})
+    inspection.representatives = representatives
+    inspection.assessment = assessment
+    inspection.full_clean()
+    inspection.save()
+    inspection.sites.set([s for s in sites if s.is_within(unit)])
+    present = set(inspection.checklist.values_list("content_id", flat=True))
+    ChecklistResult.objects.bulk_create(
+        ChecklistResult(inspection=inspection, content=c)
+        for c in plan.contents.exclude(pk__in=present)
+    )
+    return inspection
+
+
+@transaction.atomic
+def checklist_record(*, result: ChecklistResult, outcome: str, note: str = "") -> ChecklistResult:
+    _require_editable(result.inspection)
+    if outcome and outcome not in ChecklistOutcome.values:
+        raise ValidationError({"outcome": _("Kết quả không hợp lệ.")})
+    result.outcome, result.note = outcome, note
+    result.save(update_fields=["outcome", "note"])
+    _start(result.inspection)
+    return result
+
+
+@transaction.atomic
+def finding_add(*, inspection: Inspection, kind: str, text: str, criterion: Any = None) -> Finding:
+    _require_editable(inspection)
+    if criterion is not None and kind != FindingKind.LIMITATION:
+        raise ValidationError({"criterion": _("Chỉ tồn tại, hạn chế mới gắn với tiêu chí.")})
+    finding = Finding(inspection=inspection, kind=kind, text=text.strip(), criterion=criterion)
+    finding.full_clean()
+    finding.save()
+    _start(inspection)
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding) -> None:
+    _require_editable(finding.inspection)
+    finding.delete()
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    inspection: Inspection,
+    text: str,
+    responsible_unit: AdministrativeUnit,
+    due_on: dt.date,
+    finding: Finding | None = None,
+) -> Recommendation:
+    _require_editable(inspection)
+    if due_on <= inspection.visit_date:
+        raise ValidationError(
+            {
+                "due_on": DUE_BEFORE_INSPECTION.format(
+                    due=_fmt(due_on), day=_fmt(inspection.visit_date)
+                )
+            }
+        )
+    if not responsible_unit.is_within(inspection.unit):
+        raise ValidationError({"responsible_unit": RESPONSIBLE_OUTSIDE_UNIT})
+    rec = Recommendation(
+        inspection=inspection,
+        text=text.strip(),
+        responsible_unit=responsible_unit,
+        due_on=due_on,
+        finding=finding,
+    )
+    rec.full_clean()
+    rec.save()
+    _start(inspection)
+    return rec
+
+
+@transaction.atomic
+def recommendation_delete(*, recommendation: Recommendation) -> None:
+    _require_editable(recommendation.inspection)
+    recommendation.delete()
+
+
+# --- dossier checks --------------------------------------------------------------------------
+
+
+def _period_bounds(inspection: Inspection) -> tuple[dt.datetime, dt.datetime]:
+    """Aware datetimes [start, end) of the inspected period, in Vietnam's time zone."""
+    start = dt.datetime.combine(inspection.period_start, dt.time.min, tzinfo=TZ)
+    end = dt.datetime.combine(inspection.period_end + dt.timedelta(days=1), dt.time.min, tzinfo=TZ)
+    return start, end
+
+
+def period_dossiers(inspection: Inspection):
+    """The unit's dossiers received in the period, in a stable order (by id)."""
+    from procedures.models import Dossier
+
+    start, end = _period_bounds(inspection)
+    return Dossier.objects.filter(
+        unit=inspection.unit, received_at__gte=start, received_at__lt=end
+    ).order_by("pk")
+
+
+def draw_index(*, seed: int, count: int, attempt: int = 0) -> int:
+    """The position drawn by `seed` among `count` dossiers (pure: the draw is reproducible)."""
+    rng = random.Random(seed)
+    index = 0
+    for _i in range(attempt + 1):
+        index = rng.randrange(count)
+    return index
+
+
+@transaction.atomic
+def dossier_check_draw(*, inspection: Inspection, seed: int | None = None) -> DossierCheck:
+    """Draw one dossier at random from the unit's dossiers in the period.
+
+    Costs a count and one indexed OFFSET query per attempt: the dossiers are never loaded.
+    A dossier already checked is skipped by drawing again from the same generator.
+    """
+    _require_editable(inspection)
+    qs = period_dossiers(inspection).values_list("pk", flat=True)
+    count = qs.count()
+    if count == 0:
+        raise ValidationError(NO_DOSSIERS)
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**53)
+    checked = set(inspection.dossier_checks.values_list("dossier_id", flat=True))
+    rng = random.Random(seed)
+    for _attempt in range(MAX_DRAWS):
+        dossier_id = qs[rng.randrange(count)]
+        if dossier_id not in checked:
+            break
+    else:
+        raise ValidationError(_("Không rút được hồ sơ chưa kiểm tra; hãy chọn hồ sơ theo mã."))
+    check = DossierCheck.objects.create(inspection=inspection, dossier_id=dossier_id, seed=seed)
+    _start(inspection)
+    return check
+
+
+@transaction.atomic
+def dossier_check_pick(*, inspection: Inspection, dossier: Any) -> DossierCheck:
+    """Add a dossier chosen by code; it must be the unit's and received in the period."""
+    _require_editable(inspection)
+    if dossier.unit_id != inspection.unit_id:
+        raise ValidationError(
+            {"code": DOSSIER_OTHER_UNIT.format(code=dossier.code, unit=inspection.unit)}
+        )
+    start, end = _period_bounds(inspection)
+    if not start <= dossier.received_at < end:
+        raise ValidationError(
+            {
+                "code": DOSSIER_OUTSIDE_PERIOD.format(
+                    code=dossier.code,
+                    day=_fmt(dossier.received_at.astimezone(TZ).date()),
+                    start=_fmt(inspection.period_start),
+                    end=_fmt(inspection.period_end),
+                )
+            }
+        )
+    if inspection.dossier_checks.filter(dossier=dossier).exists():
+        raise ValidationError({"code": DOSSIER_ALREADY_CHECKED.format(code=dossier.code)})
+    check = DossierCheck.objects.create(inspection=inspection, dossier=dossier)
+    _start(inspection)
+    return check
+
+
+@transaction.atomic
+def dossier_check_record(*, check: DossierCheck, result: str, note: str = "") -> DossierCheck:
+    _require_editable(check.inspection)
+    check.result, check.note = result, note
+    check.full_clean()
+    check.save(update_fields=["result", "note"])
+    return check
+
+
+# --- conclusion, reopening, closing ----------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str = "") -> Inspection:
+    """Conclude: every checklist item answered; freeze the report; notify responsible units."""
+    from inspections.selectors import report_content
+
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not inspection.is_editable:
+        raise ValidationError(NOT_CONCLUDABLE)
+    if inspection.held_on is None:
+        raise ValidationError({"held_on": HELD_ON_REQUIRED})
+    missing = list(
+        inspection.checklist.filter(outcome="")
+        .select_related("content")
+        .values_list("content__text", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            CHECKLIST_UNANSWERED.format(count=len(missing), items="; ".join(missing))
+        )
+    inspection.notice_number = notice_number or inspection.notice_number
+    inspection.save(update_fields=["notice_number"])  # the snapshot reads it back
+    inspection.state = InspectionState.CONCLUDED
+    inspection.concluded_at = timezone.now()
+    inspection.concluded_by = by
+    inspection.report_snapshot = report_content(inspection)
+    inspection.save()
+    transaction.on_commit(lambda: notify_new_recommendations())
+    return inspection
+
+
+@transaction.atomic
+def inspection_reopen(*, inspection: Inspection, by: User, reason: str) -> Inspection:
+    """Reopen a concluded inspection for editing; who, when and why are recorded."""
+    if inspection.state != InspectionState.CONCLUDED:
+        raise ValidationError(NOT_CONCLUDED)
+    if not reason.strip():
+        raise ValidationError({"reason": REOPEN_REASON_REQUIRED})
+    InspectionReopening.objects.create(
+        inspection=inspection,
+        by=by,
+        reason=reason.strip(),
+        previous_snapshot=inspection.report_snapshot,
+    )
+    inspection.state = InspectionState.IN_PROGRESS
+    inspection.report_snapshot = None
+    inspection.save(update_fields=["state", "report_snapshot"])
+    return inspection
+
+
+@transaction.atomic
+def inspection_close(*, inspection: Inspection) -> Inspection:
+    if inspection.state != InspectionState.CONCLUDED or inspection.recommendations.open().exists():
+        raise ValidationError(NOT_CLOSABLE)
+    inspection.state = InspectionState.CLOSED
+    inspection.save(update_fields=["state"])
+    return inspection
+
+
+# --- remediation -----------------------------------------------------------------------------
+
+
+def _check_attachment(upload: UploadedFile) -> None:
+    import os
+
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in ALLOWED_EXTENSIONS:
+        raise ValidationError({"files": ATTACHMENT_TYPE.format(name=upload.name)})
+    if upload.size > MAX_ATTACHMENT_MB * 1024 * 1024:
+        raise ValidationError(
+            {"files": ATTACHMENT_TOO_BIG.format(name=upload.name, mb=MAX_ATTACHMENT_MB)}
+        )
+
+
+@transaction.atomic
+def remediation_report(
+    *,
+    recommendation: Recommendation,
+    by: User,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    reported_on: dt.date | None = None,
+) -> Remediation:
+    """The responsible unit reports what it fixed; the recommendation becomes "reported"."""
+    if recommendation.state == RecommendationState.VERIFIED:
+        raise ValidationError(REMEDIATION_NOT_ALLOWED)
+    for upload in files:
+        _check_attachment(upload)
+    remediation = Remediation(
+        recommendation=recommendation,
+        text=text.strip(),
+        reported_on=reported_on or timezone.localdate(),
+        reported_by=by,
+    )
+    remediation.full_clean()
+    remediation.save()
+    for upload in files:
+        RemediationAttachment.objects.create(
+            remediation=remediation, file=upload, name=(upload.name or "")[:255]
+        )
+    recommendation.state = RecommendationState.REPORTED
+    recommendation.save(update_fields=["state"])
+    return remediation
+
+
+def _latest_report(recommendation: Recommendation) -> Remediation:
+    remediation = recommendation.remediations.filter(accepted__isnull=True).order_by("-pk").first()
+    if recommendation.state != RecommendationState.REPORTED or remediation is None:
+        raise ValidationError(NOT_REPORTED)
+    return remediation
+
+
+@transaction.atomic
+def recommendation_verify(
+    *, recommendation: Recommendation, by: User, note: str = ""
+) -> Recommendation:
+    remediation = _latest_report(recommendation)
+    now = timezone.now()
+    remediation.accepted, remediation.review_note = True, note
+    remediation.reviewed_by, remediation.reviewed_at = by, now
+    remediation.save()
+    recommendation.state = RecommendationState.VERIFIED
+    recommendation.verified_at, recommendation.verified_by = now, by
+    recommendation.save(update_fields=["state", "verified_at", "verified_by"])
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_send_back(
+    *, recommendation: Recommendation, by: User, note: str
+) -> Recommendation:
+    if not note.strip():
+        raise ValidationError({"note": SEND_BACK_NOTE_REQUIRED})
+    remediation = _latest_report(recommendation)
+    remediation.accepted, remediation.review_note = False, note.strip()
+    remediation.reviewed_by, remediation.reviewed_at = by, timezone.now()
+    remediation.save()
+    recommendation.state = RecommendationState.OPEN
+    recommendation.save(update_fields=["state"])
+    return recommendation
+
+
+# --- mail ------------------------------------------------------------------------------------
+
+
+def _recipients(unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    by_unit: dict[int, list[str]] = {}
+    for unit_id, email in (
+        User.objects.filter(unit_id__in=set(unit_ids), is_active=True)
+        .exclude(email="")
+        .values_list("unit_id", "email")
+    ):
+        by_unit.setdefault(unit_id, []).append(email)
+    return by_unit
+
+
+def _mail(recs: Sequence[Recommendation], *, template: str, subject: str) -> int:
+    recipients = _recipients(r.responsible_unit_id for r in recs)
+    sent = 0
+    for rec in recs:
+        to = recipients.get(rec.responsible_unit_id)
+        if not to:
+            continue
+        body = render_to_string(template, {"rec": rec, "due": _fmt(rec.due_on)})
+        send_mail(subject, body, None, to)
+        sent += 1
+    return sent
+
+
+def notify_new_recommendations(*, now: dt.datetime | None = None) -> int:
+    """E-mail each responsible unit about recommendations of concluded inspections, once."""
+    now = now or timezone.now()
+    recs = list(
+        Recommendation.objects.filter(
+            notified_at__isnull=True,
+            inspection__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED],
+        )
+        .exclude(state=RecommendationState.VERIFIED)
+        .select_related("responsible_unit", "inspection__unit")
+    )
+    sent = _mail(
+        recs,
+        template="inspections/email/recommendation_issued.txt",
+        subject=_("[CCHC] Kiến nghị sau kiểm tra cần khắc phục"),
+    )
+    Recommendation.objects.filter(pk__in=[r.pk for r in recs]).update(notified_at=now)
+    return sent
+
+
+REMINDER_DAYS = 3
+
+
+def send_due_reminders(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """Remind units of recommendations due within 3 days; each is reminded once."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    recs = list(
+        Recommendation.objects.open()
+        .filter(
+            reminder_sent_at__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=REMINDER_DAYS),
+            inspection__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED],
+        )
+        .select_related("responsible_unit", "inspection__unit")
+    )
+    sent = _mail(
+        recs,
+        template="inspections/email/recommendation_reminder.txt",
+        subject=_("[CCHC] Kiến nghị sắp đến hạn khắc phục"),
+    )
+    Recommendation.objects.filter(pk__in=[r.pk for r in recs]).update(reminder_sent_at=now)
+    return sent

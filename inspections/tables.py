@@ -1,0 +1,80 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class InspectionPlanTable(tables.Table):
+    number = tables.Column(verbose_name=_("Số kế hoạch"), linkify=True)
+    issued_on = tables.DateColumn(verbose_name=_("Ngày"), format="d/m/Y")
+    issuer = tables.Column(verbose_name=_("Cấp ban hành"), order_by=("issuer__name",))
+    year = tables.Column(verbose_name=_("Năm"))
+    title = tables.Column(verbose_name=_("Tên kế hoạch"))
+    progress = tables.Column(verbose_name=_("Tiến độ"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = InspectionPlan
+        fields = ("number", "issued_on", "issuer", "year", "title")
+        attrs = ATTRS
+
+    def render_progress(self, record):
+        planned, done = record.planned, record.inspected
+        percent = round(100 * done / planned) if planned else 0
+        return f"{done}/{planned} = {percent} %"
+
+
+class InspectionTeamTable(tables.Table):
+    name = tables.Column(verbose_name=_("Tên đoàn"), linkify=True)
+    unit = tables.Column(verbose_name=_("Cấp thành lập"))
+    decision_number = tables.Column(verbose_name=_("Quyết định"))
+    decision_date = tables.DateColumn(verbose_name=_("Ngày"), format="d/m/Y")
+
+    class Meta:
+        model = InspectionTeam
+        fields = ("name", "unit", "decision_number", "decision_date")
+        attrs = ATTRS
+
+
+class InspectionTable(tables.Table):
+    unit = tables.Column(verbose_name=_("Đơn vị"), linkify=lambda record: record.get_absolute_url())
+    scheduled_on = tables.DateColumn(verbose_name=_("Ngày dự kiến"), format="d/m/Y")
+    held_on = tables.DateColumn(verbose_name=_("Ngày kiểm tra"), format="d/m/Y")
+    kind = tables.Column(verbose_name=_("Loại"))
+    plan = tables.Column(verbose_name=_("Kế hoạch"))
+    team = tables.Column(verbose_name=_("Đoàn"))
+    state = tables.Column(verbose_name=_("Trạng thái"))
+
+    class Meta:
+        model = Inspection
+        fields = ("unit", "scheduled_on", "held_on", "kind", "plan", "team", "state")
+        attrs = ATTRS
+
+
+class RecommendationTable(tables.Table):
+    responsible_unit = tables.Column(verbose_name=_("Đơn vị"))
+    finding = tables.Column(verbose_name=_("Tồn tại"))
+    text = tables.Column(
+        verbose_name=_("Kiến nghị"), linkify=lambda record: record.get_absolute_url()
+    )
+    due_on = tables.DateColumn(verbose_name=_("Thời hạn"), format="d/m/Y")
+    state = tables.Column(verbose_name=_("Trạng thái"))
+    days_overdue = tables.Column(
+        verbose_name=_("Số ngày quá hạn"), empty_values=(), orderable=False
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ("responsible_unit", "finding", "text", "due_on", "state")
+        attrs = ATTRS
+        row_attrs = {"class": lambda record: "table-danger overdue" if record.overdue_flag else ""}
+
+    def render_state(self, record, value):
+        if record.overdue_flag:
+            return format_html('{} <span class="badge bg-danger">{}</span>', value, _("Quá hạn"))
+        return value
+
+    def render_days_overdue(self, record):
+        return record.days_overdue() or ""

@@ -1,0 +1,570 @@
+"""Thin views: fetch through `visible_to` (404 outside scope), check the role (403), call a
+service, render. The inspection page's sections are htmx partials; without htmx the same
+endpoints redirect back to the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin, SingleTableView
+
+from cchc_portal.pdf import pdf_response
+from cchc_portal.permissions import get_visible_or_404, require, user_passes
+from cchc_portal.xlsx import xlsx_response
+from inspections import exports, forms, selectors, services
+from inspections.choices import RecommendationState
+from inspections.filters import InspectionFilter, InspectionPlanFilter, RecommendationFilter
+from inspections.models import (
+    DossierCheck,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionTeam,
+    Recommendation,
+    RemediationAttachment,
+)
+from inspections.tables import (
+    InspectionPlanTable,
+    InspectionTable,
+    InspectionTeamTable,
+    RecommendationTable,
+)
+
+
+def _errors(exc: ValidationError, form: Any = None) -> list[str]:
+    """Attach a service's ValidationError to the form (by field when it names one)."""
+    if form is not None and hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for err in errs:
+                form.add_error(target, err)
+        return []
+    return list(exc.messages)
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+class PlanListView(SingleTableMixin, FilterView):
+    table_class = InspectionPlanTable
+    filterset_class = InspectionPlanFilter
+    template_name = "inspections/plan_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Kế hoạch kiểm tra")}
+
+    def dispatch(self, request, *args, **kwargs):
+        require(request.user.is_provincial)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.plans_with_progress(
+            InspectionPlan.objects.visible_to(self.request.user)
+        ).order_by("-issued_on", "-pk")
+
+
+@user_passes("is_provincial")
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(
+        selectors.plans_with_progress(InspectionPlan.objects.all()), request.user, pk=pk
+    )
+    inspections = plan.inspections.for_list().order_by("scheduled_on", "pk")
+    percent = round(100 * plan.inspected / plan.planned) if plan.planned else 0
+    return render(
+        request,
+        "inspections/plan_detail.html",
+        {
+            "plan": plan,
+            "title": str(plan),
+            "contents": plan.contents.all(),
+            "targets": plan.targets.select_related("unit"),
+            "inspections": inspections,
+            "percent": percent,
+        },
+    )
+
+
+@user_passes("is_provincial")
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=pk) if pk else None
+    initial = forms.PlanForm.initial_for(plan) if plan else {"issuer": request.user.scope_unit}
+    form = forms.PlanForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_save(plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch."))
+            return redirect(plan)
+    title = _("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới")
+    return render(request, "inspections/form.html", {"form": form, "title": title})
+
+
+@user_passes("is_provincial")
+def plan_inspections_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(InspectionPlan.objects.select_related("issuer"), request.user, pk=pk)
+    return xlsx_response(**exports.plan_inspections_xlsx(plan))
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+
+class TeamListView(SingleTableView):
+    table_class = InspectionTeamTable
+    template_name = "inspections/team_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Đoàn kiểm tra")}
+
+    def dispatch(self, request, *args, **kwargs):
+        require(request.user.is_provincial)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return InspectionTeam.objects.visible_to(self.request.user).select_related("unit")
+
+
+@user_passes("is_provincial")
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_visible_or_404(
+        InspectionTeam.objects.select_related("unit").prefetch_related("members"),
+        request.user,
+        pk=pk,
+    )
+    return render(request, "inspections/team_detail.html", {"team": team, "title": team.name})
+
+
+@user_passes("is_provincial")
+def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    team = get_visible_or_404(InspectionTeam.objects.all(), request.user, pk=pk) if pk else None
+    initial = forms.TeamForm.initial_for(team) if team else {"unit": request.user.scope_unit}
+    form = forms.TeamForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_save(team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu đoàn kiểm tra."))
+            return redirect(team)
+    title = _("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới")
+    return render(request, "inspections/form.html", {"form": form, "title": title})
+
+
+# --- inspections -----------------------------------------------------------------------------
+
+
+class InspectionListView(SingleTableMixin, FilterView):
+    table_class = InspectionTable
+    filterset_class = InspectionFilter
+    template_name = "inspections/inspection_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Cuộc kiểm tra")}
+
+    def get_queryset(self):
+        return Inspection.objects.visible_to(self.request.user).for_list()
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    inspection = selectors.inspection_for_page(Inspection.objects.visible_to(request.user), pk)
+    if inspection is None:
+        raise Http404
+    return inspection
+
+
+def _editable(request: HttpRequest, pk: int) -> Inspection:
+    """The inspection, visible (404) and editable by this user's role (403)."""
+    inspection = get_visible_or_404(
+        Inspection.objects.select_related("unit", "plan"), request.user, pk=pk
+    )
+    require(request.user.is_provincial)
+    return inspection
+
+
+def _page_context(request: HttpRequest, inspection: Inspection, **forms_: Any) -> dict:
+    can_edit = request.user.is_provincial and inspection.is_editable
+    return {
+        "inspection": inspection,
+        "title": str(inspection),
+        "can_edit": can_edit,
+        "is_provincial": request.user.is_provincial,
+        "finding_form": forms_.get("finding_form") or forms.FindingForm(inspection=inspection),
+        "recommendation_form": forms_.get("recommendation_form")
+        or forms.RecommendationForm(inspection=inspection),
+        "pick_form": forms_.get("pick_form") or forms.DossierPickForm(),
+        "draw_form": forms.DossierDrawForm(),
+        "section_errors": forms_.get("section_errors", []),
+        "conclude_form": forms.ConcludeForm(initial={"notice_number": inspection.notice_number}),
+        "reopen_form": forms.ReopenForm(),
+        "today": timezone.localdate(),
+    }
+
+
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    return render(request, "inspections/inspection_detail.html", _page_context(request, inspection))
+
+
+@user_passes("is_provincial")
+def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    inspection = None
+    if pk:
+        inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
+        initial = {
+            f: getattr(inspection, f)
+            for f in (
+                "plan",
+                "team",
+                "unit",
+                "body",
+                "kind",
+                "scheduled_on",
+                "held_on",
+                "period_start",
+                "period_end",
+                "representatives",
+            )
+        }
+    else:
+        initial = {"plan": request.GET.get("plan")}
+    form = forms.InspectionForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_save(inspection=inspection, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu cuộc kiểm tra."))
+            return redirect(inspection)
+    title = _("Sửa cuộc kiểm tra") if inspection else _("Cuộc kiểm tra mới")
+    return render(request, "inspections/form.html", {"form": form, "title": title})
+
+
+def _section(request: HttpRequest, pk: int, name: str, **kwargs: Any) -> HttpResponse:
+    """Re-render one section of the inspection page (htmx) or go back to the page."""
+    inspection = _inspection(request, pk)
+    if not request.htmx:
+        for message in kwargs.get("section_errors", []):
+            messages.error(request, message)
+        return redirect(inspection)
+    context = _page_context(request, inspection, **kwargs)
+    return render(request, f"inspections/_{name}.html", context)
+
+
+@require_POST
+def checklist_record(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    result = inspection.checklist.filter(pk=result_id).select_related("inspection").first()
+    if result is None:
+        raise Http404
+    form = forms.ChecklistForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.checklist_record(result=result, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = list(exc.messages)
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    return _section(request, pk, "checklist", section_errors=errors)
+
+
+@require_POST
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    form = forms.FindingForm(request.POST, inspection=inspection)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.finding_add(inspection=inspection, **form.cleaned_data)
+            form = None
+        except ValidationError as exc:
+            errors = _errors(exc, form)
+    return _section(request, pk, "findings", finding_form=form, section_errors=errors)
+
+
+@require_POST
+def finding_delete(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    finding = (
+        Finding.objects.filter(inspection=inspection, pk=finding_id)
+        .select_related("inspection")
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    errors: list[str] = []
+    try:
+        services.finding_delete(finding=finding)
+    except ValidationError as exc:
+        errors = list(exc.messages)
+    return _section(request, pk, "findings", section_errors=errors)
+
+
+@require_POST
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    form = forms.RecommendationForm(request.POST, inspection=inspection)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.recommendation_add(inspection=inspection, **form.cleaned_data)
+            form = None
+        except ValidationError as exc:
+            errors = _errors(exc, form)
+    return _section(request, pk, "recommendations", recommendation_form=form, section_errors=errors)
+
+
+@require_POST
+def dossier_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    form = forms.DossierDrawForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.dossier_check_draw(inspection=inspection, seed=form.cleaned_data["seed"])
+        except ValidationError as exc:
+            errors = list(exc.messages)
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    return _section(request, pk, "dossier_checks", section_errors=errors)
+
+
+@require_POST
+def dossier_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    from procedures.models import Dossier
+
+    inspection = _editable(request, pk)
+    form = forms.DossierPickForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        dossier = Dossier.objects.filter(code=code).first()
+        if dossier is None:
+            form.add_error("code", _("Không có hồ sơ mã %(code)s.") % {"code": code})
+        else:
+            try:
+                services.dossier_check_pick(inspection=inspection, dossier=dossier)
+                form = None
+            except ValidationError as exc:
+                errors = _errors(exc, form)
+    if form is not None and form.errors:
+        errors = errors or [e for errs in form.errors.values() for e in errs]
+    return _section(request, pk, "dossier_checks", pick_form=form, section_errors=errors)
+
+
+@require_POST
+def dossier_check_record(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    check = (
+        DossierCheck.objects.filter(inspection=inspection, pk=check_id)
+        .select_related("inspection")
+        .first()
+    )
+    if check is None:
+        raise Http404
+    form = forms.DossierCheckForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.dossier_check_record(check=check, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = list(exc.messages)
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    return _section(request, pk, "dossier_checks", section_errors=errors)
+
+
+@require_POST
+def inspection_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    form = forms.ConcludeForm(request.POST)
+    form.is_valid()
+    try:
+        services.inspection_conclude(
+            inspection=inspection,
+            by=request.user,
+            notice_number=form.cleaned_data.get("notice_number", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã kết luận cuộc kiểm tra; nội dung báo cáo đã được chốt."))
+    return redirect(inspection)
+
+
+@require_POST
+def inspection_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    try:
+        services.inspection_reopen(
+            inspection=inspection, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã mở lại cuộc kiểm tra."))
+    return redirect(inspection)
+
+
+@require_POST
+def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    try:
+        services.inspection_close(inspection=inspection)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(inspection)
+
+
+def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
+    pdf = exports.inspection_report_pdf(inspection)
+    return pdf_response(pdf, filename=f"ket-luan-kiem-tra-{inspection.pk}.pdf")
+
+
+# --- recommendations -------------------------------------------------------------------------
+
+
+class RecommendationListView(SingleTableMixin, FilterView):
+    """The tracker: unit staff see theirs, provincial roles the province; overdue first."""
+
+    table_class = RecommendationTable
+    filterset_class = RecommendationFilter
+    template_name = "inspections/recommendation_list.html"
+    paginate_by = 50
+    extra_context = {"title": gettext_lazy("Theo dõi kiến nghị")}
+
+    def get_queryset(self):
+        return Recommendation.objects.visible_to(self.request.user).for_tracker()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = selectors.dashboard_counts(self.request.user)
+        return context
+
+
+def recommendations_xlsx(request: HttpRequest) -> HttpResponse:
+    qs = RecommendationFilter(
+        request.GET, queryset=Recommendation.objects.visible_to(request.user).for_tracker()
+    ).qs
+    return xlsx_response(**exports.tracker_xlsx(qs, today=timezone.localdate()))
+
+
+def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    return get_visible_or_404(
+        Recommendation.objects.select_related(
+            "responsible_unit", "inspection__unit", "finding"
+        ).with_overdue_flag(),
+        request.user,
+        pk=pk,
+    )
+
+
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _recommendation(request, pk)
+    form = forms.RemediationForm()
+    return _recommendation_page(request, rec, form)
+
+
+def _recommendation_page(request: HttpRequest, rec: Recommendation, form: Any) -> HttpResponse:
+    user = request.user
+    can_report = (
+        not user.is_provincial
+        and rec.state != RecommendationState.VERIFIED
+        and rec.responsible_unit.is_within(user.scope_unit)
+    )
+    return render(
+        request,
+        "inspections/recommendation_detail.html",
+        {
+            "rec": rec,
+            "title": _("Kiến nghị"),
+            "remediations": rec.remediations.select_related("reported_by", "reviewed_by")
+            .prefetch_related("attachments")
+            .order_by("pk"),
+            "form": form,
+            "review_form": forms.ReviewForm(),
+            "can_report": can_report,
+            "can_review": user.is_provincial and rec.state == RecommendationState.REPORTED,
+        },
+    )
+
+
+@require_POST
+def remediation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _recommendation(request, pk)
+    # Remediation is the responsible unit's word, not the inspector's.
+    require(request.user.is_unit_staff)
+    form = forms.RemediationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.remediation_report(
+                recommendation=rec,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã gửi báo cáo khắc phục."))
+            return redirect(rec)
+    return _recommendation_page(request, rec, form)
+
+
+def _review(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    rec = _recommendation(request, pk)
+    require(request.user.is_provincial)
+    note = request.POST.get("note", "")
+    try:
+        if accept:
+            services.recommendation_verify(recommendation=rec, by=request.user, note=note)
+            messages.success(request, _("Đã xác nhận khắc phục."))
+        else:
+            services.recommendation_send_back(recommendation=rec, by=request.user, note=note)
+            messages.success(request, _("Đã trả lại báo cáo khắc phục."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(rec)
+
+
+@require_POST
+def recommendation_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, accept=True)
+
+
+@require_POST
+def recommendation_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, accept=False)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = (
+        RemediationAttachment.objects.filter(pk=pk)
+        .select_related("remediation__recommendation")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    # Visible exactly when its recommendation is.
+    get_visible_or_404(
+        Recommendation.objects.all(), request.user, pk=attachment.remediation.recommendation_id
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
