@@ -17,6 +17,10 @@ from inspections.models import (
     Recommendation,
     TeamMember,
 )
+from procedures.selectors import dossier_stats
+from scoring.choices import AssessmentState
+from scoring.models import Assessment
+from scoring.selectors import FixImpact, fix_impact
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -54,6 +58,91 @@ def inspection_for_page(qs, pk: int) -> Inspection | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def _count(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _rate(value) -> str:
+    return "–" if value is None else f"{value * 100:.2f}".replace(".", ",") + " %"
+
+
+def unit_statistics(inspection: Inspection) -> list[list[str]]:
+    """The inspected unit's dossier figures for the inspected period (with its communes), as
+    [label, value] rows: computed from the dossiers, never typed. One aggregate query."""
+    s = dossier_stats(
+        units=[inspection.unit],
+        start=inspection.period_start,
+        end=inspection.period_end,
+        include_descendants=True,
+    )[inspection.unit_id]
+    if not (s.received or s.carried_over):
+        return []
+    return [
+        [_("Hồ sơ kỳ trước chuyển sang"), _count(s.carried_over)],
+        [
+            _("Hồ sơ tiếp nhận trong kỳ"),
+            _("%(total)s (trực tiếp %(direct)s, trực tuyến %(online)s, bưu chính %(postal)s)")
+            % {
+                "total": _count(s.received),
+                "direct": _count(s.received_in_person),
+                "online": _count(s.received_online),
+                "postal": _count(s.received_postal),
+            },
+        ],
+        [
+            _("Đã giải quyết"),
+            _("%(total)s (trước hạn %(early)s, đúng hạn %(on_time)s, quá hạn %(late)s)")
+            % {
+                "total": _count(s.finished),
+                "early": _count(s.finished_early),
+                "on_time": _count(s.finished_on_time),
+                "late": _count(s.finished_late),
+            },
+        ],
+        [
+            _("Đang giải quyết"),
+            _("%(total)s (trong hạn %(ok)s, quá hạn %(overdue)s)")
+            % {
+                "total": _count(s.in_progress_on_time + s.in_progress_overdue),
+                "ok": _count(s.in_progress_on_time),
+                "overdue": _count(s.in_progress_overdue),
+            },
+        ],
+        [_("Tỷ lệ giải quyết đúng hạn"), _rate(s.on_time_rate)],
+        [_("Tỷ lệ hồ sơ trực tuyến"), _rate(s.online_rate)],
+        [_("Tỷ lệ số hóa kết quả"), _rate(s.digitised_result_rate)],
+        [_("Tỷ lệ thanh toán trực tuyến"), _rate(s.paid_online_rate)],
+    ]
+
+
+def findings_impact(inspection: Inspection) -> FixImpact | None:
+    """What the limitations linked to criteria cost the unit, and its index and rank if fixed.
+
+    Compared on the inspection's own assessment (index appraisal visit), else the unit's latest
+    assessment that has been appraised; criteria are matched by code in that set.
+    """
+    codes = [
+        code
+        for code in inspection.findings.filter(
+            kind=FindingKind.LIMITATION, criterion__isnull=False
+        ).values_list("criterion__code", flat=True)
+    ]
+    if not codes:
+        return None
+    assessment = inspection.assessment
+    if assessment is None:
+        assessment = (
+            Assessment.objects.filter(unit_id=inspection.unit_id)
+            .exclude(state__in=[AssessmentState.OPEN, AssessmentState.SELF_ASSESSED])
+            .select_related("criteria_set")
+            .order_by("-criteria_set__year")
+            .first()
+        )
+    if assessment is None:
+        return None
+    return fix_impact(assessment=assessment, criterion_codes=codes)
 
 
 def report_content(inspection: Inspection) -> dict[str, Any]:
@@ -120,6 +209,7 @@ def report_content(inspection: Inspection) -> dict[str, Any]:
             {"text": r.text, "unit": r.responsible_unit.name, "due_on": _fmt(r.due_on)}
             for r in inspection.recommendations.all()
         ],
+        "statistics": unit_statistics(inspection),
         "dossier_checks": [
             {
                 "code": c.dossier.code,

@@ -207,6 +207,8 @@ def _page_context(request: HttpRequest, inspection: Inspection, **forms_: Any) -
         "conclude_form": forms.ConcludeForm(initial={"notice_number": inspection.notice_number}),
         "reopen_form": forms.ReopenForm(),
         "today": timezone.localdate(),
+        "statistics": selectors.unit_statistics(inspection),
+        "impact": selectors.findings_impact(inspection),
     }
 
 

@@ -237,13 +237,12 @@ class Ranking:
         return not self.criteria_set.has_survey
 
 
-def _live_results(criteria_set: CriteriaSet) -> tuple[dict, dict, list, dict]:
-    """(results by unit id, units by id, areas, area points by unit) computed from the scores:
-    3 queries whatever the number of units."""
-    criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
-    assessments = list(Assessment.objects.filter(criteria_set=criteria_set).select_related("unit"))
-    nodes = criteria_nodes(criteria)
-    by_assessment: dict[int, dict[int, Decimal | None]] = {a.pk: {} for a in assessments}
+def _points_by_assessment(
+    criteria_set: CriteriaSet, criteria: list[Criterion]
+) -> dict[int, dict[int, Decimal | None]]:
+    """{assessment id: {criterion id: counted points}} of a set in one query: the latest
+    appraisal round for appraisal leaves, survey points for survey leaves."""
+    by_assessment: dict[int, dict[int, Decimal | None]] = {}
     component = {c.pk: c.component for c in criteria}
     for assessment_id, criterion_id, r1, r2, survey in CriterionScore.objects.filter(
         assessment__criteria_set=criteria_set
@@ -252,7 +251,18 @@ def _live_results(criteria_set: CriteriaSet) -> tuple[dict, dict, list, dict]:
             value = survey
         else:
             value = r2 if r2 is not None else r1
-        by_assessment[assessment_id][criterion_id] = value
+        by_assessment.setdefault(assessment_id, {})[criterion_id] = value
+    return by_assessment
+
+
+def _live_results(criteria_set: CriteriaSet) -> tuple[dict, dict, list, dict]:
+    """(results by unit id, units by id, areas, area points by unit) computed from the scores:
+    3 queries whatever the number of units."""
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
+    assessments = list(Assessment.objects.filter(criteria_set=criteria_set).select_related("unit"))
+    nodes = criteria_nodes(criteria)
+    scored = _points_by_assessment(criteria_set, criteria)
+    by_assessment = {a.pk: scored.get(a.pk, {}) for a in assessments}
     areas = sorted((c for c in criteria if c.parent_id is None), key=lambda c: (c.position, c.code))
     results, units, area_points = {}, {}, {}
     for a in assessments:
@@ -361,3 +371,80 @@ def published_rankings():
 
 
 __all__ = ["PublishedResult", "Ranking", "RankingRow", "Sheet", "SheetRow", "ranking"]
+
+
+# --------------------------------------------------------------------------- what if fixed
+
+
+@dataclass
+class FixImpact:
+    """What the criteria an inspection found fault with cost a unit, and its index and rank
+    if they were brought to full points (the scoring arithmetic, on the live scores)."""
+
+    criteria_set: CriteriaSet
+    lost: list[tuple[Criterion, Decimal]]
+    index_now: Decimal
+    rank_now: int
+    index_fixed: Decimal
+    rank_fixed: int
+    units: int
+
+    @property
+    def total_lost(self) -> Decimal:
+        return index.round2(sum((p for _c, p in self.lost), index.ZERO))
+
+
+def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpact | None:
+    """Points lost on the named criteria (matched by code in the assessment's set, since sets
+    change between years) and the index and rank with those criteria at full points.
+    Four queries whatever the number of units; None when no code matches."""
+    criteria_set = assessment.criteria_set
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
+    by_code = {c.code: c for c in criteria}
+    named = [by_code[code] for code in dict.fromkeys(criterion_codes) if code in by_code]
+    if not named:
+        return None
+    nodes = criteria_nodes(criteria)
+    scored = _points_by_assessment(criteria_set, criteria)
+    assessments = list(Assessment.objects.filter(criteria_set=criteria_set))
+    results = {
+        a.unit_id: unit_result(
+            criteria_set,
+            nodes,
+            scored.get(a.pk, {}),
+            bonus=a.bonus_points,
+            penalty=a.penalty_points,
+        ).index
+        for a in assessments
+    }
+    points = dict(scored.get(assessment.pk, {}))
+    totals = index.subtotals(nodes, points)
+    children = index.children_of(nodes)
+
+    def leaves(key):
+        kids = children.get(key, [])
+        return [key] if not kids else [leaf for kid in kids for leaf in leaves(kid.key)]
+
+    fixed = dict(points)
+    lost = []
+    for criterion in named:
+        lost.append(
+            (criterion, index.round2(criterion.max_points - totals.get(criterion.pk, index.ZERO)))
+        )
+        for leaf in leaves(criterion.pk):
+            fixed[leaf] = next(c.max_points for c in criteria if c.pk == leaf)
+    me = next(a for a in assessments if a.pk == assessment.pk)
+    fixed_index = unit_result(
+        criteria_set, nodes, fixed, bonus=me.bonus_points, penalty=me.penalty_points
+    ).index
+    ranks_now = index.competition_ranks(results)
+    ranks_fixed = index.competition_ranks({**results, assessment.unit_id: fixed_index})
+    return FixImpact(
+        criteria_set=criteria_set,
+        lost=lost,
+        index_now=results[assessment.unit_id],
+        rank_now=ranks_now[assessment.unit_id],
+        index_fixed=fixed_index,
+        rank_fixed=ranks_fixed[assessment.unit_id],
+        units=len(results),
+    )
