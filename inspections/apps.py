@@ -7,6 +7,7 @@ class InspectionsConfig(AppConfig):
 
     name = "inspections"
     verbose_name = _("Kiểm tra công tác CCHC")
+    nav_label = _("Kiểm tra")
     nav_items: list = [
         (_("Kế hoạch kiểm tra"), "inspections:plan_list", "is_provincial"),
         (_("Đoàn kiểm tra"), "inspections:team_list", "is_provincial"),

@@ -7,6 +7,7 @@ class ProceduresConfig(AppConfig):
 
     name = "procedures"
     verbose_name = _("Thủ tục hành chính và hồ sơ")
+    nav_label = _("Thủ tục và hồ sơ")
     nav_items = [
         (_("Thủ tục"), "procedures:procedure_list", None),
         (_("Hồ sơ"), "procedures:dossier_list", None),

@@ -7,8 +7,9 @@ class ScoringConfig(AppConfig):
 
     name = "scoring"
     verbose_name = _("Chỉ số CCHC")
+    nav_label = _("Chỉ số CCHC")
     nav_items: list = [
-        (_("Chỉ số CCHC"), "scoring:assessment_list", None),
+        (_("Bản đánh giá"), "scoring:assessment_list", None),
         (_("Bộ chỉ số"), "scoring:set_list", None),
         (_("Kết quả công bố"), "public:ranking_list", None),
     ]

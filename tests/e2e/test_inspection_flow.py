@@ -102,7 +102,7 @@ def test_plan_inspect_conclude_print_remediate_verify(personas, page, login, tmp
 
     # The unit's staff report remediation with a file.
     rec = Recommendation.objects.get()
-    page.click("nav .dropdown-toggle")
+    page.click("#user-menu")
     page.click("text=Đăng xuất")
     page.wait_for_load_state("networkidle")
     login("cumgar")
@@ -119,7 +119,7 @@ def test_plan_inspect_conclude_print_remediate_verify(personas, page, login, tmp
     assert "Đã báo cáo khắc phục" in page.locator("#rec-state").inner_text()
 
     # The inspector verifies.
-    page.click("nav .dropdown-toggle")
+    page.click("#user-menu")
     page.click("text=Đăng xuất")
     page.wait_for_load_state("networkidle")
     login("insp66")

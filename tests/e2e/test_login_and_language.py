@@ -23,7 +23,7 @@ def test_login_switch_language_and_logout(personas, page, login):
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "vi"
 
-    page.click("nav .dropdown-toggle")
+    page.click("#user-menu")
     page.click("text=Đăng xuất")
     page.wait_for_load_state("networkidle")
     assert "/accounts/login/" in page.url
