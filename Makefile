@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Development defaults; production sets DEBUG=0 and a real SECRET_KEY (see .env.example).
 export DEBUG ?= 1
 
-.PHONY: run test e2e lint format install messages migrate demo bench loadtest clean
+.PHONY: run test e2e lint format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
