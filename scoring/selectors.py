@@ -83,6 +83,7 @@ class SheetRow:
     survey_total: Decimal
     metric_value: Decimal | None = None
     suggested: Decimal | None = None
+    findings: list[str] = field(default_factory=list)
     appraised_any: bool = False
 
     @property
@@ -107,11 +108,29 @@ class Sheet:
     missing_evidence: list[Criterion] = field(default_factory=list)
 
 
+def _inspection_findings(assessment: Assessment) -> dict[int, list[str]]:
+    """{criterion id: [limitation texts]} that inspections of this unit linked to the set's
+    criteria. The inspections app sits above scoring and adds the reverse relation
+    `Criterion.findings`; it is reached through the relation, never imported. One query."""
+    relation = getattr(Criterion, "findings", None)
+    if relation is None:
+        return {}
+    finding_model = relation.rel.related_model
+    found: dict[int, list[str]] = {}
+    for criterion_id, text in finding_model.objects.filter(
+        criterion__criteria_set_id=assessment.criteria_set_id,
+        inspection__unit_id=assessment.unit_id,
+    ).values_list("criterion_id", "text"):
+        found.setdefault(criterion_id, []).append(text)
+    return found
+
+
 def score_sheet(*, assessment: Assessment) -> Sheet:
     """The criteria tree with the assessment's scores, subtotals per node and the index
     (4 queries: criteria, scores, evidence, nothing per row)."""
     criteria_set = assessment.criteria_set
     criteria = tree_order(list(Criterion.objects.filter(criteria_set=criteria_set)))
+    findings = _inspection_findings(assessment)
     scores = {
         s.criterion_id: s
         for s in CriterionScore.objects.filter(assessment=assessment)
@@ -142,6 +161,7 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
             survey_total=index.round2(survey_totals.get(c.pk, index.ZERO)),
             appraised_any=appraised_counts.get(c.pk, index.ZERO) > 0,
         )
+        row.findings = findings.get(c.pk, [])
         if c.pk in metrics:
             row.metric_value = metrics[c.pk]
             row.suggested = index.round2(

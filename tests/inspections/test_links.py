@@ -125,3 +125,27 @@ def test_no_impact_panel_without_an_appraised_assessment(personas):
         criterion=Criterion.objects.get(criteria_set=cs, code="2.3"),
     )
     assert selectors.findings_impact(inspection) is None
+
+
+def test_a_limitation_linked_to_a_criterion_shows_on_that_units_score_sheet_only(
+    personas, client_for
+):
+    cs = make_set(province=personas.daklak, year=2019)
+    mine = make_assessment(criteria_set=cs, unit=personas.cumgar, scores=FULL)
+    other_unit = UnitFactory(
+        code="651", name="Huyện Krông Năng", level=Level.DISTRICT, parent=personas.daklak
+    )
+    theirs = make_assessment(criteria_set=cs, unit=other_unit, scores=FULL)
+    inspection = make_inspection(personas)
+    services.finding_add(
+        inspection=inspection,
+        kind=FindingKind.LIMITATION,
+        text="Camera tại bộ phận một cửa chưa đảm bảo",
+        criterion=Criterion.objects.get(criteria_set=cs, code="2.3"),
+    )
+    client = client_for(personas.cumgar_staff)
+    sheet = client.get(reverse("scoring:assessment_detail", args=[mine.pk])).content.decode()
+    assert "Camera tại bộ phận một cửa chưa đảm bảo" in sheet
+    client = client_for(personas.admin)
+    sheet = client.get(reverse("scoring:assessment_detail", args=[theirs.pk])).content.decode()
+    assert "Camera tại bộ phận một cửa chưa đảm bảo" not in sheet
