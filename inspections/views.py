@@ -282,18 +282,33 @@ def checklist_record(request: HttpRequest, pk: int, result_id: int) -> HttpRespo
     return _section(request, pk, "checklist", section_errors=errors)
 
 
-@require_POST
-def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _add_to_section(
+    request: HttpRequest, pk: int, *, form_class, service, section: str, form_name: str
+) -> HttpResponse:
+    """Validate a section's form, call its service, and re-render the section (htmx) with the
+    form cleared on success or kept with its errors."""
     inspection = _editable(request, pk)
-    form = forms.FindingForm(request.POST, inspection=inspection)
+    form = form_class(request.POST, inspection=inspection)
     errors: list[str] = []
     if form.is_valid():
         try:
-            services.finding_add(inspection=inspection, **form.cleaned_data)
+            service(inspection=inspection, **form.cleaned_data)
             form = None
         except ValidationError as exc:
             errors = _errors(exc, form)
-    return _section(request, pk, "findings", finding_form=form, section_errors=errors)
+    return _section(request, pk, section, section_errors=errors, **{form_name: form})
+
+
+@require_POST
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_section(
+        request,
+        pk,
+        form_class=forms.FindingForm,
+        service=services.finding_add,
+        section="findings",
+        form_name="finding_form",
+    )
 
 
 @require_POST
@@ -316,16 +331,14 @@ def finding_delete(request: HttpRequest, pk: int, finding_id: int) -> HttpRespon
 
 @require_POST
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _editable(request, pk)
-    form = forms.RecommendationForm(request.POST, inspection=inspection)
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            services.recommendation_add(inspection=inspection, **form.cleaned_data)
-            form = None
-        except ValidationError as exc:
-            errors = _errors(exc, form)
-    return _section(request, pk, "recommendations", recommendation_form=form, section_errors=errors)
+    return _add_to_section(
+        request,
+        pk,
+        form_class=forms.RecommendationForm,
+        service=services.recommendation_add,
+        section="recommendations",
+        form_name="recommendation_form",
+    )
 
 
 @require_POST
