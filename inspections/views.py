@@ -4,6 +4,8 @@ endpoints redirect back to the page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -92,22 +94,39 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@user_passes("is_provincial")
-def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=pk) if pk else None
-    initial = forms.PlanForm.initial_for(plan) if plan else {"issuer": request.user.scope_unit}
-    form = forms.PlanForm(request.POST or None, initial=initial, user=request.user)
+def _save_form(
+    request: HttpRequest,
+    *,
+    form,
+    save: Callable[..., Any],
+    saved: str,
+    title: str,
+) -> HttpResponse:
+    """The create/edit pattern of plans, teams and inspections: validate the form, call the
+    service, show its errors on the form or go to the saved object."""
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_save(plan=plan, **form.cleaned_data)
+            obj = save(**form.cleaned_data)
         except ValidationError as exc:
             for message in _errors(exc, form):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Đã lưu kế hoạch."))
-            return redirect(plan)
-    title = _("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới")
+            messages.success(request, saved)
+            return redirect(obj)
     return render(request, "inspections/form.html", {"form": form, "title": title})
+
+
+@user_passes("is_provincial")
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=pk) if pk else None
+    initial = forms.PlanForm.initial_for(plan) if plan else {"issuer": request.user.scope_unit}
+    return _save_form(
+        request,
+        form=forms.PlanForm(request.POST or None, initial=initial, user=request.user),
+        save=partial(services.plan_save, plan=plan),
+        saved=_("Đã lưu kế hoạch."),
+        title=_("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới"),
+    )
 
 
 @user_passes("is_provincial")
@@ -147,18 +166,13 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     team = get_visible_or_404(InspectionTeam.objects.all(), request.user, pk=pk) if pk else None
     initial = forms.TeamForm.initial_for(team) if team else {"unit": request.user.scope_unit}
-    form = forms.TeamForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_save(team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in _errors(exc, form):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã lưu đoàn kiểm tra."))
-            return redirect(team)
-    title = _("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới")
-    return render(request, "inspections/form.html", {"form": form, "title": title})
+    return _save_form(
+        request,
+        form=forms.TeamForm(request.POST or None, initial=initial, user=request.user),
+        save=partial(services.team_save, team=team),
+        saved=_("Đã lưu đoàn kiểm tra."),
+        title=_("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
+    )
 
 
 # --- inspections -----------------------------------------------------------------------------
@@ -239,18 +253,13 @@ def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         }
     else:
         initial = {"plan": request.GET.get("plan")}
-    form = forms.InspectionForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_save(inspection=inspection, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in _errors(exc, form):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã lưu cuộc kiểm tra."))
-            return redirect(inspection)
-    title = _("Sửa cuộc kiểm tra") if inspection else _("Cuộc kiểm tra mới")
-    return render(request, "inspections/form.html", {"form": form, "title": title})
+    return _save_form(
+        request,
+        form=forms.InspectionForm(request.POST or None, initial=initial, user=request.user),
+        save=partial(services.inspection_save, inspection=inspection),
+        saved=_("Đã lưu cuộc kiểm tra."),
+        title=_("Sửa cuộc kiểm tra") if inspection else _("Cuộc kiểm tra mới"),
+    )
 
 
 def _section(request: HttpRequest, pk: int, name: str, **kwargs: Any) -> HttpResponse:
