@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cchc_portal.templatetags.portal import num
 from inspections.choices import FindingKind, InspectionState, MemberRole
 from inspections.models import (
     ChecklistResult,
@@ -61,11 +64,11 @@ def inspection_for_page(qs, pk: int) -> Inspection | None:
 
 
 def _count(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return num(value, 0)
 
 
 def _rate(value) -> str:
-    return "–" if value is None else f"{value * 100:.2f}".replace(".", ",") + " %"
+    return "–" if value is None else f"{num(value * 100)} %"
 
 
 def unit_statistics(inspection: Inspection) -> list[list[str]]:
@@ -146,6 +149,13 @@ def findings_impact(inspection: Inspection) -> FixImpact | None:
 
 
 def report_content(inspection: Inspection) -> dict[str, Any]:
+    """The conclusion notice is an official Vietnamese document: its text and numbers are
+    Vietnamese whatever language the inspector's screen is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _report_content(inspection)
+
+
+def _report_content(inspection: Inspection) -> dict[str, Any]:
     """What the conclusion notice says, as plain JSON-able data (frozen at conclusion)."""
     inspection = inspection_for_page(Inspection.objects.all(), inspection.pk)
     assert inspection is not None

@@ -221,14 +221,16 @@ def _page_context(request: HttpRequest, inspection: Inspection, **forms_: Any) -
         "conclude_form": forms.ConcludeForm(initial={"notice_number": inspection.notice_number}),
         "reopen_form": forms.ReopenForm(),
         "today": timezone.localdate(),
-        "statistics": selectors.unit_statistics(inspection),
-        "impact": selectors.findings_impact(inspection),
     }
 
 
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    return render(request, "inspections/inspection_detail.html", _page_context(request, inspection))
+    context = _page_context(request, inspection)
+    # Computed for the whole page only, not for each htmx section save (one dossier aggregate).
+    context["statistics"] = selectors.unit_statistics(inspection)
+    context["impact"] = selectors.findings_impact(inspection)
+    return render(request, "inspections/inspection_detail.html", context)
 
 
 @user_passes("is_provincial")

@@ -149,3 +149,27 @@ def test_a_limitation_linked_to_a_criterion_shows_on_that_units_score_sheet_only
     client = client_for(personas.admin)
     sheet = client.get(reverse("scoring:assessment_detail", args=[theirs.pk])).content.decode()
     assert "Camera tại bộ phận một cửa chưa đảm bảo" not in sheet
+
+
+def test_the_report_stays_vietnamese_when_an_inspector_works_in_english(personas):
+    from django.utils import translation
+
+    procedure = ProcedureFactory()
+    DossierFactory(
+        procedure=procedure,
+        unit=personas.cumgar,
+        code="ONE",
+        received_at=at(2018, 5, 2),
+        due_at=at(2018, 5, 10, 17),
+        finished_at=at(2018, 5, 4),
+    )
+    inspection = make_inspection(personas)
+    fill(inspection)
+    with translation.override("en"):
+        page_rows = figures(selectors.unit_statistics(inspection))
+        services.inspection_conclude(inspection=inspection, by=personas.inspector)
+    assert page_rows["On-time rate"] == "100.00 %"
+    inspection.refresh_from_db()
+    snapshot = figures(inspection.report_snapshot["statistics"])
+    assert snapshot["Tỷ lệ giải quyết đúng hạn"] == "100,00 %"
+    assert "Thành viên đoàn kiểm tra" in inspection.report_snapshot["recipients"]
