@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Development defaults; production sets DEBUG=0 and a real SECRET_KEY (see .env.example).
 export DEBUG ?= 1
 
-.PHONY: run test e2e lint format install messages migrate demo clean
+.PHONY: run test e2e bench lint format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: messages
 ## Browser tests only (Playwright on Debian's chromium)
 e2e: messages
 	$(BIN)/pytest -q -m e2e tests/e2e
+
+## Benchmarks against the bare limits of the stack (PostgreSQL; writes docs/benchmarks.md)
+bench: messages
+	$(PY) tests/benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
