@@ -1,33 +1,33 @@
-"""An inspector plans, inspects, concludes and prints; the unit reports remediation; the
-inspector verifies it. Everything through the browser."""
+"""Inspections in the browser: an inspector plans, inspects, concludes and prints (flow 1); the
+unit reports remediation, the inspector verifies it and the unit sees it verified (flow 4)."""
 
 import io
-import re
 
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from inspections.choices import RecommendationState
-from inspections.models import Recommendation
+from inspections.choices import InspectionState, MemberRole, RecommendationState
+from inspections.models import Inspection, InspectionTeam, Recommendation
+from tests.inspections.factories import concluded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+FORM_SUBMIT = "form.inspections-form button[type=submit]"
 
-def test_plan_inspect_conclude_print_remediate_verify(personas, page, login, tmp_path):
+
+def pdf_text(path) -> str:
+    pages = PdfReader(io.BytesIO(path.read_bytes())).pages
+    return " ".join(" ".join(p.extract_text() for p in pages).split())
+
+
+def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, screenshot):
     base = page.base_url
     login("insp66")
 
-    # A team with its head.
-    page.goto(base + "/inspections/teams/new/")
-    page.fill("#id_name", "Đoàn 1798")
-    page.fill("#id_members", "trưởng đoàn | Trần Văn Trưởng | Phó Giám đốc Sở Nội vụ | Sở Nội vụ")
-    page.click("form.inspections-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("h1").inner_text() == "Đoàn 1798"
-
     # A plan with two contents and Cư M'gar as target.
-    page.goto(base + "/inspections/plans/new/")
+    page.goto(base + "/inspections/plans/")
+    page.click("text=Kế hoạch mới")
     page.fill("#id_number", "15/KH-SNV")
     page.fill("#id_issued_on", "2019-09-01")
     page.fill("#id_year", "2019")
@@ -36,20 +36,44 @@ def test_plan_inspect_conclude_print_remediate_verify(personas, page, login, tmp
     page.fill("#id_period_end", "2019-06-30")
     page.fill("#id_contents", "Công khai TTHC\nỨng dụng CNTT")
     page.fill("#id_targets", "648 | 27/09/2019")
-    page.click("form.inspections-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "0/1 = 0 %" in page.locator("#plan-progress").inner_text()
+    page.click(FORM_SUBMIT)
+    expect(page.locator("#plan-progress")).to_contain_text("0/1 = 0 %")
+    plan_url = page.url
 
-    # The inspection.
+    # A team: two heads are refused with the rule spelled out, one head is saved.
+    page.goto(base + "/inspections/teams/")
+    page.click("text=Đoàn kiểm tra mới")
+    page.fill("#id_name", "Đoàn 1798")
+    page.fill(
+        "#id_members",
+        "trưởng đoàn | Trần Văn Trưởng | Phó Giám đốc Sở Nội vụ | Sở Nội vụ\n"
+        "trưởng đoàn | Lê Văn Hai | Trưởng phòng CCHC | Sở Nội vụ",
+    )
+    page.click(FORM_SUBMIT)
+    expect(page.locator("#id_members ~ .invalid-feedback")).to_have_text(
+        "Đoàn kiểm tra phải có đúng một trưởng đoàn."
+    )
+    assert not InspectionTeam.objects.exists()
+    page.fill(
+        "#id_members",
+        "trưởng đoàn | Trần Văn Trưởng | Phó Giám đốc Sở Nội vụ | Sở Nội vụ\n"
+        "thư ký | Lê Thị Ký | Chuyên viên | Sở Nội vụ",
+    )
+    page.click(FORM_SUBMIT)
+    expect(page.locator("h1")).to_have_text("Đoàn 1798")
+    team = InspectionTeam.objects.get()
+    assert [m.role for m in team.members.order_by("pk")] == [MemberRole.HEAD, MemberRole.SECRETARY]
+
+    # The inspection of the district, from the plan's page.
+    page.goto(plan_url)
     page.click("text=Thêm cuộc kiểm tra")
-    page.wait_for_load_state("networkidle")
     page.select_option("#id_team", label="Đoàn 1798")
     page.select_option("#id_unit", label="Huyện Cư M'gar")
     page.fill("#id_scheduled_on", "2019-09-27")
     page.fill("#id_held_on", "2019-09-27")
-    page.click("form.inspections-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    detail_url = page.url
+    page.click(FORM_SUBMIT)
+    expect(page.locator("#inspection-state")).to_be_visible()
+    expect(page.locator("main dl")).to_contain_text("Trưởng đoàn: Trần Văn Trưởng")
 
     # Checklist results via htmx (no reload: a marker on window survives).
     page.evaluate("window.__noReload = true")
@@ -73,22 +97,25 @@ def test_plan_inspect_conclude_print_remediate_verify(personas, page, login, tmp
     page.fill(f"{form} input[name=due_on]", "2019-09-01")
     page.press(f"{form} input[name=due_on]", "Enter")
     expect(page.locator("#recommendations")).to_contain_text("01/09/2019")
+    expect(page.locator("#recommendations li.recommendation")).to_have_count(0)
     page.fill(f"{form} input[name=due_on]", "2019-10-31")
     page.press(f"{form} input[name=due_on]", "Enter")
     expect(page.locator("#recommendations li.recommendation")).to_have_count(1)
+    expect(page.locator("#recommendations li.recommendation")).to_contain_text("31/10/2019")
     assert page.evaluate("window.__noReload") is True
 
     # Conclude, then download and read the PDF.
     page.click("#conclude-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#inspection-state").inner_text() == "Đã kết luận"
+    expect(page.locator("#inspection-state")).to_have_text("Đã kết luận")
+    inspection = Inspection.objects.get()
+    assert inspection.state == InspectionState.CONCLUDED
+    assert inspection.findings.count() == 1 and inspection.recommendations.count() == 1
     with page.expect_download() as info:
         page.click("#report-pdf")
     path = tmp_path / "report.pdf"
     info.value.save_as(path)
-    text = " ".join(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages).split()
-    )
+    assert info.value.suggested_filename.endswith(".pdf")
+    text = pdf_text(path)
     for needle in (
         "15/KH-SNV",
         "Huyện Cư M'gar",
@@ -98,36 +125,61 @@ def test_plan_inspect_conclude_print_remediate_verify(personas, page, login, tmp
         "Nâng tỷ lệ hồ sơ trực tuyến",
         "31/10/2019",
     ):
-        assert needle in text
+        assert needle in text, needle
+    screenshot()
 
-    # The unit's staff report remediation with a file.
-    rec = Recommendation.objects.get()
-    page.click("#user-menu")
-    page.click("text=Đăng xuất")
-    page.wait_for_load_state("networkidle")
+
+def test_remediation_reported_verified_and_seen(
+    personas, page, login, logout, tmp_path, screenshot
+):
+    base = page.base_url
+    inspection = concluded(personas)  # due 31/10/2019: long overdue
+    rec = Recommendation.objects.get(inspection=inspection)
+
+    # The unit's staff find the overdue recommendation and report remediation with a file.
     login("cumgar")
     page.goto(base + "/inspections/recommendations/")
-    assert page.locator("tr.overdue").count() == 1
-    page.click("text=Nâng tỷ lệ hồ sơ trực tuyến")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("#recommendation-counts")).to_contain_text("Quá hạn: 1")
+    row = page.locator("tr.overdue")
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name=rec.text).click()
+    expect(page.locator("#rec-state")).to_contain_text("Quá hạn")
     page.fill("#remediation-form textarea[name=text]", "Đã triển khai dịch vụ công mức độ 4")
     attachment = tmp_path / "ket-qua.pdf"
-    attachment.write_bytes(b"%PDF-1.4 remediation")
+    attachment.write_bytes(b"%PDF-1.4\n% remediation report\n%%EOF\n")
     page.set_input_files("#remediation-form input[type=file]", str(attachment))
     page.click("#remediation-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "Đã báo cáo khắc phục" in page.locator("#rec-state").inner_text()
+    expect(page.locator("#rec-state")).to_contain_text("Đã báo cáo khắc phục")
+    expect(page.locator(".remediation")).to_contain_text("ket-qua.pdf")
+    rec.refresh_from_db()
+    assert rec.state == RecommendationState.REPORTED
+    logout()
 
-    # The inspector verifies.
-    page.click("#user-menu")
-    page.click("text=Đăng xuất")
-    page.wait_for_load_state("networkidle")
+    # The inspector reads the report, opens the file and verifies.
     login("insp66")
-    page.goto(base + f"/inspections/recommendations/{rec.pk}/")
-    assert "ket-qua.pdf" in page.content()
+    page.goto(base + f"/inspections/{inspection.pk}/")
+    page.get_by_role("link", name=rec.text).click()
+    with page.expect_download() as info:
+        page.click(".remediation a:text('ket-qua.pdf')")
+    saved = tmp_path / "downloaded.pdf"
+    info.value.save_as(saved)
+    assert saved.read_bytes() == attachment.read_bytes()
+    page.fill("#review-form textarea[name=note]", "Đã kiểm tra trên cổng dịch vụ công")
     page.click("text=Xác nhận đã khắc phục")
-    page.wait_for_load_state("networkidle")
-    assert "Đã xác nhận" in page.locator("#rec-state").inner_text()
+    expect(page.locator("#rec-state")).to_contain_text("Đã xác nhận")
     rec.refresh_from_db()
     assert rec.state == RecommendationState.VERIFIED
-    assert re.search(r"/inspections/\d+/$", detail_url)
+    logout()
+
+    # The unit sees it verified: no longer overdue in its list, the verdict on the page.
+    login("cumgar")
+    page.goto(base + "/inspections/recommendations/")
+    expect(page.locator("#recommendation-counts")).to_contain_text("Quá hạn: 0")
+    expect(page.locator("tr.overdue")).to_have_count(0)
+    page.get_by_role("link", name=rec.text).click()
+    expect(page.locator("#rec-state")).to_have_text("Đã xác nhận")
+    expect(page.locator(".remediation .text-success")).to_contain_text(
+        "Đã xác nhận: Đã kiểm tra trên cổng dịch vụ công"
+    )
+    expect(page.locator("#remediation-form")).to_have_count(0)
+    screenshot()
