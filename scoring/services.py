@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc_portal.tabular import TabularFileError, iter_table
+from cchc_portal.templatetags.portal import num
 from scoring import index
 from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Metric, Rule, ScoreField
 from scoring.models import (
@@ -256,7 +257,8 @@ def score_error(criterion: Criterion, value: Decimal) -> str:
     code = index.check_score(criterion.rule, criterion.rule_params, criterion.max_points, value)
     if not code:
         return ""
-    fmt = {"score": value, "max": criterion.max_points}
+    # Numbers in the user's format (6,00 in Vietnamese), as the sheet shows them.
+    fmt = {"score": num(value), "max": num(criterion.max_points)}
     if code == index.ABOVE_MAX:
         return SCORE_ABOVE_MAX % fmt
     if code == index.NEGATIVE:
@@ -269,11 +271,14 @@ def score_error(criterion: Criterion, value: Decimal) -> str:
     if code == index.BELOW_THRESHOLD:
         threshold = index.to_decimal(criterion.rule_params.get("threshold", 0))
         return SCORE_BELOW_THRESHOLD % {
-            "threshold": threshold,
-            "min": index.round2(criterion.max_points * threshold),
+            "threshold": num(threshold),
+            "min": num(index.round2(criterion.max_points * threshold)),
         }
     if code == index.NOT_A_DEDUCTION_STEP:
-        return SCORE_NOT_A_STEP % {**fmt, "step": criterion.rule_params.get("per_violation")}
+        return SCORE_NOT_A_STEP % {
+            **fmt,
+            "step": num(criterion.rule_params.get("per_violation")),
+        }
     return code
 
 
@@ -284,7 +289,9 @@ def _check_points(criterion: Criterion, field: str, value: Decimal | None) -> No
         if value < 0:
             raise ScoringError(SCORE_NEGATIVE)
         if value > criterion.max_points:
-            raise ScoringError(SCORE_ABOVE_MAX % {"score": value, "max": criterion.max_points})
+            raise ScoringError(
+                SCORE_ABOVE_MAX % {"score": num(value), "max": num(criterion.max_points)}
+            )
         return
     message = score_error(criterion, value)
     if message:
@@ -318,7 +325,7 @@ def score_save(
         current = getattr(score, field)
         who = score.updated_by.get_full_name() if score.updated_by else _("người khác")
         raise ScoreConflict(
-            SCORE_CONFLICT % {"who": who, "current": current, "yours": value}, score=score
+            SCORE_CONFLICT % {"who": who, "current": num(current), "yours": value}, score=score
         )
     criterion = score.criterion
     if field in (ScoreField.EXPLANATION, ScoreField.SELF_NOTE):
@@ -389,9 +396,9 @@ def bonus_penalty_set(
     if bonus_value < 0 or penalty_value < 0:
         raise ScoringError(SCORE_NEGATIVE)
     if bonus_value > cs.bonus_cap:
-        raise ScoringError(BONUS_ABOVE_CAP % {"cap": cs.bonus_cap})
+        raise ScoringError(BONUS_ABOVE_CAP % {"cap": num(cs.bonus_cap)})
     if penalty_value > cs.penalty_cap:
-        raise ScoringError(PENALTY_ABOVE_CAP % {"cap": cs.penalty_cap})
+        raise ScoringError(PENALTY_ABOVE_CAP % {"cap": num(cs.penalty_cap)})
     assessment.bonus_points = bonus_value
     assessment.penalty_points = penalty_value
     assessment.bonus_penalty_note = note.strip()

@@ -151,8 +151,8 @@ def score_save(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except services.ScoreConflict as exc:
+        # The cell shows the value now stored; the message quotes the one that was not saved.
         errors[score.pk] = exc.message
-        attempted[score.pk] = {"field": field, "value": request.POST.get("value", "")}
         status = 409
     except services.ScoringError as exc:
         errors[score.pk] = exc.message
