@@ -84,25 +84,31 @@ def ranking_csv(stream: Any, ranking: Ranking) -> None:
 
 
 def ranking_chart(ranking: Ranking) -> Chart:
-    return bar_chart(
+    rows = ranking.rows[::-1]  # pygal draws the first bar at the bottom: rank 1 on top
+    chart = bar_chart(
         title=_("Chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
-        labels=[row.unit_name for row in ranking.rows],
-        series={_("Chỉ số CCHC"): [row.index for row in ranking.rows]},
+        labels=[row.unit_name for row in rows],
+        series={_("Chỉ số CCHC"): [row.index for row in rows]},
         horizontal=True,
         max_value=100,
     )
+    chart.rows.reverse()  # the table reads in rank order
+    return chart
 
 
 def lost_points_chart(ranking: Ranking, row: RankingRow | None) -> Chart | None:
     """Points one unit lost per area (area maximum minus its points)."""
     if row is None or not row.areas:
         return None
-    return bar_chart(
+    areas, lost = row.areas[::-1], row.lost_per_area[::-1]  # area 1 on top
+    chart = bar_chart(
         title=_("Điểm bị mất theo lĩnh vực — %(unit)s") % {"unit": row.unit_name},
-        labels=[f"{code}. {title}" for code, title, _p, _m in row.areas],
-        series={_("Điểm bị mất"): [lost for _code, lost in row.lost_per_area]},
+        labels=[f"{code}. {title}" for code, title, _p, _m in areas],
+        series={_("Điểm bị mất"): [points for _code, points in lost]},
         horizontal=True,
     )
+    chart.rows.reverse()  # the table reads in area order
+    return chart
 
 
 def selected_row(ranking: Ranking, unit_code: str | None, default_unit_id: int | None):
