@@ -16,7 +16,8 @@ import shutil
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# CHROMIUM=/path overrides the lookup (CHROMIUM=/nonexistent shows what a machine without it sees).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,8 +34,6 @@ PASSWORD = "secret-pass-123"  # tests.factories.UserFactory
 # themselves (setting up data) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-_skipped: list[str] = []
-
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -45,14 +44,16 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "e2e" in item.keywords:
                 item.add_marker(skip)
-                _skipped.append(item.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter):
     """Say it plainly even under `-q`: the browser tests did not run."""
-    if _skipped:
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(r.longrepr)
+    ]
+    if skipped:
         terminalreporter.write_line(
-            f"{len(_skipped)} browser (e2e) tests SKIPPED: no chromium at {CHROMIUM} "
+            f"{len(skipped)} browser (e2e) tests SKIPPED: no chromium at {CHROMIUM} "
             "(apt-get install chromium, then `make e2e`)",
             yellow=True,
             bold=True,
