@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,11 @@ class InspectionFilter(django_filters.FilterSet):
 
 class RecommendationFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=RecommendationState.choices, label=_("Trạng thái"))
-    overdue = django_filters.BooleanFilter(method="only_overdue", label=_("Chỉ quá hạn"))
+    overdue = django_filters.BooleanFilter(
+        method="only_overdue",
+        label=_("Hạn khắc phục"),
+        widget=forms.Select(choices=[("", _("Tất cả")), ("true", _("Chỉ quá hạn"))]),
+    )
 
     class Meta:
         model = Recommendation

@@ -82,3 +82,20 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses(client)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Log in to the CCHC portal" in body
+
+
+def test_a_server_error_shows_the_portal_error_page_not_a_traceback(personas, client, settings):
+    from django.urls import path
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("broken/", broken)]})
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(personas.admin)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Lỗi hệ thống" in body and "Về trang chủ" in body
+    assert "boom" not in body and "Traceback" not in body
