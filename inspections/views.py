@@ -230,6 +230,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Computed for the whole page only, not for each htmx section save (one dossier aggregate).
     context["statistics"] = selectors.unit_statistics(inspection)
     context["impact"] = selectors.findings_impact(inspection)
+    context["open_recommendations"] = sum(  # prefetched: no query
+        r.state != RecommendationState.VERIFIED for r in inspection.recommendations.all()
+    )
     return render(request, "inspections/inspection_detail.html", context)
 
 

@@ -477,3 +477,15 @@ class TestListsAndForms:
             .content.decode()
         )
         assert "Quá hạn: <strong>1</strong>" in html
+
+
+def test_close_is_offered_only_when_every_recommendation_is_verified(personas, client_for):
+    inspection = concluded(personas)
+    client = client_for(personas.inspector)
+    close_url = reverse("inspections:inspection_close", args=[inspection.pk])
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert close_url not in page
+    assert "Còn 1 kiến nghị chưa được xác nhận khắc phục" in page
+    inspection.recommendations.update(state=RecommendationState.VERIFIED)
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert close_url in page and "close-blocked" not in page
