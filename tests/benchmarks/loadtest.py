@@ -362,7 +362,8 @@ def wrk(port: int, path: str, cookie: str, seconds: int) -> LoadResult:
         script.write(WRK_SCRIPT)
     try:
         args = [ensure_wrk(), "--latency", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
-        args += ["--timeout", "10s", "-s", script.name]
+        # A response slower than gunicorn's own worker timeout (30 s) counts as an error.
+        args += ["--timeout", "30s", "-s", script.name]
         for name, value in headers(cookie).items():
             args += ["-H", f"{name}: {value}"]
         args.append(f"http://{HOST}:{port}{path}")
