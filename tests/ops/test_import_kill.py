@@ -26,7 +26,7 @@ ROWS = 300_000
 AGAIN = 20_000
 PREFIX = "KILL-"
 APP = "cchc_import_kill"  # application_name of the import's connection, to find it
-PROGRESS = re.compile(rb"([\d,.]+) d")
+PROGRESS = re.compile(r"([\d,.]+) dòng \(".encode())  # rows done, not the rate after them
 
 
 class Progress:
