@@ -117,3 +117,55 @@ def test_same_score_saved_at_once_one_wins_other_is_told(cell):
     assert [(h.round1_score, h.history_user_id) for h in changes] == [
         (D("5"), personas.inspector.pk)
     ]
+
+
+def test_same_score_posted_at_once_through_http_one_gets_409(cell):
+    """The same race through the score-save endpoint: two logged-in clients on two threads (two
+    connections) post the same cell from the same version; one gets the row back (200), the
+    other 409 with the conflict, and the stored value is the winner's."""
+    from django.test import Client
+    from django.urls import reverse
+
+    personas, assessment, score = cell
+    url = reverse("scoring:score_save", args=[assessment.pk, score.pk])
+    posts = {personas.inspector.pk: "5", personas.admin.pk: "4"}
+    barrier = threading.Barrier(2, timeout=30)
+    statuses: dict[int, object] = {}
+
+    def post(user):
+        try:
+            client = Client()
+            client.force_login(user)
+            barrier.wait()
+            response = client.post(
+                url,
+                {
+                    "field": F.ROUND1,
+                    "value": posts[user.pk],
+                    "version": score.version,
+                    "reason": "Đối chiếu minh chứng",
+                },
+                HTTP_HX_REQUEST="true",
+            )
+            statuses[user.pk] = response.status_code
+        except Exception as exc:
+            statuses[user.pk] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=post, args=(u,)) for u in (personas.inspector, personas.admin)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    close_old_connections()
+
+    assert sorted(statuses.values()) == [200, 409], statuses
+    winner = next(pk for pk, status in statuses.items() if status == 200)
+    stored = CriterionScore.objects.get(pk=score.pk)
+    assert stored.round1_score == D(posts[winner])
+    assert stored.updated_by_id == winner and stored.version == score.version + 1
+    changes = list(stored.history.filter(history_type="~"))
+    assert [(h.round1_score, h.history_user_id) for h in changes] == [(D(posts[winner]), winner)]
