@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Development defaults; production sets DEBUG=0 and a real SECRET_KEY (see .env.example).
 export DEBUG ?= 1
 
-.PHONY: run test e2e bench lint format install messages migrate demo clean
+.PHONY: run test e2e bench loadtest lint format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ e2e: messages
 ## Benchmarks against the bare limits of the stack (PostgreSQL; writes docs/benchmarks.md)
 bench: messages
 	$(PY) tests/benchmarks/run.py $(BENCH_ARGS)
+
+## Load test: gunicorn + demo data on PostgreSQL, wrk on loopback, <= 60 s (docs/benchmarks.md)
+loadtest: messages
+	$(PY) tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
