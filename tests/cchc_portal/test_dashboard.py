@@ -3,8 +3,10 @@ see only what is theirs (and published), and it costs a fixed number of queries.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
+from decimal import Decimal as D
 
 import pytest
 from django.db import connection
@@ -15,8 +17,10 @@ from inspections import services as inspection_services
 from inspections.models import InspectionPlan, Recommendation
 from inspections.selectors import dashboard_counts, plans_with_progress
 from procedures.choices import Channel
-from procedures.models import Dossier
+from procedures.dashboard import Quarter
+from procedures.models import Procedure
 from procedures.selectors import dossier_stats
+from procedures.services import dossiers_import_file
 from scoring import services as scoring_services
 from scoring.choices import AssessmentState
 from scoring.models import Assessment
@@ -36,8 +40,8 @@ LOWER = {
     "3.1": (None, None, None, "15"),
 }
 
-ADMIN_QUERIES = 16
-STAFF_QUERIES = 12
+ADMIN_QUERIES = 17
+STAFF_QUERIES = 16
 
 
 def _panels(response) -> dict[str, object]:
@@ -147,26 +151,45 @@ def test_admin_dashboard_agrees_with_the_selectors(personas, world, client_for):
     )
     assert {s: n for s, _label, n in states.context["states"] if n} == dict(actual)
 
-    # Procedures: 2024, rates per district with its communes, as the stats page computes them.
+    # Procedures: the latest quarter with dossiers (Q1 2024, not today's), rates per district
+    # with its communes exactly as the statistics page behind the panel shows them.
     rates = panels["procedures/_dashboard_rates.html"]
-    assert rates.context["year"] == 2024
-    assert "2024" in rates.title
-    figures = dossier_stats(
-        units=[p.cumgar, world],
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        include_descendants=True,
-        dossiers=Dossier.objects.visible_to(p.admin),
-    )
+    assert rates.context["quarter"] == Quarter(2024, 1)
+    assert "Quý I/2024" in rates.title
+    assert rates.context["stale"]  # today (the test run) is long after 2024
+    assert "Quý I/2024." in html and "chưa có hồ sơ" in html
+    assert rates.link == "/procedures/stats/?start=2024-01-01&end=2024-03-31"
+    page = {r["unit"]: r for r in client_for(p.admin).get(rates.link).context["table"].data.data}
     rows = {label: values for label, *values in rates.context["chart"].rows}
-    cumgar = figures[p.cumgar.pk]
-    assert cumgar.received == 6  # its own desk and Ea KPam's
-    assert rows[p.cumgar.name] == [
-        float(cumgar.on_time_rate * 100),
-        float(cumgar.online_rate * 100),
-    ]
-    assert rows[world.name][0] == float(figures[world.pk].on_time_rate * 100)
-    assert rates.link.endswith("start=2024-01-01&end=2024-12-31")
+    assert set(rows) == {p.cumgar.name, world.name}
+    for name, (on_time, online) in rows.items():
+        assert on_time == float(page[name]["on_time_rate"] * 100)
+        assert online == float(page[name]["online_rate"] * 100)
+    figures = dossier_stats(
+        units=[p.cumgar],
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 3, 31),
+        include_descendants=True,
+    )[p.cumgar.pk]
+    assert figures.received == 6  # its own desk and Ea KPam's
+    assert rows[p.cumgar.name][1] == 33.33  # 2 of 6 online, rates kept to 4 places
+
+    # Heat-table: points lost per area of the 2023 publication, from the factory's scores:
+    # Cư M'gar (FULL) lost 1 / 4,45 / 9,17 and Krông Pắc (LOWER) 7 / 32 / 15 on areas 1 / 2 / 3
+    # (maxima 10 / 60 / 30): the province lost 40 %, 30,4 % and 40,3 %, so area 3 is weakest.
+    heat = panels["scoring/_dashboard_heat.html"].context["heat"]
+    lost = {row.unit_code: [c.lost for c in cells] for row, cells in heat.rows}
+    assert lost == {
+        "648": [D("1.00"), D("4.45"), D("9.17")],
+        "649": [D("7.00"), D("32.00"), D("15.00")],
+    }
+    assert heat.weakest_area == ("3", "Điều tra xã hội học")
+    assert "Lĩnh vực yếu nhất toàn tỉnh: <strong>3. Điều tra xã hội học</strong>" in html
+    assert "40,3\u00a0%" in html
+    by_code = {row.unit_code: cells for row, cells in heat.rows}
+    assert [c.level for c in by_code["649"]] == [5, 5, 5]  # 70 %, 53 %, 50 % lost
+    assert [c.level for c in by_code["648"]] == [2, 2, 4]  # 10 %, 7,4 %, 30,6 %
+    assert 'class="num heat-5"' in html
 
 
 def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_for):
@@ -198,16 +221,32 @@ def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_fo
         assert f"/inspections/recommendations/{r.pk}/" in html
     assert "list-group-item-danger" in html
 
-    # Procedures: Cư M'gar with its communes for 2024.
-    figures = panels["procedures/_dashboard_unit.html"].context["stats"]
-    expected = dossier_stats(
-        units=[p.cumgar],
+    # Procedures: Cư M'gar with its communes in Q1 2024, against Q4 2023 and the province,
+    # as the statistics page (which starts from the user's own unit) counts them.
+    panel = panels["procedures/_dashboard_unit.html"]
+    comparison = panel.context["comparison"]
+    client = client_for(p.cumgar_staff)
+    page_total = client.get(panel.link).context["table"].data.data[-1]
+    assert page_total["total"]
+    current = comparison.current
+    assert (current.on_time_rate, current.online_rate) == (
+        page_total["on_time_rate"],
+        page_total["online_rate"],
+    )
+    assert (current.received, current.digitised_result, current.paid_online) == (6, 2, 2)
+    before = client.get(panel.context["previous_link"]).context["table"].data.data[-1]
+    assert panel.context["previous_link"].endswith("start=2023-10-01&end=2023-12-31")
+    assert comparison.previous.on_time_rate == before["on_time_rate"]
+    assert comparison.previous.received == 0
+    province = dossier_stats(
+        units=[p.daklak],
         start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
+        end=dt.date(2024, 3, 31),
         include_descendants=True,
-    )[p.cumgar.pk]
-    assert figures == expected
-    assert (figures.received, figures.digitised_result, figures.paid_online) == (6, 2, 2)
+    )[p.daklak.pk]
+    assert comparison.province == dataclasses.replace(province, unit_id=None)
+    assert comparison.province.received == 9  # Krông Pắc's three as well
+    assert "Toàn tỉnh" in html and "Quý IV/2023" in html
 
 
 def _set_of(p, year):
@@ -285,3 +324,37 @@ def test_province_without_a_publication_says_so(personas, client_for):
     own = _panels(client_for(p.namnhun_staff).get("/"))["scoring/_dashboard_unit.html"]
     assert "row" not in own.context
     assert own.context["assessment"].criteria_set_id == criteria_set.pk
+
+
+def test_quarter_figures_are_cached_until_dossiers_are_imported(
+    personas, world, client_for, tmp_path
+):
+    """The quarter's figures are cached (the second visit reads no dossiers) and an import
+    through the one-stop export (COPY + upsert, no model signals) shows at the next visit."""
+    p = personas
+    client = client_for(p.cumgar_staff)
+
+    def figures():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/")
+        panel = _panels(response)["procedures/_dashboard_unit.html"]
+        aggregates = [q for q in queries if 'COUNT("procedures_dossier"' in q["sql"]]
+        return panel.context["comparison"].current, len(aggregates)
+
+    first, reads = figures()
+    assert (first.received, reads) == (6, 2)  # this quarter and the one before
+    again, reads = figures()
+    assert (again, reads) == (first, 0)
+    procedure = Procedure.objects.first()
+    path = tmp_path / "mot-cua.csv"
+    path.write_text(
+        "ma_ho_so,ma_tthc,ma_don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,"
+        "ngay_tra_ket_qua,trang_thai,so_hoa_ho_so,so_hoa_ket_qua,thanh_toan_truc_tuyen\n"
+        f"MC-1,{procedure.code},24280,Trực tuyến,05/02/2024 08:00,09/02/2024,"
+        "07/02/2024 10:00,,Đã giải quyết,có,có,không\n",
+        encoding="utf-8",
+    )
+    dossiers_import_file(path=path)
+    after, reads = figures()
+    assert reads == 2
+    assert (after.received, after.received_online) == (7, 3)
