@@ -119,6 +119,8 @@ def match_areas(
                     continue
                 taken[n] = cell
                 unmatched.remove(cell)
+                if lines[n].cells[-1] is None:  # back after a year or more away
+                    changes.append(Change(year, ADDED, cell.code, cell.title))
                 changes.extend(_pairing_change(year, kind, lines[n].latest, cell))
         for n, line in enumerate(lines):
             if n not in taken and line.cells[-1] is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
@@ -210,10 +211,53 @@ def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_fo
     assert own["assessment"].state == AssessmentState.OPEN
     assert own["assessment"].criteria_set.year == 2024
     assert "Đang tự đánh giá" in html
+    client = client_for(p.cumgar_staff)
+    # … and they are the ranking page's row for the unit (the page behind the panel).
+    page = client.get(panels["scoring/_dashboard_unit.html"].link).context["ranking"]
+    page_row = next(r for r in page.rows if r.unit_code == p.cumgar.code)
+    assert (own["row"].index, own["row"].rank, own["change"], len(page.rows)) == (
+        page_row.index,
+        page_row.rank,
+        page_row.change_label,
+        own["units"],
+    )
+
+    # Trend: index and rank of every published year, as the unit's history page shows them.
+    trend = panels["scoring/_dashboard_trend.html"]
+    assert trend.link == f"/scoring/units/{p.cumgar.code}/"
+    history = client.get(trend.link).context["history"]
+    # 2022: LOWER = 0 + 3 + 10 + 6 + 12 + survey 15 = 46,00 (2nd); 2023: FULL = 85,38 (1st).
+    assert [(y.year, y.result.index, y.result.rank) for y in history.years] == [
+        (2022, D("46.00"), 2),
+        (2023, D("85.38"), 1),
+    ]
+    assert trend.context["chart"].rows == [
+        [f"{y.year} (hạng {y.result.rank}/{y.units})", y.result.index] for y in history.years
+    ]
+
+    # Areas: points lost against the average of the units of the same published ranking.
+    areas = panels["scoring/_dashboard_areas.html"]
+    lost_rows = {label: values for label, *values in areas.context["chart"].rows}
+    others = {r.unit_code: dict(r.lost_per_area) for r in page.rows}
+    for code, title in page.area_titles:
+        mine, average = lost_rows[f"{code}. {title}"]
+        assert mine == others[p.cumgar.code][code]
+        mean = sum(o[code] for o in others.values()) / len(others)
+        assert average == mean.quantize(D("0.01"), rounding=ROUND_HALF_UP)  # DOMAIN: half up
+    assert lost_rows["1. Chỉ đạo, điều hành"] == [D("1.00"), D("4.00")]  # (1 + 7) / 2
 
     # Inspections: their open recommendations, overdue first, each linking to its page.
     recs = panels["inspections/_dashboard_own.html"].context
     assert recs["counts"] == dashboard_counts(p.cumgar_staff) == {"open": 3, "overdue": 1}
+    # … the tracker filtered the same way counts the same (open = not yet verified).
+    tracker = "/inspections/recommendations/"
+    in_list = sum(
+        client.get(f"{tracker}?state={state}").context["table"].paginator.count
+        for state in ("open", "reported")
+    )
+    overdue = client.get(f"{tracker}?overdue=true").context["table"].paginator.count
+    assert (in_list, overdue) == (recs["counts"]["open"], recs["counts"]["overdue"])
+    assert html.count('data-link="remediation"') == 3
     listed = recs["recommendations"]
     assert [r.overdue_flag for r in listed] == [True, False, False]
     assert all(r.responsible_unit_id == p.cumgar.pk for r in listed)
@@ -225,7 +269,6 @@ def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_fo
     # as the statistics page (which starts from the user's own unit) counts them.
     panel = panels["procedures/_dashboard_unit.html"]
     comparison = panel.context["comparison"]
-    client = client_for(p.cumgar_staff)
     page_total = client.get(panel.link).context["table"].data.data[-1]
     assert page_total["total"]
     current = comparison.current
