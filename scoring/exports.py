@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc_portal.charts import Chart, bar_chart, line_chart
+from cchc_portal.charts import Chart, bar_chart
 from cchc_portal.pdf import render_pdf
 from cchc_portal.tabular import write_csv
 from cchc_portal.xlsx import write_xlsx
@@ -134,10 +134,13 @@ def ranking_pdf(ranking: Ranking) -> bytes:
 
 
 def unit_history_chart(unit_name: str, history: UnitHistory) -> Chart | None:
-    """A unit's index over the years, each year labelled with its rank (page, dashboard, PDF)."""
+    """A unit's index year by year, each year labelled with its rank (page, dashboard, PDF).
+
+    Columns rather than a line: a province has a handful of years on record, and a line's end
+    labels run off the chart's edges."""
     if not history.years:
         return None
-    return line_chart(
+    return bar_chart(
         title=_("Chỉ số CCHC và thứ hạng qua các năm — %(unit)s") % {"unit": unit_name},
         labels=[
             _("%(year)s (hạng %(rank)s/%(units)s)")
@@ -146,4 +149,5 @@ def unit_history_chart(unit_name: str, history: UnitHistory) -> Chart | None:
         ],
         series={_("Chỉ số CCHC"): [y.result.index for y in history.years]},
         max_value=100,
+        height=300,
     )
