@@ -8,6 +8,7 @@ nobody anything. The panels name the quarter they show and say when it is not to
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -112,9 +113,9 @@ def cached_stats(
 ) -> dict[int, DossierStats]:
     """`dossier_stats` with descendants for a period, cached per data version: the dashboard's
     quarters are read far more often than dossiers are imported."""
-    key = "dashboard:dossiers:{}:{}:{}:{}".format(
-        version, start, end, ",".join(f"{u.pk}{u.path}" for u in units)
-    )
+    described = f"{version}|{start}|{end}|" + ",".join(f"{u.pk}{u.path}" for u in units)
+    # Hashed: any cache backend takes it (memcached refuses long keys and spaces).
+    key = "dashboard:dossiers:" + hashlib.sha256(described.encode()).hexdigest()
     figures = cache.get(key)
     if figures is None:
         figures = dossier_stats(units=units, start=start, end=end, include_descendants=True)

@@ -401,3 +401,21 @@ def test_quarter_figures_are_cached_until_dossiers_are_imported(
     after, reads = figures()
     assert reads == 2
     assert (after.received, after.received_online) == (7, 3)
+
+
+def test_commune_staff_figures_agree_with_their_stats_page(personas, world, client_for):
+    """A commune's panel links to the statistics page without a unit filter (the page's unit
+    choice lists no communes): the page starts from the commune, and its total is the panel's."""
+    p = personas
+    client = client_for(p.eakpam_staff)
+    panel = _panels(client.get("/"))["procedures/_dashboard_unit.html"]
+    comparison = panel.context["comparison"]
+    page = client.get(panel.link)
+    assert page.status_code == 200
+    total = page.context["table"].data.data[-1]
+    assert (comparison.current.received, comparison.current.online_rate) == (
+        total["received"],
+        total["online_rate"],
+    )
+    assert comparison.current.received == 3
+    assert comparison.province.received == 9  # the province's figure, not only the commune's
