@@ -3,18 +3,22 @@ a unit's own index, grade and rank."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cchc_portal.charts import bar_chart
+from cchc_portal.charts import Chart, bar_chart
 from cchc_portal.dashboard import Panel
 from scoring import index
 from scoring.choices import AssessmentState
-from scoring.models import Assessment, CriteriaSet, PublishedRanking, PublishedResult
+from scoring.exports import unit_history_chart
+from scoring.models import Assessment, CriteriaSet, PublishedRanking
 from scoring.querysets import criteria_sets_visible
-from scoring.selectors import Ranking, RankingRow, ranking
+from scoring.selectors import Ranking, RankingRow, UnitHistory, ranking, unit_history
 
 # Colours of the grades, best first (thresholds are read from the set, highest first).
 GRADE_COLORS = ("#1a7f37", "#2da44e", "#1f6feb", "#bf8700", "#b3261e", "#57606a")
@@ -55,24 +59,42 @@ def state_counts(user, criteria_set: CriteriaSet) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in AssessmentState.choices]
 
 
-def own_ranking(user) -> tuple[Ranking, RankingRow] | None:
-    """The latest published ranking that includes the user's unit, and the unit's row
-    (3 queries). Only published snapshots: never another unit's unpublished scores."""
-    result = (
-        PublishedResult.objects.filter(
-            unit=user.scope_unit,
-            ranking__withdrawn_at__isnull=True,
-            ranking__criteria_set__in=criteria_sets_visible(user),
-        )
-        .select_related("ranking__criteria_set__province")
-        .order_by("-ranking__criteria_set__year", "-ranking__published_at")
-        .first()
-    )
-    if result is None:
+def own_ranking(history: UnitHistory, unit_id: int) -> tuple[Ranking, RankingRow] | None:
+    """The latest published ranking that includes the unit, and its row (2 queries). Only
+    published snapshots: never another unit's unpublished scores."""
+    latest = history.latest
+    if latest is None:
         return None
-    published = ranking(criteria_set=result.ranking.criteria_set)
-    row = next((r for r in published.rows if r.unit_id == user.scope_unit.pk), None)
+    published = ranking(criteria_set=latest.criteria_set)
+    row = next((r for r in published.rows if r.unit_id == unit_id), None)
     return (published, row) if row is not None else None
+
+
+def areas_against_province(published: Ranking, row: RankingRow) -> Chart | None:
+    """Points the unit lost per area beside the average of all units of the same ranking."""
+    if not row.areas:
+        return None
+    lost: dict[str, list[Decimal]] = {}
+    for other in published.rows:
+        for code, value in other.lost_per_area:
+            lost.setdefault(code, []).append(value)
+    areas = row.areas[::-1]  # pygal draws the first bar at the bottom
+    chart = bar_chart(
+        title=_("Điểm bị mất theo lĩnh vực so với bình quân tỉnh, năm %(year)s")
+        % {"year": published.criteria_set.year},
+        labels=[f"{code}. {title}" for code, title, _p, _m in areas],
+        series={
+            row.unit_name: [index.round2(mx - pts) for _c, _t, pts, mx in areas],
+            _("Bình quân các đơn vị"): [
+                index.round2(sum(lost[code], index.ZERO) / len(lost[code]))
+                for code, _t, _p, _m in areas
+            ],
+        },
+        horizontal=True,
+        colors=("#b3261e", "#8c959f"),
+    )
+    chart.rows.reverse()  # the table reads in area order
+    return chart
 
 
 def open_assessment(user) -> Assessment | None:
@@ -85,6 +107,78 @@ def open_assessment(user) -> Assessment | None:
         .order_by("-criteria_set__year")
         .first()
     )
+
+
+# Shares of an area's maximum lost that change the cell colour (heat-0 … heat-5).
+HEAT_STEPS = (Decimal("0"), Decimal("0.05"), Decimal("0.10"), Decimal("0.20"), Decimal("0.35"))
+
+
+def heat_level(share: Decimal) -> int:
+    """0 for nothing lost, then one step per threshold passed (5: over 35 % of the maximum)."""
+    return sum(1 for step in HEAT_STEPS if share > step)
+
+
+@dataclass
+class HeatCell:
+    lost: Decimal
+    share: Decimal  # of the area's maximum
+
+    @property
+    def level(self) -> int:
+        return heat_level(self.share)
+
+
+@dataclass
+class HeatTable:
+    """Points lost per area (columns) by each unit (rows) of a published ranking, and the
+    area the province as a whole loses the largest share of (the weakest)."""
+
+    areas: list[tuple[str, str]]
+    rows: list[tuple[RankingRow, list[HeatCell | None]]]
+    totals: list[HeatCell | None]
+    weakest: int | None  # column index
+
+    @property
+    def weakest_area(self) -> tuple[str, str] | None:
+        return None if self.weakest is None else self.areas[self.weakest]
+
+    @property
+    def weakest_total(self) -> HeatCell | None:
+        return None if self.weakest is None else self.totals[self.weakest]
+
+
+def _share(lost: Decimal, maximum: Decimal) -> Decimal:
+    """lost / maximum, half up to 0.1 % (the template's number filter cuts, never rounds)."""
+    return (lost / maximum).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def heat_table(result: Ranking) -> HeatTable:
+    """From the ranking's own rows: no query."""
+    codes = [code for code, _title in result.area_titles]
+    lost = {code: index.ZERO for code in codes}
+    maximum = {code: index.ZERO for code in codes}
+    rows = []
+    for row in result.rows:
+        by_code = {code: (pts, mx) for code, _t, pts, mx in row.areas}
+        cells: list[HeatCell | None] = []
+        for code in codes:
+            if code not in by_code or not by_code[code][1]:
+                cells.append(None)
+                continue
+            pts, mx = by_code[code]
+            cells.append(HeatCell(index.round2(mx - pts), _share(mx - pts, mx)))
+            lost[code] += mx - pts
+            maximum[code] += mx
+        rows.append((row, cells))
+    totals: list[HeatCell | None] = [
+        HeatCell(index.round2(lost[c] / len(rows)), _share(lost[c], maximum[c]))
+        if maximum[c]
+        else None
+        for c in codes
+    ]
+    shares = [(t.share, i) for i, t in enumerate(totals) if t is not None and t.share > 0]
+    weakest = max(shares)[1] if shares else None
+    return HeatTable(list(result.area_titles), rows, totals, weakest)
 
 
 def _provincial_panels(user) -> list[Panel]:
@@ -127,6 +221,15 @@ def _provincial_panels(user) -> list[Panel]:
                 link=reverse("scoring:ranking_detail", args=[criteria_set.pk]),
             )
         )
+        out.append(
+            Panel(
+                title=_("Điểm bị mất theo lĩnh vực, năm %(year)s") % {"year": criteria_set.year},
+                template="scoring/_dashboard_heat.html",
+                context={"heat": heat_table(result), "criteria_set": criteria_set},
+                link=reverse("scoring:ranking_detail", args=[criteria_set.pk]) + "#lost-points",
+                width=12,
+            )
+        )
     if latest_set is not None:
         states = state_counts(user, latest_set)
         out.append(
@@ -146,12 +249,16 @@ def _provincial_panels(user) -> list[Panel]:
 
 
 def _unit_panels(user) -> list[Panel]:
-    own = own_ranking(user)
+    unit = user.scope_unit
+    past = unit_history(unit=unit, user=user)
+    own = own_ranking(past, unit.pk)
     assessment = open_assessment(user)
     if own is None and assessment is None:
         return []
-    context = {"unit": user.scope_unit, "assessment": assessment}
+    history_link = reverse("scoring:unit_history", args=[unit.code])
+    context = {"unit": unit, "assessment": assessment, "history_link": history_link}
     link = None
+    out = []
     if own is not None:
         published, row = own
         context.update(
@@ -166,14 +273,36 @@ def _unit_panels(user) -> list[Panel]:
         link = reverse("scoring:ranking_detail", args=[published.criteria_set.pk])
     elif assessment is not None:
         link = reverse("scoring:assessment_detail", args=[assessment.pk])
-    return [
+    out.append(
         Panel(
             title=_("Chỉ số, xếp loại và thứ hạng của đơn vị"),
             template="scoring/_dashboard_unit.html",
             context=context,
             link=link,
         )
-    ]
+    )
+    if own is not None:
+        published, row = own
+        out.append(
+            Panel(
+                title=_("Chỉ số và thứ hạng qua các năm"),
+                template="scoring/_dashboard_trend.html",
+                context={"chart": unit_history_chart(unit.name, past), "history": past},
+                link=history_link,
+            )
+        )
+        chart = areas_against_province(published, row)
+        if chart is not None:
+            out.append(
+                Panel(
+                    title=_("Điểm bị mất theo lĩnh vực, năm %(year)s")
+                    % {"year": published.criteria_set.year},
+                    template="scoring/_dashboard_areas.html",
+                    context={"chart": chart, "units": len(published.rows)},
+                    link=f"{link}?unit={unit.code}#lost-points",
+                )
+            )
+    return out
 
 
 def panels(request: HttpRequest) -> list[Panel]:

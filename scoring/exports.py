@@ -14,7 +14,7 @@ from cchc_portal.charts import Chart, bar_chart
 from cchc_portal.pdf import render_pdf
 from cchc_portal.tabular import write_csv
 from cchc_portal.xlsx import write_xlsx
-from scoring.selectors import Ranking, RankingRow
+from scoring.selectors import Ranking, RankingRow, UnitHistory
 
 CSV_HEADERS = [
     "rank",
@@ -137,3 +137,23 @@ def ranking_pdf(ranking: Ranking) -> bytes:
         f"tháng {today.month:02d} năm {today.year}",
     }
     return render_pdf("scoring/pdf/ranking.html", context)
+
+
+def unit_history_chart(unit_name: str, history: UnitHistory) -> Chart | None:
+    """A unit's index year by year, each year labelled with its rank (page, dashboard, PDF).
+
+    Columns rather than a line: a province has a handful of years on record, and a line's end
+    labels run off the chart's edges."""
+    if not history.years:
+        return None
+    return bar_chart(
+        title=_("Chỉ số CCHC và thứ hạng qua các năm — %(unit)s") % {"unit": unit_name},
+        labels=[
+            _("%(year)s (hạng %(rank)s/%(units)s)")
+            % {"year": y.year, "rank": y.result.rank, "units": y.units}
+            for y in history.years
+        ],
+        series={_("Chỉ số CCHC"): [y.result.index for y in history.years]},
+        max_value=100,
+        height=300,
+    )

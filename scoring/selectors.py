@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
-from scoring import index
+from scoring import history, index
 from scoring.choices import Component
 from scoring.metrics import metric_values
 from scoring.models import (
@@ -24,6 +24,7 @@ from scoring.models import (
     PublishedRanking,
     PublishedResult,
 )
+from units.models import AdministrativeUnit
 
 
 def criteria_nodes(criteria: list[Criterion]) -> list[index.Node]:
@@ -468,3 +469,82 @@ def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpa
         rank_fixed=ranks_fixed[assessment.unit_id],
         units=len(results),
     )
+
+
+# --------------------------------------------------------------------------- unit history
+
+
+@dataclass
+class HistoryYear:
+    """A unit's published result in one year, with the size of that year's ranking."""
+
+    criteria_set: CriteriaSet
+    result: PublishedResult
+    units: int
+
+    @property
+    def year(self) -> int:
+        return self.criteria_set.year
+
+    @property
+    def change(self) -> int | None:
+        return index.rank_change(self.result.rank, self.result.previous_rank)
+
+    @property
+    def change_label(self) -> str:
+        return index.format_rank_change(self.change, new_label=_("mới"))
+
+    @property
+    def percentage_form(self) -> bool:
+        return not self.criteria_set.has_survey
+
+
+@dataclass
+class UnitHistory:
+    years: list[HistoryYear]
+    areas: list[history.AreaLine]
+    changes: list[history.Change]
+
+    @property
+    def latest(self) -> HistoryYear | None:
+        return self.years[-1] if self.years else None
+
+
+def unit_history(*, unit: AdministrativeUnit, user) -> UnitHistory:
+    """A unit's published index, rank and points per area over all years on record, oldest
+    first, from the frozen publications (never live scores): 1 query.
+
+    Only current publications of sets the user may read; areas matched across sets by
+    `scoring.history.match_areas`.
+    """
+    size = (
+        PublishedResult.objects.filter(ranking=OuterRef("ranking"))
+        .order_by()
+        .values("ranking")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    results = list(
+        PublishedResult.objects.filter(
+            unit=unit,
+            ranking__withdrawn_at__isnull=True,
+            ranking__criteria_set__in=CriteriaSet.objects.visible_to(user),
+        )
+        .select_related("ranking__criteria_set")
+        .annotate(units=Subquery(size))
+        .order_by("ranking__criteria_set__year", "ranking__criteria_set__level")
+    )
+    years = [HistoryYear(r.ranking.criteria_set, r, r.units) for r in results]
+    areas, changes = history.match_areas(
+        [
+            (
+                y.year,
+                [
+                    history.AreaCell(code, title, Decimal(pts), Decimal(mx))
+                    for code, (title, pts, mx) in y.result.areas.items()
+                ],
+            )
+            for y in years
+        ]
+    )
+    return UnitHistory(years=years, areas=areas, changes=changes)

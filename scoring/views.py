@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from scoring.filters import AssessmentFilter, CriteriaSetFilter
 from scoring.forms import CriteriaImportForm
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, Evidence
 from scoring.tables import AssessmentTable, CriteriaSetTable
+from units.models import AdministrativeUnit
 
 
 class CriteriaSetListView(SingleTableMixin, FilterView):
@@ -330,12 +332,19 @@ def _ranking_for(request: HttpRequest, pk: int) -> selectors.Ranking:
 def _ranking_context(request: HttpRequest, ranking: selectors.Ranking, **extra) -> dict:
     user_unit = getattr(request.user, "unit_id", None)
     selected = exports.selected_row(ranking, request.GET.get("unit"), user_unit)
+    # Rows link to the unit's history only where the user may open it (1 query).
+    history_units = set(
+        AdministrativeUnit.objects.visible_to(request.user)
+        .filter(pk__in=[row.unit_id for row in ranking.rows])
+        .values_list("pk", flat=True)
+    )
     return {
         "title": _("Xếp hạng chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
         "ranking": ranking,
         "chart": exports.ranking_chart(ranking),
         "selected": selected,
         "lost_chart": exports.lost_points_chart(ranking, selected),
+        "history_units": history_units,
         **extra,
     }
 
@@ -388,3 +397,30 @@ def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ranking = selectors.ranking(criteria_set=publication.criteria_set)
     context = _ranking_context(request, ranking, public=True)
     return render(request, "scoring/ranking_detail.html", context)
+
+
+# --------------------------------------------------------------------------- unit history
+
+
+def unit_history(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's published index, rank and points per area over the years. Provincial roles see
+    any unit of their province, unit staff their own unit and those below it; others get 404."""
+    unit = (
+        AdministrativeUnit.objects.visible_to(request.user)
+        .filter(code=code)
+        .order_by(F("valid_from").desc(nulls_last=True))
+        .first()
+    )
+    if unit is None:
+        raise Http404
+    history = selectors.unit_history(unit=unit, user=request.user)
+    return render(
+        request,
+        "scoring/unit_history.html",
+        {
+            "title": _("Chỉ số CCHC qua các năm — %(unit)s") % {"unit": unit.name},
+            "unit": unit,
+            "history": history,
+            "chart": exports.unit_history_chart(unit.name, history),
+        },
+    )

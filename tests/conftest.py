@@ -35,3 +35,12 @@ def vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids repeat between tests (rolled back), so cached
+    figures of one test (the dashboard's dossier statistics) must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()

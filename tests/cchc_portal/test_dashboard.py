@@ -3,8 +3,11 @@ see only what is theirs (and published), and it costs a fixed number of queries.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 
 import pytest
 from django.db import connection
@@ -15,8 +18,10 @@ from inspections import services as inspection_services
 from inspections.models import InspectionPlan, Recommendation
 from inspections.selectors import dashboard_counts, plans_with_progress
 from procedures.choices import Channel
-from procedures.models import Dossier
+from procedures.dashboard import Quarter
+from procedures.models import Procedure
 from procedures.selectors import dossier_stats
+from procedures.services import dossiers_import_file
 from scoring import services as scoring_services
 from scoring.choices import AssessmentState
 from scoring.models import Assessment
@@ -36,8 +41,8 @@ LOWER = {
     "3.1": (None, None, None, "15"),
 }
 
-ADMIN_QUERIES = 16
-STAFF_QUERIES = 12
+ADMIN_QUERIES = 17
+STAFF_QUERIES = 16
 
 
 def _panels(response) -> dict[str, object]:
@@ -147,26 +152,45 @@ def test_admin_dashboard_agrees_with_the_selectors(personas, world, client_for):
     )
     assert {s: n for s, _label, n in states.context["states"] if n} == dict(actual)
 
-    # Procedures: 2024, rates per district with its communes, as the stats page computes them.
+    # Procedures: the latest quarter with dossiers (Q1 2024, not today's), rates per district
+    # with its communes exactly as the statistics page behind the panel shows them.
     rates = panels["procedures/_dashboard_rates.html"]
-    assert rates.context["year"] == 2024
-    assert "2024" in rates.title
-    figures = dossier_stats(
-        units=[p.cumgar, world],
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        include_descendants=True,
-        dossiers=Dossier.objects.visible_to(p.admin),
-    )
+    assert rates.context["quarter"] == Quarter(2024, 1)
+    assert "Quý I/2024" in rates.title
+    assert rates.context["stale"]  # today (the test run) is long after 2024
+    assert "Quý I/2024." in html and "chưa có hồ sơ" in html
+    assert rates.link == "/procedures/stats/?start=2024-01-01&end=2024-03-31"
+    page = {r["unit"]: r for r in client_for(p.admin).get(rates.link).context["table"].data.data}
     rows = {label: values for label, *values in rates.context["chart"].rows}
-    cumgar = figures[p.cumgar.pk]
-    assert cumgar.received == 6  # its own desk and Ea KPam's
-    assert rows[p.cumgar.name] == [
-        float(cumgar.on_time_rate * 100),
-        float(cumgar.online_rate * 100),
-    ]
-    assert rows[world.name][0] == float(figures[world.pk].on_time_rate * 100)
-    assert rates.link.endswith("start=2024-01-01&end=2024-12-31")
+    assert set(rows) == {p.cumgar.name, world.name}
+    for name, (on_time, online) in rows.items():
+        assert on_time == float(page[name]["on_time_rate"] * 100)
+        assert online == float(page[name]["online_rate"] * 100)
+    figures = dossier_stats(
+        units=[p.cumgar],
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 3, 31),
+        include_descendants=True,
+    )[p.cumgar.pk]
+    assert figures.received == 6  # its own desk and Ea KPam's
+    assert rows[p.cumgar.name][1] == 33.33  # 2 of 6 online, rates kept to 4 places
+
+    # Heat-table: points lost per area of the 2023 publication, from the factory's scores:
+    # Cư M'gar (FULL) lost 1 / 4,45 / 9,17 and Krông Pắc (LOWER) 7 / 32 / 15 on areas 1 / 2 / 3
+    # (maxima 10 / 60 / 30): the province lost 40 %, 30,4 % and 40,3 %, so area 3 is weakest.
+    heat = panels["scoring/_dashboard_heat.html"].context["heat"]
+    lost = {row.unit_code: [c.lost for c in cells] for row, cells in heat.rows}
+    assert lost == {
+        "648": [D("1.00"), D("4.45"), D("9.17")],
+        "649": [D("7.00"), D("32.00"), D("15.00")],
+    }
+    assert heat.weakest_area == ("3", "Điều tra xã hội học")
+    assert "Lĩnh vực yếu nhất toàn tỉnh: <strong>3. Điều tra xã hội học</strong>" in html
+    assert "40,3\u00a0%" in html
+    by_code = {row.unit_code: cells for row, cells in heat.rows}
+    assert [c.level for c in by_code["649"]] == [5, 5, 5]  # 70 %, 53 %, 50 % lost
+    assert [c.level for c in by_code["648"]] == [2, 2, 4]  # 10 %, 7,4 %, 30,6 %
+    assert 'class="num heat-5"' in html
 
 
 def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_for):
@@ -187,10 +211,53 @@ def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_fo
     assert own["assessment"].state == AssessmentState.OPEN
     assert own["assessment"].criteria_set.year == 2024
     assert "Đang tự đánh giá" in html
+    client = client_for(p.cumgar_staff)
+    # … and they are the ranking page's row for the unit (the page behind the panel).
+    page = client.get(panels["scoring/_dashboard_unit.html"].link).context["ranking"]
+    page_row = next(r for r in page.rows if r.unit_code == p.cumgar.code)
+    assert (own["row"].index, own["row"].rank, own["change"], len(page.rows)) == (
+        page_row.index,
+        page_row.rank,
+        page_row.change_label,
+        own["units"],
+    )
+
+    # Trend: index and rank of every published year, as the unit's history page shows them.
+    trend = panels["scoring/_dashboard_trend.html"]
+    assert trend.link == f"/scoring/units/{p.cumgar.code}/"
+    history = client.get(trend.link).context["history"]
+    # 2022: LOWER = 0 + 3 + 10 + 6 + 12 + survey 15 = 46,00 (2nd); 2023: FULL = 85,38 (1st).
+    assert [(y.year, y.result.index, y.result.rank) for y in history.years] == [
+        (2022, D("46.00"), 2),
+        (2023, D("85.38"), 1),
+    ]
+    assert trend.context["chart"].rows == [
+        [f"{y.year} (hạng {y.result.rank}/{y.units})", y.result.index] for y in history.years
+    ]
+
+    # Areas: points lost against the average of the units of the same published ranking.
+    areas = panels["scoring/_dashboard_areas.html"]
+    lost_rows = {label: values for label, *values in areas.context["chart"].rows}
+    others = {r.unit_code: dict(r.lost_per_area) for r in page.rows}
+    for code, title in page.area_titles:
+        mine, average = lost_rows[f"{code}. {title}"]
+        assert mine == others[p.cumgar.code][code]
+        mean = sum(o[code] for o in others.values()) / len(others)
+        assert average == mean.quantize(D("0.01"), rounding=ROUND_HALF_UP)  # DOMAIN: half up
+    assert lost_rows["1. Chỉ đạo, điều hành"] == [D("1.00"), D("4.00")]  # (1 + 7) / 2
 
     # Inspections: their open recommendations, overdue first, each linking to its page.
     recs = panels["inspections/_dashboard_own.html"].context
     assert recs["counts"] == dashboard_counts(p.cumgar_staff) == {"open": 3, "overdue": 1}
+    # … the tracker filtered the same way counts the same (open = not yet verified).
+    tracker = "/inspections/recommendations/"
+    in_list = sum(
+        client.get(f"{tracker}?state={state}").context["table"].paginator.count
+        for state in ("open", "reported")
+    )
+    overdue = client.get(f"{tracker}?overdue=true").context["table"].paginator.count
+    assert (in_list, overdue) == (recs["counts"]["open"], recs["counts"]["overdue"])
+    assert html.count('data-link="remediation"') == 3
     listed = recs["recommendations"]
     assert [r.overdue_flag for r in listed] == [True, False, False]
     assert all(r.responsible_unit_id == p.cumgar.pk for r in listed)
@@ -198,16 +265,31 @@ def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_fo
         assert f"/inspections/recommendations/{r.pk}/" in html
     assert "list-group-item-danger" in html
 
-    # Procedures: Cư M'gar with its communes for 2024.
-    figures = panels["procedures/_dashboard_unit.html"].context["stats"]
-    expected = dossier_stats(
-        units=[p.cumgar],
+    # Procedures: Cư M'gar with its communes in Q1 2024, against Q4 2023 and the province,
+    # as the statistics page (which starts from the user's own unit) counts them.
+    panel = panels["procedures/_dashboard_unit.html"]
+    comparison = panel.context["comparison"]
+    page_total = client.get(panel.link).context["table"].data.data[-1]
+    assert page_total["total"]
+    current = comparison.current
+    assert (current.on_time_rate, current.online_rate) == (
+        page_total["on_time_rate"],
+        page_total["online_rate"],
+    )
+    assert (current.received, current.digitised_result, current.paid_online) == (6, 2, 2)
+    before = client.get(panel.context["previous_link"]).context["table"].data.data[-1]
+    assert panel.context["previous_link"].endswith("start=2023-10-01&end=2023-12-31")
+    assert comparison.previous.on_time_rate == before["on_time_rate"]
+    assert comparison.previous.received == 0
+    province = dossier_stats(
+        units=[p.daklak],
         start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
+        end=dt.date(2024, 3, 31),
         include_descendants=True,
-    )[p.cumgar.pk]
-    assert figures == expected
-    assert (figures.received, figures.digitised_result, figures.paid_online) == (6, 2, 2)
+    )[p.daklak.pk]
+    assert comparison.province == dataclasses.replace(province, unit_id=None)
+    assert comparison.province.received == 9  # Krông Pắc's three as well
+    assert "Toàn tỉnh" in html and "Quý IV/2023" in html
 
 
 def _set_of(p, year):
@@ -285,3 +367,55 @@ def test_province_without_a_publication_says_so(personas, client_for):
     own = _panels(client_for(p.namnhun_staff).get("/"))["scoring/_dashboard_unit.html"]
     assert "row" not in own.context
     assert own.context["assessment"].criteria_set_id == criteria_set.pk
+
+
+def test_quarter_figures_are_cached_until_dossiers_are_imported(
+    personas, world, client_for, tmp_path
+):
+    """The quarter's figures are cached (the second visit reads no dossiers) and an import
+    through the one-stop export (COPY + upsert, no model signals) shows at the next visit."""
+    p = personas
+    client = client_for(p.cumgar_staff)
+
+    def figures():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/")
+        panel = _panels(response)["procedures/_dashboard_unit.html"]
+        aggregates = [q for q in queries if 'COUNT("procedures_dossier"' in q["sql"]]
+        return panel.context["comparison"].current, len(aggregates)
+
+    first, reads = figures()
+    assert (first.received, reads) == (6, 2)  # this quarter and the one before
+    again, reads = figures()
+    assert (again, reads) == (first, 0)
+    procedure = Procedure.objects.first()
+    path = tmp_path / "mot-cua.csv"
+    path.write_text(
+        "ma_ho_so,ma_tthc,ma_don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,"
+        "ngay_tra_ket_qua,trang_thai,so_hoa_ho_so,so_hoa_ket_qua,thanh_toan_truc_tuyen\n"
+        f"MC-1,{procedure.code},24280,Trực tuyến,05/02/2024 08:00,09/02/2024,"
+        "07/02/2024 10:00,,Đã giải quyết,có,có,không\n",
+        encoding="utf-8",
+    )
+    dossiers_import_file(path=path)
+    after, reads = figures()
+    assert reads == 2
+    assert (after.received, after.received_online) == (7, 3)
+
+
+def test_commune_staff_figures_agree_with_their_stats_page(personas, world, client_for):
+    """A commune's panel links to the statistics page without a unit filter (the page's unit
+    choice lists no communes): the page starts from the commune, and its total is the panel's."""
+    p = personas
+    client = client_for(p.eakpam_staff)
+    panel = _panels(client.get("/"))["procedures/_dashboard_unit.html"]
+    comparison = panel.context["comparison"]
+    page = client.get(panel.link)
+    assert page.status_code == 200
+    total = page.context["table"].data.data[-1]
+    assert (comparison.current.received, comparison.current.online_rate) == (
+        total["received"],
+        total["online_rate"],
+    )
+    assert comparison.current.received == 3
+    assert comparison.province.received == 9  # the province's figure, not only the commune's

@@ -1,0 +1,98 @@
+"""Dashboards in a real browser, on the demo world, written to docs/screenshots/ (linked from
+README). The page fixture fails the test on any console error or CSP violation.
+
+The demo is loaded as `load_demo` builds it, except that the dossier generator's counts are
+scaled down (×1/50) to keep the test fast: rates stay close to the demo's, counts are smaller.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cchc_portal.demo import DEMO_PASSWORD, load_demo
+from units.choices import Role
+from units.demo import ensure_user
+from units.models import AdministrativeUnit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+SCALED = (
+    "CUMGAR_RECEIVED",
+    "CUMGAR_IN_PROGRESS",
+    "NAMNHUN_2023",
+    "NAMNHUN_2024H1",
+    "NAMNHUN_2024H1_DIGITISED_RESULT",
+    "NAMNHUN_2024H1_PAID_ONLINE",
+    "LACDUONG_DISTRICT",
+    "LACDUONG_COMMUNES",
+)
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    from procedures import demo as procedures_demo
+
+    for name in SCALED:
+        monkeypatch.setattr(procedures_demo, name, getattr(procedures_demo, name) // 50)
+    load_demo(out=lambda _line: None)
+    # A provincial admin of Lai Châu, whose province has published rankings (the demo's
+    # Đắk Lắk has only its 2024 round in progress, so no heat-table yet).
+    ensure_user(
+        username="quantri.laichau",
+        full_name="Lò Văn Châu",
+        role=Role.PROVINCIAL_ADMIN,
+        unit=AdministrativeUnit.objects.by_code("12"),
+        email="quantri@sonoivu.laichau.local",
+    )
+
+
+def _shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def _no_horizontal_overflow(page) -> None:
+    """Nothing sticks out of the page sideways (wide tables scroll inside their card)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+def test_dashboard_screenshots(demo, page, login):
+    login("quantri.daklak", DEMO_PASSWORD)
+    assert page.locator("h1").inner_text().startswith("Xin chào")
+    body = page.locator("main, body").first.inner_text()
+    assert "Kế hoạch kiểm tra năm" in body
+    assert "chưa có hồ sơ; số liệu của quý gần nhất có hồ sơ: Quý II/2019." in body
+    _no_horizontal_overflow(page)
+    _shoot(page, "dashboard-province.png")
+
+    page.context.clear_cookies()
+    login("quantri.laichau", DEMO_PASSWORD)
+    heat = page.locator(".heat-table")
+    assert heat.locator("tbody tr").count() == 8
+    assert page.locator("[data-figure=weakest]").is_visible()
+    _no_horizontal_overflow(page)
+    _shoot(page, "dashboard-province-laichau.png")
+
+    page.context.clear_cookies()
+    login("namnhun", DEMO_PASSWORD)
+    unit = page.locator("[data-figure=index]")
+    assert unit.inner_text() == "79,52"
+    assert page.locator("[data-figure=rank]").inner_text().startswith("7/8")
+    assert page.locator("[data-figure=change]").inner_text() == "▼ 2"
+    assert page.locator("text=Chỉ số và thứ hạng qua các năm").first.is_visible()
+    _no_horizontal_overflow(page)
+    _shoot(page, "dashboard-unit.png")
+
+    page.click("[data-link=history]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/scoring/units/112/")
+    assert page.locator(".history-years tbody tr").count() == 2
+    _no_horizontal_overflow(page)
+    _shoot(page, "unit-history.png")
