@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -19,6 +19,10 @@ def num(value, places: int = 2):
         value = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return value
+    if not value.is_finite():
+        return "–"
+    # Django's number_format cuts extra decimals off; officials expect rounding (86,375 → 86,38).
+    value = value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
     return number_format(value, decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 

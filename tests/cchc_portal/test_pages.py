@@ -99,3 +99,18 @@ def test_a_server_error_shows_the_portal_error_page_not_a_traceback(personas, cl
     body = response.content.decode()
     assert "Lỗi hệ thống" in body and "Về trang chủ" in body
     assert "boom" not in body and "Traceback" not in body
+
+
+def test_numbers_are_rounded_half_up_not_cut_off():
+    with translation.override("vi"):
+        out = render(
+            "{{ a|num }} {{ b|num }} {{ c|percent }} {{ d|num:0 }} {{ e|num }}",
+            {
+                "a": Decimal("86.375"),
+                "b": 79.515,  # a float that is 79.51499… in binary: shown as written
+                "c": Decimal("0.99355"),
+                "d": Decimal("271999.5"),
+                "e": Decimal("NaN"),
+            },
+        )
+    assert out == "86,38 79,52 99,36\u00a0% 272.000 –"
