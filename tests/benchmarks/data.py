@@ -298,9 +298,9 @@ def _row(code, parent, title, max_points, component, rule) -> dict:
     }
 
 
-def load_criteria(province, communes, *, year: int = 2024):
-    """A commune-level criteria set with the full tree and 170 assessments with appraised
-    (round 1) and survey points on every leaf, written with one UPDATE."""
+def load_criteria(province, units, *, year: int = 2024, level: str = "commune"):
+    """A criteria set with the full tree and an assessment for each of the first 170 `units`
+    with appraised (round 1) and survey points on every leaf, written with one UPDATE."""
     from django.db import connection
 
     from scoring import services
@@ -310,9 +310,9 @@ def load_criteria(province, communes, *, year: int = 2024):
 
     criteria_set = CriteriaSet.objects.create(
         province=province,
-        level=Level.COMMUNE,
+        level=level,
         year=year,
-        name=f"Bộ chỉ số CCHC cấp xã năm {year}",
+        name=f"Bộ chỉ số CCHC {Level(level).label.lower()} năm {year}",
         legal_basis="Quyết định số 123/QĐ-UBND",
         status=CriteriaSetStatus.ACTIVE,
         appraisal_max=Decimal(70),
@@ -325,7 +325,7 @@ def load_criteria(province, communes, *, year: int = 2024):
     for position, row in enumerate(rows):
         row["row"] = position
     services.criteria_create(criteria_set=criteria_set, rows=rows)
-    for unit in communes[:RANKED_COMMUNES]:
+    for unit in units[:RANKED_COMMUNES]:
         services.assessment_ensure(criteria_set=criteria_set, unit=unit)
     table = CriterionScore._meta.db_table
     with connection.cursor() as cursor:

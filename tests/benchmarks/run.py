@@ -114,7 +114,6 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-
     from django.db import connections
 
     call_command("migrate", verbosity=0)
