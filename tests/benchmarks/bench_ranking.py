@@ -86,7 +86,7 @@ def run(ctx: Context) -> list[Result]:
     from units.choices import Level, Role
 
     province, districts, communes = data.load_units()
-    criteria_set = data.load_criteria(province, communes)
+    criteria_set = data.load_criteria(province, communes, count=ctx.size(data.RANKED_COMMUNES, 20))
     admin = make_user("bench-ranking-admin", role=Role.PROVINCIAL_ADMIN, unit=province)
     client = portal_client(admin)
     url = f"/scoring/rankings/{criteria_set.pk}/"

@@ -301,8 +301,10 @@ def _row(code, parent, title, max_points, component, rule) -> dict:
     }
 
 
-def load_criteria(province, units, *, year: int = 2024, level: str = "commune"):
-    """A criteria set with the full tree and an assessment for each of the first 170 `units`
+def load_criteria(
+    province, units, *, year: int = 2024, level: str = "commune", count: int = RANKED_COMMUNES
+):
+    """A criteria set with the full tree and an assessment for each of the first `count` units
     with appraised (round 1) and survey points on every leaf, written with one UPDATE."""
     from django.db import connection
 
@@ -328,7 +330,7 @@ def load_criteria(province, units, *, year: int = 2024, level: str = "commune"):
     for position, row in enumerate(rows):
         row["row"] = position
     services.criteria_create(criteria_set=criteria_set, rows=rows)
-    for unit in units[:RANKED_COMMUNES]:
+    for unit in units[:count]:
         services.assessment_ensure(criteria_set=criteria_set, unit=unit)
     table = CriterionScore._meta.db_table
     with connection.cursor() as cursor:

@@ -100,8 +100,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing written")
     parser.add_argument("--only", help="run only bench_<ONLY>.py")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, help="runs per measurement (3; 1 with --smoke)")
     args = parser.parse_args()
+    args.repeat = args.repeat or (1 if args.smoke else 3)
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     template_url = url + "_template"
@@ -132,6 +133,9 @@ def main() -> int:
     try:
         for name in names:
             module = importlib.import_module(f"tests.benchmarks.{name}")
+            if not hasattr(module, "run"):
+                print(f"== {name}: no run(ctx), skipped", flush=True)
+                continue
             t0 = time.perf_counter()
             fresh_database(url, template)
             print(f"== {name}", flush=True)
