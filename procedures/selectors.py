@@ -31,9 +31,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -135,40 +137,75 @@ def _day_before_due():
     return F("due_at") - ONE_DAY
 
 
-def _aggregates(begin: dt.datetime, stop: dt.datetime) -> dict[str, Count]:
-    received = Q(received_at__gte=begin, received_at__lt=stop) & ~Q(status__in=EXCLUDED)
-    carried = (
-        Q(received_at__lt=begin)
-        & (Q(finished_at__isnull=True) | Q(finished_at__gte=begin))
-        & ~Q(status__in=EXCLUDED)
-    )
-    handled = received | carried
-    finished = handled & Q(finished_at__gte=begin, finished_at__lt=stop)
-    late = Q(due_at__isnull=False, finished_at__gt=F("due_at"))
-    early = Q(due_at__isnull=False, finished_at__lte=_day_before_due())
-    unfinished = handled & (Q(finished_at__isnull=True) | Q(finished_at__gte=stop))
-    overdue = Q(due_at__lt=stop)
+def _conditions(begin: dt.datetime, stop: dt.datetime) -> dict[str, ExpressionWrapper]:
+    """The per-dossier facts the figures are counted from, each a small boolean column; the
+    counting itself is `_COUNTS` (they are combined there, once per row)."""
 
-    def n(condition: Q) -> Count:
-        return Count("id", filter=condition)
+    def fact(condition: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(condition, output_field=BooleanField())
 
+    kept = ~Q(status__in=EXCLUDED)
     return {
-        "carried_over": n(carried),
-        "received": n(received),
-        "received_in_person": n(received & Q(channel=Channel.IN_PERSON)),
-        "received_online": n(received & Q(channel=Channel.ONLINE)),
-        "received_postal": n(received & Q(channel=Channel.POSTAL)),
-        "finished_early": n(finished & early),
-        "finished_on_time": n(finished & ~late & ~early),
-        "finished_late": n(finished & late),
-        "in_progress_on_time": n(unfinished & ~overdue),
-        "in_progress_overdue": n(unfinished & overdue),
-        "returned": n(Q(returned_at__gte=begin, returned_at__lt=stop)),
-        "supplement_requested": n(unfinished & Q(status=DossierStatus.SUPPLEMENT_REQUESTED)),
-        "digitised_dossier": n(received & Q(digitised_dossier=True)),
-        "digitised_result": n(finished & Q(digitised_result=True)),
-        "paid_online": n(received & Q(paid_online=True)),
+        "is_received": fact(Q(received_at__gte=begin, received_at__lt=stop) & kept),
+        "is_carried": fact(
+            Q(received_at__lt=begin)
+            & (Q(finished_at__isnull=True) | Q(finished_at__gte=begin))
+            & kept
+        ),
+        "ends_in": fact(Q(finished_at__gte=begin, finished_at__lt=stop)),
+        "open_at_end": fact(Q(finished_at__isnull=True) | Q(finished_at__gte=stop)),
+        "is_late": fact(Q(due_at__isnull=False, finished_at__gt=F("due_at"))),
+        "is_early": fact(Q(due_at__isnull=False, finished_at__lte=_day_before_due())),
+        "is_overdue": fact(Q(due_at__isnull=False, due_at__lt=stop)),
+        "returned_in": fact(Q(returned_at__gte=begin, returned_at__lt=stop)),
+        "supplement": fact(Q(status=DossierStatus.SUPPLEMENT_REQUESTED)),
+        "in_person": fact(Q(channel=Channel.IN_PERSON)),
+        "online": fact(Q(channel=Channel.ONLINE)),
+        "postal": fact(Q(channel=Channel.POSTAL)),
     }
+
+
+# The figures from the facts above, in COUNT_FIELDS order. Written as SQL over the ORM's inner
+# query instead of 15 `Count(filter=Q(...))`: Django spent ~20 ms building and compiling those
+# (more than the query itself takes for one unit), and the database evaluates each fact once per
+# row instead of once per column it appears in. NULL facts (no due date, not finished) count as
+# false.
+_COUNTS = """
+SELECT bucket,
+  COUNT(*) FILTER (WHERE carried),
+  COUNT(*) FILTER (WHERE received),
+  COUNT(*) FILTER (WHERE received AND in_person),
+  COUNT(*) FILTER (WHERE received AND online),
+  COUNT(*) FILTER (WHERE received AND postal),
+  COUNT(*) FILTER (WHERE finished AND early),
+  COUNT(*) FILTER (WHERE finished AND NOT early AND NOT late),
+  COUNT(*) FILTER (WHERE finished AND late),
+  COUNT(*) FILTER (WHERE unfinished AND NOT overdue),
+  COUNT(*) FILTER (WHERE unfinished AND overdue),
+  COUNT(*) FILTER (WHERE returned_in),
+  COUNT(*) FILTER (WHERE unfinished AND supplement),
+  COUNT(*) FILTER (WHERE received AND digitised_dossier),
+  COUNT(*) FILTER (WHERE finished AND digitised_result),
+  COUNT(*) FILTER (WHERE received AND paid_online)
+FROM (
+  SELECT bucket, received, carried, digitised_dossier, digitised_result, paid_online,
+    (received OR carried) AND ends_in AS finished,
+    (received OR carried) AND open_at_end AS unfinished,
+    COALESCE(is_early, FALSE) AS early,
+    COALESCE(is_late, FALSE) AS late,
+    COALESCE(is_overdue, FALSE) AS overdue,
+    COALESCE(returned_in, FALSE) AS returned_in,
+    supplement, in_person, online, postal
+  FROM (
+    SELECT bucket, digitised_dossier, digitised_result, paid_online,
+      COALESCE(is_received, FALSE) AS received, COALESCE(is_carried, FALSE) AS carried,
+      COALESCE(ends_in, FALSE) AS ends_in, COALESCE(open_at_end, FALSE) AS open_at_end,
+      is_early, is_late, is_overdue, returned_in, supplement, in_person, online, postal
+    FROM ({inner}) facts
+  ) facts
+) facts
+GROUP BY bucket
+"""
 
 
 def dossier_stats(
@@ -223,10 +260,17 @@ def dossier_stats(
         qs = qs.filter(unit_id__in=all_ids).annotate(bucket=bucket)
     else:
         qs = qs.filter(unit_id__in=[u.pk for u in unit_list]).annotate(bucket=F("unit_id"))
-    rows = qs.values("bucket").annotate(**_aggregates(begin, stop))
-    for row in rows:
-        unit_id = row.pop("bucket")
-        result[unit_id] = DossierStats(unit_id=unit_id, **row)
+    conditions = _conditions(begin, stop)
+    inner = qs.annotate(**conditions).values(
+        "bucket", "digitised_dossier", "digitised_result", "paid_online", *conditions
+    )
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS.replace("{inner}", sql), params)
+        for unit_id, *counts in cursor.fetchall():
+            result[unit_id] = DossierStats(
+                unit_id=unit_id, **dict(zip(COUNT_FIELDS, counts, strict=True))
+            )
     return result
 
 

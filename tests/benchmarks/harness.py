@@ -81,3 +81,48 @@ def replace_section(path: Path, name: str, text: str) -> None:
     else:
         new = old.rstrip() + "\n\n" + block + "\n"
     path.write_text(new)
+
+
+def portal_client(user):
+    """A test client logged in as `user`, talking to the app in-process (no network)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def get_page(client, url: str) -> int:
+    """GET `url` and read the whole body (streamed responses too); returns the status code."""
+    response = client.get(url)
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: {response.status_code}")
+    return response.status_code
+
+
+def count_queries(fn: Callable[[], object]) -> int:
+    """How many SQL queries `fn()` runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def explain(sql: str, params) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a query, as text."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def make_user(username: str, *, role: str, unit):
+    from units.models import User
+
+    return User.objects.create(username=username, role=role, unit=unit)

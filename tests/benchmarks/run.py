@@ -3,8 +3,10 @@ write the results table into docs/benchmarks.md (between the `bench` markers).
 
     .venv/bin/python tests/benchmarks/run.py [--smoke] [--only NAME] [--repeat N]
 
-The database is ``$BENCH_DATABASE_URL`` or ``postgres://postgres@127.0.0.1:5432/cchc_bench``;
-it is dropped and created again at the start, so never point it at real data.
+The database is ``$BENCH_DATABASE_URL`` or ``postgres://postgres@127.0.0.1:5432/cchc_bench``.
+It is migrated once into ``<name>_template``; before each module it is dropped and created again
+from that template (about a second), so every module starts on a fresh, empty, migrated database
+and one module's millions of rows never slow another's pages. Never point it at real data.
 """
 
 from __future__ import annotations
@@ -30,12 +32,21 @@ from tests.benchmarks.harness import Context, Result, replace_section  # noqa: E
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cchc_bench"
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, template: str | None = None) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = parts._replace(path="/postgres").geturl()
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+    create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', create):
         subprocess.run(["psql", admin, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
+
+
+def fresh_database(url: str, template: str) -> None:
+    """The benchmark database again, empty and migrated, copied from the template."""
+    from django.db import connections
+
+    connections.close_all()
+    recreate_database(url, template=template)
 
 
 def machine() -> str:
@@ -89,20 +100,28 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing written")
     parser.add_argument("--only", help="run only bench_<ONLY>.py")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, help="runs per measurement (3; 1 with --smoke)")
     args = parser.parse_args()
+    args.repeat = args.repeat or (1 if args.smoke else 3)
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
-    os.environ["DATABASE_URL"] = url
+    template_url = url + "_template"
+    template = urlsplit(template_url).path.lstrip("/")
+    recreate_database(template_url)
+    os.environ["DATABASE_URL"] = template_url
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc_portal.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("migrate", verbosity=0)
+    connections.close_all()
+    # From here on Django talks to the benchmark database itself, recreated per module.
+    connections.databases["default"]["NAME"] = urlsplit(url).path.lstrip("/")
+    os.environ["DATABASE_URL"] = url  # for the modules' child processes
 
     names = sorted(p.stem for p in (ROOT / "tests" / "benchmarks").glob("bench_*.py"))
     if args.only:
@@ -114,7 +133,11 @@ def main() -> int:
     try:
         for name in names:
             module = importlib.import_module(f"tests.benchmarks.{name}")
+            if not hasattr(module, "run"):
+                print(f"== {name}: no run(ctx), skipped", flush=True)
+                continue
             t0 = time.perf_counter()
+            fresh_database(url, template)
             print(f"== {name}", flush=True)
             got = module.run(ctx)
             for r in got:

@@ -1,0 +1,170 @@
+"""Dossier statistics over 1,000,000 and 5,000,000 dossiers, 196 units, a 6-month period.
+
+Portal: `procedures.selectors.dossier_stats` for every unit of the province (one row each), the
+statistics page through the test client as a provincial admin (province and its districts with
+everything below, the chart and the table), and one unit's figures. Limit: one hand-written
+aggregate (`LIMIT_SQL` below) that reads the same rows through the same (unit, date) indexes and
+computes the same columns; its figures are checked equal to the selector's.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from tests.benchmarks import data
+from tests.benchmarks.harness import (
+    Context,
+    Result,
+    count_queries,
+    explain,
+    get_page,
+    make_user,
+    median_time,
+    portal_client,
+)
+
+SECTION = "Dossier statistics"
+
+LIMIT_SQL = """
+SELECT unit_id,
+  count(*) FILTER (WHERE carried),
+  count(*) FILTER (WHERE rec),
+  count(*) FILTER (WHERE rec AND channel = 'in_person'),
+  count(*) FILTER (WHERE rec AND channel = 'online'),
+  count(*) FILTER (WHERE rec AND channel = 'postal'),
+  count(*) FILTER (WHERE fin AND early),
+  count(*) FILTER (WHERE fin AND NOT early AND NOT late),
+  count(*) FILTER (WHERE fin AND late),
+  count(*) FILTER (WHERE unf AND NOT overdue),
+  count(*) FILTER (WHERE unf AND overdue),
+  count(*) FILTER (WHERE returned_at >= %(b)s AND returned_at < %(e)s),
+  count(*) FILTER (WHERE unf AND status = 'supplement_requested'),
+  count(*) FILTER (WHERE rec AND digitised_dossier),
+  count(*) FILTER (WHERE fin AND digitised_result),
+  count(*) FILTER (WHERE rec AND paid_online)
+FROM (
+  SELECT unit_id, channel, status, returned_at, digitised_dossier, digitised_result, paid_online,
+    rec, carried,
+    (rec OR carried) AND finished_at >= %(b)s AND finished_at < %(e)s AS fin,
+    (rec OR carried) AND (finished_at IS NULL OR finished_at >= %(e)s) AS unf,
+    coalesce(finished_at > due_at, false) AS late,
+    coalesce(finished_at <= due_at - interval '1 day', false) AS early,
+    coalesce(due_at < %(e)s, false) AS overdue
+  FROM (
+    SELECT *,
+      received_at >= %(b)s AND received_at < %(e)s AND ok AS rec,
+      received_at < %(b)s AND (finished_at IS NULL OR finished_at >= %(b)s) AND ok AS carried
+    FROM (
+      SELECT unit_id, channel, status, received_at, due_at, finished_at, returned_at,
+        digitised_dossier, digitised_result, paid_online,
+        status NOT IN ('withdrawn', 'not_accepted') AS ok
+      FROM procedures_dossier
+      WHERE unit_id = ANY(%(units)s) AND (
+        (received_at >= %(b)s AND received_at < %(e)s)
+        OR (received_at < %(b)s AND finished_at >= %(b)s)
+        OR (received_at < %(b)s AND finished_at IS NULL)
+        OR (returned_at >= %(b)s AND returned_at < %(e)s))
+    ) d
+  ) d
+) d
+GROUP BY unit_id
+"""
+
+
+def limit_figures(unit_ids: list[int]) -> dict[int, tuple]:
+    from django.db import connection
+
+    from procedures.selectors import period_bounds
+
+    b, e = period_bounds(*data.PERIOD)
+    with connection.cursor() as cursor:
+        cursor.execute(LIMIT_SQL, {"b": b, "e": e, "units": unit_ids})
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def limit_params(unit_ids: list[int]) -> dict:
+    from procedures.selectors import period_bounds
+
+    b, e = period_bounds(*data.PERIOD)
+    return {"b": b, "e": e, "units": unit_ids}
+
+
+def portal_figures(units: list) -> dict[int, tuple]:
+    from procedures.selectors import COUNT_FIELDS, dossier_stats
+
+    stats = dossier_stats(units=units, start=data.PERIOD[0], end=data.PERIOD[1])
+    return {pk: tuple(getattr(s, name) for name in COUNT_FIELDS) for pk, s in stats.items()}
+
+
+def measure(ctx: Context, world: data.World, admin, label: str) -> list[Result]:
+    units = world.units
+    ids = [u.pk for u in units]
+    portal = portal_figures(units)
+    limit = limit_figures(ids)
+    zero = (0,) * 15
+    same = all(portal.get(pk, zero) == limit.get(pk, zero) for pk in {*portal, *limit})
+    assert same, "the hand-written SQL and the selector disagree"
+    received = sum(f[1] for f in limit.values())
+    t_portal = median_time(lambda: portal_figures(units), ctx.repeat)
+    t_limit = median_time(lambda: limit_figures(ids), ctx.repeat)
+
+    client = portal_client(admin)
+    url = "/procedures/stats/?" + urlencode(
+        {"start": data.PERIOD[0].isoformat(), "end": data.PERIOD[1].isoformat()}
+    )
+    get_page(client, url)  # warm: templates, translations
+    t_page = median_time(lambda: get_page(client, url), ctx.repeat)
+    page_queries = count_queries(lambda: get_page(client, url))
+
+    # One unit: the district with the most dossiers, its own desk.
+    busiest = max(world.districts, key=lambda u: limit.get(u.pk, (0, 0))[1])
+    t_one = median_time(lambda: portal_figures([busiest]), max(ctx.repeat, 5))
+    t_one_limit = median_time(lambda: limit_figures([busiest.pk]), max(ctx.repeat, 5))
+
+    plan = explain(LIMIT_SQL, limit_params(ids))
+    print(f"   EXPLAIN (ANALYZE) of the limit, {label} dossiers:\n{plan}", flush=True)
+    top = next((line.strip() for line in plan.splitlines() if "Scan" in line), "")
+    what = f"{label} dossiers, {len(units)} units, 6 months ({received:,} received)"
+    return [
+        Result(
+            SECTION,
+            f"selector, {what}",
+            t_portal,
+            t_limit,
+            "≤ 1.5×",
+            t_portal <= 1.5 * t_limit,
+            notes=[f"limit plan: {top[:110]}"],
+        ),
+        Result(
+            SECTION,
+            f"page /procedures/stats/ (admin, province + 15 districts), {label} dossiers, "
+            f"{page_queries} queries",
+            t_page,
+            t_limit,
+            "≤ 1.5×",
+            t_page <= 1.5 * t_limit,
+        ),
+        Result(
+            SECTION,
+            f"one unit ({busiest.name}, own desk), {label} dossiers",
+            t_one,
+            t_one_limit,
+            "≤ 20 ms",
+            t_one <= 0.020,
+        ),
+    ]
+
+
+def run(ctx: Context) -> list[Result]:
+    from units.choices import Role
+
+    first = ctx.size(1_000_000, 10_000)
+    second = ctx.size(5_000_000, 50_000)
+    world = data.build(dossiers=first, criteria=False)
+    admin = make_user("bench-stats-admin", role=Role.PROVINCIAL_ADMIN, unit=world.province)
+    results = measure(ctx, world, admin, f"{first:,}")
+    data.add_dossiers(world, second - first)
+    results += measure(ctx, world, admin, f"{second:,}")
+    load = ", ".join(f"{k} {v:.0f} s" for k, v in world.timings.items())
+    results[0].notes.append(f"data: {load}")
+    return results

@@ -1,0 +1,234 @@
+"""The dossier list's export: Tải Excel / Tải CSV of the filtered rows, the background job."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from procedures import views
+from procedures.choices import Channel, DossierStatus
+from tests.procedures.factories import DossierFactory, ProcedureFactory, at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas):
+    proc = ProcedureFactory(code="1.000894")
+    personas.d_cumgar = DossierFactory(
+        unit=personas.cumgar,
+        procedure=proc,
+        code="CUMGAR-1",
+        channel=Channel.ONLINE,
+        received_at=at(2024, 3, 4, 8, 30),
+        due_at=at(2024, 3, 9, 17),
+        finished_at=at(2024, 3, 6, 10),
+        paid_online=True,
+    )
+    personas.d_eakpam = DossierFactory(
+        unit=personas.eakpam,
+        procedure=proc,
+        code="EAKPAM-1",
+        status=DossierStatus.IN_PROGRESS,
+        finished_at=None,
+    )
+    personas.d_namnhun = DossierFactory(unit=personas.namnhun, procedure=proc, code="NAMNHUN-1")
+    return personas
+
+
+def xlsx_rows(response) -> list[tuple]:
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return list(sheet.iter_rows(values_only=True))
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def export(client, fmt, **params):
+    return client.get(reverse("procedures:dossier_export", args=[fmt]), params)
+
+
+def test_list_page_links_both_downloads_with_its_filters(world, client_for):
+    response = client_for(world.admin).get(reverse("procedures:dossier_list"), {"q": "CUM"})
+    html = response.content.decode()
+    assert f"{reverse('procedures:dossier_export', args=['xlsx'])}?q=CUM" in html
+    assert f"{reverse('procedures:dossier_export', args=['csv'])}?q=CUM" in html
+
+
+def test_anonymous_is_sent_to_login(world, client_for):
+    response = export(client_for(None), "csv")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_unknown_format_is_404(world, client_for):
+    assert export(client_for(world.admin), "pdf").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("admin", {"CUMGAR-1", "EAKPAM-1"}),
+        ("cumgar_staff", {"CUMGAR-1", "EAKPAM-1"}),
+        ("eakpam_staff", {"EAKPAM-1"}),
+        ("namnhun_staff", {"NAMNHUN-1"}),
+        ("laichau_admin", {"NAMNHUN-1"}),
+    ],
+)
+def test_export_is_scoped_like_the_list(world, client_for, fmt, who, expected):
+    response = export(client_for(getattr(world, who)), fmt)
+    assert response.status_code == 200
+    rows = xlsx_rows(response) if fmt == "xlsx" else csv_rows(response)
+    assert {r[0] for r in rows[1:]} == expected
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_applies_the_list_filters(world, client_for, fmt):
+    client = client_for(world.admin)
+    response = export(client, fmt, unit=world.eakpam.pk)
+    rows = xlsx_rows(response) if fmt == "xlsx" else csv_rows(response)
+    assert [r[0] for r in rows[1:]] == ["EAKPAM-1"]
+    response = export(client, fmt, status=DossierStatus.FINISHED)
+    rows = xlsx_rows(response) if fmt == "xlsx" else csv_rows(response)
+    assert [r[0] for r in rows[1:]] == ["CUMGAR-1"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_unit_outside_the_scope_exports_nothing(world, client_for, fmt):
+    response = export(client_for(world.eakpam_staff), fmt, unit=world.namnhun.pk)
+    rows = xlsx_rows(response) if fmt == "xlsx" else csv_rows(response)
+    assert rows[1:] == []
+
+
+def test_xlsx_content_reads_back(world, client_for):
+    rows = xlsx_rows(export(client_for(world.admin), "xlsx", q="CUMGAR"))
+    assert len(rows[0]) == 12 and rows[0][0] == "Mã hồ sơ"
+    code, proc, unit, channel, received, _due, finished, returned, status, dig, digr, paid = rows[1]
+    assert (code, proc, unit) == ("CUMGAR-1", "1.000894", "Huyện Cư M'gar")
+    assert channel == Channel.ONLINE.label
+    # local time of the portal (UTC+7), not UTC
+    assert received.strftime("%d/%m/%Y %H:%M") == "04/03/2024 08:30"
+    assert finished.strftime("%d/%m/%Y %H:%M") == "06/03/2024 10:00"
+    assert returned is None
+    assert status == DossierStatus.FINISHED.label
+    assert (dig, digr, paid) == (None, None, "Có")
+
+
+def test_csv_content_reads_back(world, client_for):
+    response = export(client_for(world.admin), "csv", q="CUMGAR")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'attachment; filename="ho-so-' in response["Content-Disposition"]
+    header, row = csv_rows(response)
+    assert header[0] == "Mã hồ sơ" and len(header) == 12
+    assert row[:3] == ["CUMGAR-1", "1.000894", "Huyện Cư M'gar"]
+    assert row[4:8] == ["04/03/2024 08:30:00", "09/03/2024 17:00:00", "06/03/2024 10:00:00", ""]
+    assert row[11] == "Có"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_formulas_are_never_executed(personas, client_for, fmt):
+    DossierFactory(unit=personas.cumgar, code='=HYPERLINK("http://x")')
+    response = export(client_for(personas.admin), fmt)
+    if fmt == "xlsx":
+        content = b"".join(response.streaming_content)
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        cell = sheet.cell(row=2, column=1)
+        assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x")'
+    else:
+        assert csv_rows(response)[1][0] == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_query_count_is_fixed(personas, client_for, django_assert_max_num_queries, fmt):
+    client = client_for(personas.admin)
+    counts = []
+    for n in (2, 40):
+        DossierFactory.create_batch(n, unit=personas.eakpam)
+        with django_assert_max_num_queries(6) as captured:
+            response = export(client, fmt, unit=personas.cumgar.pk)
+            rows = xlsx_rows(response) if fmt == "xlsx" else csv_rows(response)
+        counts.append(len(captured.captured_queries))
+        assert len(rows) - 1 == (2 if n == 2 else 42)
+    assert counts[0] == counts[1]
+
+
+# --- Above the threshold: a background job with a progress bar ----------------------------------
+
+
+@pytest.fixture
+def small_threshold(monkeypatch, settings):
+    monkeypatch.setattr(views, "EXPORT_DIRECT_MAX_ROWS", 1)
+    settings.PROCEDURES_EXPORT_INLINE = True  # the job runs in the request, not a thread
+
+
+def job_of(response) -> str:
+    assert response.status_code == 302
+    return re.search(r"/dossiers/exports/([^/]+)/", response["Location"]).group(1)
+
+
+def test_large_xlsx_export_runs_as_a_job_and_downloads(world, client_for, small_threshold):
+    client = client_for(world.cumgar_staff)
+    job = job_of(export(client, "xlsx"))
+    page = client.get(reverse("procedures:dossier_export_job", args=[job]))
+    assert page.status_code == 200
+    assert reverse("procedures:dossier_export_download", args=[job]) in page.content.decode()
+    download = client.get(reverse("procedures:dossier_export_download", args=[job]))
+    assert download.status_code == 200
+    assert {r[0] for r in xlsx_rows(download)[1:]} == {"CUMGAR-1", "EAKPAM-1"}
+
+
+def test_csv_streams_whatever_the_size(world, client_for, small_threshold):
+    response = export(client_for(world.admin), "csv")
+    assert response.status_code == 200 and response.streaming
+
+
+def test_a_job_is_its_owners_alone(world, client_for, small_threshold):
+    job = job_of(export(client_for(world.cumgar_staff), "xlsx"))
+    for who in ("admin", "eakpam_staff", "namnhun_staff"):
+        client = client_for(getattr(world, who))
+        for name in (
+            "dossier_export_job",
+            "dossier_export_progress",
+            "dossier_export_download",
+        ):
+            assert client.get(reverse(f"procedures:{name}", args=[job])).status_code == 404
+
+
+def test_progress_bar_while_the_job_runs(world, client_for, settings):
+    """A running job (its `.part` file) shows rows done from the cache and polls itself."""
+    from cchc_portal import background
+
+    job = f"{world.admin.pk}-{'a' * 32}"
+    folder = settings.MEDIA_ROOT / "dossier-exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{job}.part").touch()
+    background.progress_set(views._export_total_key(job), 50_000)
+    background.progress_set(views._export_progress_key(job), 12_000)
+    client = client_for(world.admin)
+    page = client.get(reverse("procedures:dossier_export_job", args=[job])).content.decode()
+    assert 'value="12000"' in page and 'max="50000"' in page
+    assert reverse("procedures:dossier_export_progress", args=[job]) in page
+    assert reverse("procedures:dossier_export_download", args=[job]) not in page
+    assert client.get(reverse("procedures:dossier_export_download", args=[job])).status_code == 404
+    poll = client.get(reverse("procedures:dossier_export_progress", args=[job]))
+    assert "HX-Refresh" not in poll
+    (folder / f"{job}.part").rename(folder / f"{job}.xlsx")
+    poll = client.get(reverse("procedures:dossier_export_progress", args=[job]))
+    assert poll["HX-Refresh"] == "true"
+
+
+def test_the_job_reports_progress_every_chunk(world, monkeypatch):
+    from procedures import exports
+    from procedures.models import Dossier
+
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 2)
+    DossierFactory.create_batch(4, unit=world.quangphu)
+    seen = []
+    exports.dossier_export_xlsx(Dossier.objects.all(), io.BytesIO(), progress=seen.append)
+    assert seen == [2, 4, 6]  # 7 dossiers: reported after each full chunk
