@@ -1,4 +1,4 @@
-"""Work that outlives a request: a thread of the web process, with progress in the cache.
+"""Work that outlives a request: a thread of the web process, progress in the "jobs" cache.
 
 A thread is enough for one province's heavy jobs (a dossier import, a 100,000-row export);
 a real queue would take over past one machine (ARCHITECTURE.md, "Scale"). The job reports rows
@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import close_old_connections, connection
 
 PROGRESS_TTL = 3600
@@ -35,8 +35,8 @@ def run_job(work: Callable[[], object], *, name: str, in_background: bool = True
 
 
 def progress_set(key: str, done: int) -> None:
-    cache.set(key, done, PROGRESS_TTL)
+    caches["jobs"].set(key, done, PROGRESS_TTL)
 
 
 def progress_get(key: str, default: int = 0) -> int:
-    return cache.get(key, default)
+    return caches["jobs"].get(key, default)

@@ -69,4 +69,11 @@ def env_database(name: str, *, default_sqlite_path: str, conn_max_age: int) -> d
         "django.db.backends.sqlite3",
     ):
         raise ImproperlyConfigured(f"{name}: only postgres:// and sqlite:// URLs are supported.")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # The portal's aggregates are short OLTP-sized queries: PostgreSQL's JIT compiler spent
+        # ~1 s compiling a 1.7 s dossier aggregate (docs/benchmarks.md). Off for our sessions.
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"]["options"] = (
+            config["OPTIONS"].get("options", "") + " -c jit=off"
+        ).strip()
     return config

@@ -170,6 +170,18 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # No URL serves MEDIA_ROOT: files are streamed by permission-checked views only.
 MEDIA_URL = "/private-media/"
 
+# "default" holds per-process speed-ups (dashboard figures keyed on a data version). "jobs"
+# carries background jobs' progress from the worker that runs them to whichever worker answers
+# the poll, so it must be shared: a folder all workers of this machine see (several machines:
+# shared storage or a Redis cache; docs/operations.md, "Scaling out").
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("JOBS_CACHE_DIR", str(MEDIA_ROOT / "jobs-progress")),
+    },
+}
+
 # Uploads: import files may be large; they stream to disk above 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760

@@ -41,6 +41,7 @@ def vietnamese_by_default():
 def empty_cache():
     """Each test starts with an empty cache: ids repeat between tests (rolled back), so cached
     figures of one test (the dashboard's dossier statistics) must not reach the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
