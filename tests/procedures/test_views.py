@@ -301,3 +301,16 @@ def test_confirm_only_once_even_from_a_stale_page(world, client_for, tmp_path, s
     with pytest.raises(ImportAlreadyStarted):
         dossier_import_start(record=stale, in_background=False)
     assert Dossier.objects.filter(code="HS-0001").count() == 1
+
+
+def test_progress_bar_numbers_are_machine_readable(world, client_for):
+    """The <progress> element needs 12000, not the Vietnamese display form 12.000."""
+    record = DossierImport.objects.create(
+        created_by=world.admin,
+        unit=world.daklak,
+        file_name="x.csv",
+        status=DossierImportStatus.RUNNING,
+        total_rows=300_000,
+    )
+    body = client_for(world.admin).get(reverse("procedures:import_progress", args=[record.pk]))
+    assert 'max="300000"' in body.content.decode()
