@@ -99,14 +99,25 @@ def _normalise_header(values: Iterable[Any]) -> list[str]:
     return [str(v).strip().lower() if v is not None else "" for v in values]
 
 
+def _sniff_dialect(sample: str) -> type[csv.Dialect]:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+    except csv.Error:
+        return csv.excel
+
+
+def csv_dialect(path: Path) -> type[csv.Dialect]:
+    """The dialect `iter_table` reads a CSV file with (sniffed from its first 4,096 characters)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        return _sniff_dialect(fh.read(4096))
+
+
 def _iter_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
     try:
         sample = fh.read(4096)
         fh.seek(0)
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
-    except csv.Error:
-        dialect = csv.excel
+        dialect = _sniff_dialect(sample)
     except UnicodeDecodeError:
         fh.close()
         raise TabularFileError("Tệp CSV phải được mã hóa UTF-8.") from None

@@ -7,6 +7,8 @@ it: the first data row is 2), the column and the reason; the first `MAX_ERRORS` 
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import re
 import threading
@@ -16,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from cchc_portal.tabular import TabularFileError, iter_table
+from cchc_portal.tabular import TabularFileError, csv_dialect, detect_format, iter_table
 from procedures.choices import Channel, DossierImportStatus, DossierStatus, OnlineService
 from procedures.models import Dossier, DossierImport, Procedure, ProcedureField
 from units.choices import CODE_WIDTH, Level
@@ -137,10 +141,15 @@ LEVEL_ALIASES = _aliases(
 )
 ONLINE_ALIASES = _aliases(OnlineService, {"": OnlineService.NONE, "toan trinh": "online_full"})
 
-# dd/mm/yyyy [hh:mm[:ss]] (the one-stop systems' export) or yyyy-mm-dd[ hh:mm[:ss]] (ISO);
-# a regular expression is several times faster than strptime over 300,000 rows.
-VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+# dd/mm/yyyy [hh:mm[:ss]] (the one-stop systems' export) or yyyy-mm-dd[ hh:mm[:ss]] (ISO), the
+# seconds with an optional fraction (how a real Excel date/time cell reads as text);
+# a regular expression is several times faster than strptime over 300,000 rows. SQL_DATE below
+# is the same pattern for PostgreSQL.
+_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
+VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]" + _TIME + ")?", re.ASCII)
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]" + _TIME + ")?", re.ASCII)
+TIME = re.compile(_TIME, re.ASCII)
+NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)
 
 
 @dataclass
@@ -212,21 +221,36 @@ def parse_datetime_cell(value: Any, *, end_of_day: bool = False) -> dt.datetime 
     if isinstance(value, dt.date):
         time = dt.time(23, 59, 59) if end_of_day else dt.time.min
         return dt.datetime.combine(value, time, tzinfo=tz)
-    text = str(value).strip()
+    day, time = parse_date_time_text(str(value).strip())
+    if time is None:
+        time = dt.time(23, 59, 59) if end_of_day else dt.time.min
+    return dt.datetime.combine(day, time, tzinfo=tz)
+
+
+def parse_date_time_text(text: str) -> tuple[dt.date, dt.time | None]:
+    """A date with or without a time of day (VN_DATE or ISO_DATE). Raises ValueError."""
     match = VN_DATE.fullmatch(text)
     if match:
-        day, month, year, hour, minute, second = match.groups()
+        day, month, year, *time = match.groups()
     else:
         match = ISO_DATE.fullmatch(text)
         if not match:
             raise ValueError(text)
-        year, month, day, hour, minute, second = match.groups()
-    if hour is None:
-        hour, minute, second = (23, 59, 59) if end_of_day else (0, 0, 0)
-    # datetime() itself rejects 31/02 or 25:00 with ValueError.
-    return dt.datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
-    )
+        year, month, day, *time = match.groups()
+    # date() and time() themselves reject 31/02 or 25:00 with ValueError.
+    return dt.date(int(year), int(month), int(day)), _time(*time) if time[0] else None
+
+
+def parse_time_text(text: str) -> dt.time:
+    """hh:mm[:ss[.ffffff]], the part after a date and a space. Raises ValueError."""
+    match = TIME.fullmatch(text)
+    if not match:
+        raise ValueError(text)
+    return _time(*match.groups())
+
+
+def _time(hour: str, minute: str, second: str | None, fraction: str | None) -> dt.time:
+    return dt.time(int(hour), int(minute), int(second or 0), int((fraction or "0").ljust(6, "0")))
 
 
 def _bool(value: Any) -> bool:
@@ -241,6 +265,9 @@ def _bool(value: Any) -> bool:
         return True
     if key in FALSE_VALUES:
         return False
+    text = str(value).strip()
+    if NUMBER.fullmatch(text):  # as a number cell reads: 0 is no, anything else yes
+        return float(text.replace(",", ".")) != 0
     raise ValueError(str(value))
 
 
@@ -405,85 +432,6 @@ UPDATE_FIELDS = [
 ]
 
 
-STAGING_TABLE = "procedures_dossier_staging"
-
-
-def _write_batch(batch: list[_DossierRow]) -> None:
-    """Insert or update a batch by dossier code (INSERT … ON CONFLICT (code) DO UPDATE).
-
-    On PostgreSQL the batch is COPYed into a temporary staging table and upserted from there in
-    one statement: the ORM's multi-row INSERT spends more time building SQL than the database
-    spends writing. Elsewhere (SQLite) bulk_create does the same upsert.
-    """
-    if connection.vendor == "postgresql":
-        _write_batch_postgresql(batch)
-        return
-    Dossier.objects.bulk_create(
-        [Dossier(**row.__dict__) for row in batch],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=[f.removesuffix("_id") for f in UPDATE_FIELDS],
-        batch_size=BATCH_SIZE,
-    )
-
-
-def _write_batch_postgresql(batch: list[_DossierRow]) -> None:
-    table = Dossier._meta.db_table
-    columns = ["code", *UPDATE_FIELDS]
-    column_list = ", ".join(columns)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATE_FIELDS)
-    with connection.cursor() as cursor:
-        # Dropped with the import's transaction; created once per import.
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING_TABLE} ON COMMIT DROP AS "
-            f"SELECT {column_list} FROM {table} WITH NO DATA"
-        )
-        cursor.execute(f"TRUNCATE {STAGING_TABLE}")
-        with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({column_list}) FROM STDIN") as copy:
-            for row in batch:
-                copy.write_row([getattr(row, c) for c in columns])
-        cursor.execute(
-            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGING_TABLE} "
-            f"ON CONFLICT (code) DO UPDATE SET {updates}"
-        )
-
-
-SEEN_TABLE = "procedures_dossier_seen"
-
-
-def _seen_codes_reset() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {SEEN_TABLE} (code text, row_no integer) "
-            "ON COMMIT DROP"
-        )
-        cursor.execute(f"TRUNCATE {SEEN_TABLE}")
-
-
-def _seen_codes_add(codes: dict[str, int]) -> None:
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {SEEN_TABLE} (code, row_no) FROM STDIN") as copy,
-    ):
-        for code, number in codes.items():
-            copy.write_row((code, number))
-
-
-def _seen_codes_repeated() -> list[tuple[str, int, int]]:
-    """(code, row, first row) of every code seen in an earlier batch, in row order."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT code, row_no, first FROM (SELECT code, row_no, "
-            f"min(row_no) OVER (PARTITION BY code) AS first FROM {SEEN_TABLE}) AS s "
-            "WHERE row_no > first ORDER BY row_no"
-        )
-        return cursor.fetchall()
-
-
-def _count_existing(codes: list[str]) -> int:
-    return Dossier.objects.filter(code__in=codes).count()
-
-
 def dossiers_import_file(
     *,
     path: Path | str,
@@ -493,68 +441,34 @@ def dossiers_import_file(
     """Import (or, with `dry_run`, check) a one-stop system export; all or nothing.
 
     Raises ImportRejected (nothing saved) when any row is wrong; the result lists the errors.
-    `progress(rows_done)` is called after each batch.
+    `progress(rows_done)` is called as the rows are read.
+
+    On PostgreSQL the rows are staged as raw text and checked and written by a few set-based
+    queries (`_import_in_sql`); elsewhere (SQLite, the development database) each row is checked
+    in Python (`_import_row_by_row`). Both report the same errors in the same order.
     """
     result = ImportResult(dry_run=dry_run)
+    path = Path(path)
     try:
-        header, rows = iter_table(Path(path))
+        header, rows = iter_table(path)
     except TabularFileError as exc:
         result.add_error(None, "", str(exc))
         raise ImportRejected(result) from None
     index = _check_columns(header, REQUIRED_DOSSIER_COLUMNS, result)
     if not result.ok:
         raise ImportRejected(result)
-    units = unit_code_map()
-    procedures = dict(Procedure.objects.values_list("code", "pk"))
-    # Codes already seen, to report a code repeated in the file. On PostgreSQL only the current
-    # batch is kept here and earlier batches' codes go to a temporary table, so memory stays flat
-    # whatever the file size; SQLite (development) keeps them all.
-    codes_in_database = connection.vendor == "postgresql"
-    first_seen: dict[str, int] = {}
+    importer = _import_in_sql if _validates_in_sql() else _import_row_by_row
     try:
         with transaction.atomic():
-            batch: list[_DossierRow] = []
-            if codes_in_database:
-                _seen_codes_reset()
-
-            def flush() -> None:
-                existing = _count_existing([r.code for r in batch])
-                result.updated += existing
-                result.created += len(batch) - existing
-                if not dry_run and result.ok:
-                    _write_batch(batch)
-                if codes_in_database:
-                    _seen_codes_add(first_seen)
-                    first_seen.clear()
-                batch.clear()
-                if progress:
-                    progress(result.total_rows)
-
-            for number, values in _rows_guarded(rows, result):
-                result.total_rows += 1
-                row = _dossier_row(number, values, index, units, procedures, result)
-                if row is None:
-                    continue
-                if row.code in first_seen:
-                    result.add_error(
-                        number,
-                        "ma_ho_so",
-                        ERR_DUPLICATE_CODE.format(value=row.code, first=first_seen[row.code]),
-                    )
-                    result.rejected += 1
-                    continue
-                first_seen[row.code] = number
-                batch.append(row)
-                if len(batch) >= BATCH_SIZE:
-                    flush()
-            if batch:
-                flush()
-            if codes_in_database:
-                for code, number, first in _seen_codes_repeated():
-                    result.add_error(
-                        number, "ma_ho_so", ERR_DUPLICATE_CODE.format(value=code, first=first)
-                    )
-                    result.rejected += 1
+            importer(
+                path=path,
+                header=header,
+                index=index,
+                rows=rows,
+                result=result,
+                dry_run=dry_run,
+                progress=progress,
+            )
             if not result.ok or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -562,6 +476,477 @@ def dossiers_import_file(
     if not result.ok:
         raise ImportRejected(result)
     return result
+
+
+def _validates_in_sql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _import_row_by_row(*, index, rows, result, dry_run, progress, **_) -> None:
+    """Check each row in Python and upsert in batches (bulk_create with update_conflicts)."""
+    units = unit_code_map()
+    procedures = dict(Procedure.objects.values_list("code", "pk"))
+    first_seen: dict[str, int] = {}  # code → row, to report a code repeated in the file
+    batch: list[_DossierRow] = []
+
+    def flush() -> None:
+        existing = Dossier.objects.filter(code__in=[r.code for r in batch]).count()
+        result.updated += existing
+        result.created += len(batch) - existing
+        if not dry_run and result.ok:
+            Dossier.objects.bulk_create(
+                [Dossier(**row.__dict__) for row in batch],
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=[f.removesuffix("_id") for f in UPDATE_FIELDS],
+            )
+        batch.clear()
+        if progress:
+            progress(result.total_rows)
+
+    for number, values in _rows_guarded(rows, result):
+        result.total_rows += 1
+        row = _dossier_row(number, values, index, units, procedures, result)
+        if row is None:
+            continue
+        if row.code in first_seen:
+            result.add_error(
+                number,
+                "ma_ho_so",
+                ERR_DUPLICATE_CODE.format(value=row.code, first=first_seen[row.code]),
+            )
+            result.rejected += 1
+            continue
+        first_seen[row.code] = number
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    if batch:
+        flush()
+
+
+# --- The same import on PostgreSQL: stage the raw text, check and write with SQL ------------
+#
+# 1. The rows go as text, with their row numbers, into a temporary table: a CSV file's own bytes
+#    through COPY when PostgreSQL's CSV parser reads it as Python's would (the usual case),
+#    otherwise the rows `iter_table` yields (XLSX, ragged or oddly quoted CSV).
+# 2. The columns with few distinct values (procedure, unit, channel, status, yes/no) are looked
+#    up in Python once per distinct value, with the same helpers as the row-by-row path.
+# 3. One CREATE TABLE … AS converts every row (dates parsed by one regular expression, checked
+#    field by field, so a bad date is an error bit, never an exception) and records each failed
+#    check as a bit; a few queries count the errors and fetch the first ones with their row.
+# 4. Only when there is none: one INSERT … SELECT … ON CONFLICT (code) DO UPDATE.
+
+RAW_TABLE = "procedures_dossier_import_raw"
+TEXT_TABLE = "procedures_dossier_import_text"
+ROWS_TABLE = "procedures_dossier_import_rows"
+COPY_CHUNK = 1 << 20
+# The characters Python's str.strip() removes, so SQL trims a cell exactly as `_text` does.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# dd/mm/yyyy or yyyy-mm-dd, then an optional [ T]hh:mm[:ss[.ffffff]]: the formats of
+# `parse_datetime_cell`, as one PostgreSQL regular expression (groups read by _DATE_PARTS).
+SQL_DATE = (
+    r"^(?:([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})|([0-9]{4})-([0-9]{2})-([0-9]{2}))"
+    r"(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?)?$"
+)
+DATE_COLUMNS = ["ngay_tiep_nhan", "ngay_hen_tra", "ngay_ket_thuc", "ngay_tra_ket_qua"]
+BOOLEAN_COLUMNS = ["so_hoa_ho_so", "so_hoa_ket_qua", "thanh_toan_truc_tuyen"]
+
+# Every check, in the order the row-by-row path reports a row's errors; a row's failed checks
+# are the bits (1 << position) of its `errors` column. (column, message, quotes the cell?)
+CHECKS: list[tuple[str, str, bool]] = [
+    ("ma_ho_so", ERR_REQUIRED, False),
+    ("ma_ho_so", ERR_TOO_LONG, False),
+    ("ma_tthc", ERR_REQUIRED, False),
+    ("ma_tthc", ERR_UNKNOWN_PROCEDURE, True),
+    ("ma_don_vi", ERR_REQUIRED, False),
+    ("ma_don_vi", ERR_UNKNOWN_UNIT, True),
+    ("kenh", ERR_REQUIRED, False),
+    ("kenh", ERR_UNKNOWN_CHANNEL, True),
+    ("ngay_tiep_nhan", ERR_BAD_DATE, True),
+    ("ngay_tiep_nhan", ERR_REQUIRED, False),
+    ("ngay_hen_tra", ERR_BAD_DATE, True),
+    ("ngay_ket_thuc", ERR_BAD_DATE, True),
+    ("ngay_tra_ket_qua", ERR_BAD_DATE, True),
+    ("ngay_hen_tra", ERR_DUE_BEFORE_RECEIVED, False),
+    ("ngay_ket_thuc", ERR_FINISHED_BEFORE_RECEIVED, False),
+    ("trang_thai", ERR_UNKNOWN_STATUS, True),
+    *((column, ERR_BAD_BOOLEAN, True) for column in BOOLEAN_COLUMNS),
+]
+CODE_MAX_LENGTH = 64
+
+
+def _bit(column: str, message: str) -> int:
+    for position, (c, m, _quotes) in enumerate(CHECKS):
+        if (c, m) == (column, message):
+            return 1 << position
+    raise KeyError((column, message))
+
+
+class _NotPlainCsv(Exception):
+    """The file's bytes cannot go to COPY as they are; its rows go through Python instead."""
+
+
+def _import_in_sql(*, path, header, index, rows, result, dry_run, progress) -> None:
+    width = max(len(header), 1)
+    cells = [f"c{i}" for i in range(width)]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # sorts and hashes of 300,000 codes
+        for table in (RAW_TABLE, TEXT_TABLE, ROWS_TABLE):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {RAW_TABLE} (row_no integer GENERATED BY DEFAULT AS IDENTITY "
+            f"(START WITH 2), {', '.join(f'{c} text' for c in cells)}) ON COMMIT DROP"
+        )
+        if detect_format(path) != "csv" or not _stage_csv_bytes(
+            cursor, path, header, cells, progress
+        ):
+            _stage_rows(cursor, rows, cells, result, progress)
+
+        def cell(column: str) -> str:
+            i = index.get(column)
+            return f"r.c{i}" if i is not None else "NULL::text"
+
+        _convert(cursor, cells, cell)
+        _collect_errors(cursor, cell, result)
+        exists = f"EXISTS (SELECT FROM {Dossier._meta.db_table} AS d WHERE d.code = x.code)"
+        if result.ok and not dry_run:
+            cursor.execute(UPSERT_SQL)
+            created = cursor.fetchone()[0]
+            result.created, result.updated = created, result.total_rows - created
+        elif result.ok:
+            cursor.execute(f"SELECT count(*) FILTER (WHERE {exists}) FROM {ROWS_TABLE} AS x")
+            existing = cursor.fetchone()[0]
+            result.created, result.updated = result.total_rows - existing, existing
+        else:  # what the good rows would do, each code counted once
+            cursor.execute(
+                f"SELECT count(DISTINCT code), count(DISTINCT code) FILTER (WHERE {exists}) "
+                f"FROM {ROWS_TABLE} AS x WHERE errors = 0"
+            )
+            valid, existing = cursor.fetchone()
+            result.created, result.updated = valid - existing, existing
+        if progress:
+            progress(result.total_rows)
+
+
+def _stage_csv_bytes(cursor, path: Path, header: list[str], cells: list[str], progress) -> bool:
+    """COPY the file's bytes after its header line; False (nothing staged) when PostgreSQL's
+    CSV parser would not read them as `iter_table` does: other quoting, ragged or blank rows,
+    broken UTF-8 (then `iter_table` reports it)."""
+    dialect = csv_dialect(path)
+    if dialect.quotechar != '"' or dialect.escapechar or dialect.skipinitialspace:
+        return False
+    delimiter = {",": "','", ";": "';'", "\t": "E'\\t'"}.get(dialect.delimiter)
+    if delimiter is None:
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        end = head.find(b"\n", start)
+        if end < 0:
+            return False
+        try:
+            line = head[start : end + 1].decode("utf-8")
+            if [c.strip().lower() for c in next(csv.reader([line], dialect))] != header:
+                return False
+        except (UnicodeDecodeError, csv.Error, StopIteration):
+            return False
+        fh.seek(end + 1)
+        columns = ", ".join(cells)
+        sql = f"COPY {RAW_TABLE} ({columns}) FROM STDIN (FORMAT csv, DELIMITER {delimiter})"
+        try:
+            with transaction.atomic(), cursor.cursor.copy(sql) as copy:
+                lines, last, pending = 0, b"", b""
+                while chunk := fh.read(COPY_CHUNK):
+                    # "\." alone on a line would end COPY's input early.
+                    if b"\\." in chunk or (last == b"\\" and chunk.startswith(b".")):
+                        raise _NotPlainCsv
+                    last = chunk[-1:]
+                    # Hold back trailing line breaks: blank lines at the end are not rows.
+                    data = pending + chunk
+                    kept = data.rstrip(b"\r\n")
+                    pending = data[len(kept) :]
+                    copy.write(kept)
+                    lines += chunk.count(b"\n")
+                    if progress:
+                        progress(lines)
+                if pending:
+                    copy.write(b"\r\n" if pending.startswith(b"\r\n") else pending[:1])
+        except (_NotPlainCsv, psycopg.Error):
+            return False
+    return True
+
+
+def _stage_rows(cursor, rows, cells: list[str], result: ImportResult, progress) -> None:
+    """COPY the rows `iter_table` yields (with their numbers), each cell as `_text` has it."""
+    width = len(cells)
+    with cursor.cursor.copy(f"COPY {RAW_TABLE} (row_no, {', '.join(cells)}) FROM STDIN") as copy:
+        for done, (number, values) in enumerate(_rows_guarded(rows, result), start=1):
+            texts = [v if v.__class__ is str else _text(v) for v in values[:width]]
+            if len(texts) < width:
+                texts += [None] * (width - len(texts))
+            copy.write_row((number, *texts))
+            if progress and done % BATCH_SIZE == 0:
+                progress(done)
+
+
+@dataclass
+class _Lookup:
+    """What the distinct texts of one column (an SQL expression over the raw row `r`) mean:
+    `fn(text)` gives a tuple of `columns` (name, SQL type), computed once per distinct text."""
+
+    key: str
+    columns: list[tuple[str, str]]
+    fn: Callable[[str | None], tuple]
+
+    def join(self, cursor, alias: str, params: dict) -> str:
+        cursor.execute(f"SELECT DISTINCT {self.key} FROM {TEXT_TABLE}")
+        keys = [key for (key,) in cursor.fetchall()]
+        found = [self.fn(key) for key in keys]
+        params[f"{alias}_raw"] = keys
+        for n in range(len(self.columns)):
+            params[f"{alias}_{n}"] = [values[n] for values in found]
+        unnest = ", ".join(
+            [f"%({alias}_raw)s::text[]"]
+            + [f"%({alias}_{n})s::{t}[]" for n, (_name, t) in enumerate(self.columns)]
+        )
+        names = ", ".join(["raw", *(name for name, _type in self.columns)])
+        return f"LEFT JOIN unnest({unnest}) AS {alias}({names}) ON {alias}.raw = x.{self.key}"
+
+
+def _lookups() -> dict[str, _Lookup]:
+    """Every column but the dossier code, looked up by distinct text with the same helpers as
+    the row-by-row path: a file has few distinct procedures, units, channels, statuses, yes/no
+    values, days and times of day, so Python sees each once."""
+    units = unit_code_map()
+    procedures = dict(Procedure.objects.values_list("code", "pk"))
+    found = [("value", "text"), ("bits", "int")]
+
+    def coded(column: str, mapping: Callable[[str], Any], unknown: str) -> _Lookup:
+        def fn(raw: str) -> tuple:
+            text = _text(raw)
+            if not text:
+                return None, _bit(column, ERR_REQUIRED)
+            value = mapping(text)
+            return value, 0 if value is not None else _bit(column, unknown)
+
+        return _Lookup(column, found, fn)
+
+    def status(raw: str) -> tuple:
+        if not _text(raw):
+            return None, 0  # derived from the dates
+        value = STATUS_ALIASES.get(_key(raw))
+        return value, 0 if value is not None else _bit("trang_thai", ERR_UNKNOWN_STATUS)
+
+    def boolean(column: str) -> _Lookup:
+        def fn(raw: str) -> tuple:
+            try:
+                return _bool(raw), 0
+            except ValueError:
+                return None, _bit(column, ERR_BAD_BOOLEAN)
+
+        return _Lookup(column, [("value", "boolean"), ("bits", "int")], fn)
+
+    def day(raw: str) -> tuple:  # (date, time of day if given, ok); '' is a blank cell
+        if not raw:
+            return None, None, True
+        try:
+            return (*parse_date_time_text(raw), True)
+        except ValueError:
+            return None, None, False
+
+    def time_of_day(raw: str | None) -> tuple:  # (time, ok)
+        if raw is None:
+            return None, True
+        try:
+            return parse_time_text(raw), True
+        except ValueError:
+            return None, False
+
+    lookups = {
+        "ma_tthc": coded("ma_tthc", procedures.get, ERR_UNKNOWN_PROCEDURE),
+        "ma_don_vi": coded("ma_don_vi", lambda t: _resolve_unit(units, t), ERR_UNKNOWN_UNIT),
+        "kenh": coded("kenh", lambda t: CHANNEL_ALIASES.get(_key(t)), ERR_UNKNOWN_CHANNEL),
+        "trang_thai": _Lookup("trang_thai", found, status),
+        **{column: boolean(column) for column in BOOLEAN_COLUMNS},
+    }
+    for k in range(len(DATE_COLUMNS)):
+        lookups[f"day{k}"] = _Lookup(
+            f"day{k}", [("d", "date"), ("tm", "time"), ("ok", "boolean")], day
+        )
+        lookups[f"time{k}"] = _Lookup(f"time{k}", [("tm", "time"), ("ok", "boolean")], time_of_day)
+    return lookups
+
+
+def _convert(cursor, cells: list[str], cell) -> None:
+    """The typed rows, each with the bits of its failed checks (`errors`); blank rows dropped."""
+    ws = {"ws": WHITESPACE}
+
+    def trim(column: str) -> str:
+        return f"btrim(coalesce({cell(column)}, ''), %(ws)s)"
+
+    # Each cell trimmed once (as `_text` strips), a date cell split into its date and, after
+    # the first space, its time of day; blank rows dropped.
+    # (The looked-up columns go untrimmed: their lookups strip each distinct text in Python.)
+    looked_up = ["ma_tthc", "ma_don_vi", "kenh", "trang_thai", *BOOLEAN_COLUMNS]
+    texts = ", ".join(
+        [f"{trim('ma_ho_so')} AS ma_ho_so"]
+        + [f"coalesce({cell(column)}, '') AS {column}" for column in looked_up]
+        + [f"{trim(column)} AS t{k}" for k, column in enumerate(DATE_COLUMNS)]
+    )
+    splits = ", ".join(
+        f"split_part(t{k}, ' ', 1) AS day{k}, "
+        f"CASE WHEN strpos(t{k}, ' ') > 0 THEN substr(t{k}, strpos(t{k}, ' ') + 1) END AS time{k}"
+        for k in range(len(DATE_COLUMNS))
+    )
+    others = " AND ".join(f"btrim(coalesce(r.{c}, ''), %(ws)s) = ''" for c in cells)
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE {TEXT_TABLE} ON COMMIT DROP AS
+        SELECT row_no, {", ".join(["ma_ho_so", "ma_tthc", "ma_don_vi", "kenh", "trang_thai"])},
+            {", ".join(BOOLEAN_COLUMNS)}, {splits}
+        FROM {RAW_TABLE} AS r
+        CROSS JOIN LATERAL (SELECT {texts} OFFSET 0) AS t
+        WHERE NOT (ma_ho_so = '' AND {others})
+        """,
+        ws,
+    )
+    params: dict[str, Any] = {"tz": settings.TIME_ZONE}
+    joins = [lookup.join(cursor, alias, params) for alias, lookup in _lookups().items()]
+
+    def valid(k: int) -> str:
+        # The date part reads and, after a space, a time of day that reads (then the date
+        # part must not carry its own time: "2024-01-02T08:00 09:00").
+        return f"(day{k}.ok AND (time{k}.ok IS NULL OR (time{k}.ok AND day{k}.tm IS NULL)))"
+
+    def stamp(k: int) -> str:
+        # A date without a time: midnight, or the day's last second for the due date.
+        default = "23:59:59" if DATE_COLUMNS[k] == "ngay_hen_tra" else "00:00"
+        return (
+            f"CASE WHEN {valid(k)} THEN (day{k}.d + coalesce(time{k}.tm, day{k}.tm, "
+            f"time '{default}')) AT TIME ZONE %(tz)s END"
+        )
+
+    def when(condition: str, bit: int) -> str:
+        return f"CASE WHEN {condition} THEN {bit} ELSE 0 END"
+
+    errors = " | ".join(
+        [
+            when("x.ma_ho_so = ''", _bit("ma_ho_so", ERR_REQUIRED)),
+            when(f"length(x.ma_ho_so) > {CODE_MAX_LENGTH}", _bit("ma_ho_so", ERR_TOO_LONG)),
+            *(f"{alias}.bits" for alias in ("ma_tthc", "ma_don_vi", "kenh", "trang_thai")),
+            *(f"{column}.bits" for column in BOOLEAN_COLUMNS),
+            *(when(f"NOT {valid(k)}", _bit(c, ERR_BAD_DATE)) for k, c in enumerate(DATE_COLUMNS)),
+            when("day0.d IS NULL AND day0.ok", _bit("ngay_tiep_nhan", ERR_REQUIRED)),
+        ]
+    )
+    due_bit = _bit("ngay_hen_tra", ERR_DUE_BEFORE_RECEIVED)
+    finished_bit = _bit("ngay_ket_thuc", ERR_FINISHED_BEFORE_RECEIVED)
+    # The lookups are bound parameters the planner cannot size: without this it may scan a
+    # lookup once per row or sort the rows instead of hashing each lookup once.
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute("SET LOCAL enable_mergejoin = off")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE {ROWS_TABLE} ON COMMIT DROP AS
+        SELECT row_no, code, procedure_id, unit_id, channel,
+            received_at, due_at, finished_at, returned_at,
+            coalesce(status, CASE WHEN returned_at IS NOT NULL THEN '{DossierStatus.RETURNED}'
+                WHEN finished_at IS NOT NULL THEN '{DossierStatus.FINISHED}'
+                ELSE '{DossierStatus.IN_PROGRESS}' END) AS status,
+            digitised_dossier, digitised_result, paid_online,
+            errors | CASE WHEN due_at < received_at THEN {due_bit} ELSE 0 END
+                | CASE WHEN finished_at < received_at THEN {finished_bit} ELSE 0 END AS errors
+        FROM (
+            SELECT x.row_no, x.ma_ho_so AS code,
+                ma_tthc.value::int AS procedure_id,
+                ma_don_vi.value::int AS unit_id,
+                kenh.value AS channel,
+                {stamp(0)} AS received_at, {stamp(1)} AS due_at,
+                {stamp(2)} AS finished_at, {stamp(3)} AS returned_at,
+                trang_thai.value AS status,
+                coalesce(so_hoa_ho_so.value, false) AS digitised_dossier,
+                coalesce(so_hoa_ket_qua.value, false) AS digitised_result,
+                coalesce(thanh_toan_truc_tuyen.value, false) AS paid_online,
+                {errors} AS errors
+            FROM {TEXT_TABLE} AS x
+            {" ".join(joins)}
+        ) AS converted
+        """,
+        params,
+    )
+    cursor.execute("SET LOCAL enable_nestloop = on")
+    cursor.execute("SET LOCAL enable_mergejoin = on")
+
+
+def _collect_errors(cursor, cell, result: ImportResult) -> None:
+    """Count every error and keep the first MAX_ERRORS, in row order."""
+    cursor.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE errors <> 0), "
+        f"coalesce(sum(bit_count(errors::bit(32))), 0) FROM {ROWS_TABLE}"
+    )
+    total, bad_rows, bad_checks = cursor.fetchone()
+    # A code repeated among otherwise good rows; each repeat names the code's first row.
+    cursor.execute(
+        f"""
+        WITH repeated AS (
+            SELECT code, min(row_no) AS first FROM {ROWS_TABLE} WHERE errors = 0
+            GROUP BY code HAVING count(*) > 1
+        )
+        SELECT x.row_no, x.code, repeated.first, count(*) OVER ()
+        FROM {ROWS_TABLE} AS x JOIN repeated USING (code)
+        WHERE x.errors = 0 AND x.row_no > repeated.first
+        ORDER BY x.row_no LIMIT {MAX_ERRORS}
+        """
+    )
+    repeats = cursor.fetchall()
+    errors: list[tuple[int, int, str, str]] = []
+    for number, code, first, _count in repeats:
+        errors.append((number, 0, "ma_ho_so", ERR_DUPLICATE_CODE.format(value=code, first=first)))
+    if bad_rows:
+        quoted = {column for column, _message, quotes in CHECKS if quotes}
+        names = sorted(quoted)
+        cursor.execute(
+            f"SELECT x.row_no, x.errors, {', '.join(cell(c) for c in names)} "
+            f"FROM {ROWS_TABLE} AS x JOIN {RAW_TABLE} AS r USING (row_no) "
+            f"WHERE x.row_no IN (SELECT row_no FROM {ROWS_TABLE} WHERE errors <> 0 "
+            f"ORDER BY row_no LIMIT {MAX_ERRORS})"
+        )
+        for number, bits, *texts in cursor.fetchall():
+            values = dict(zip(names, texts, strict=True))
+            for position, (column, message, quotes) in enumerate(CHECKS):
+                if bits & (1 << position):
+                    value = _text(values[column]) if quotes else ""
+                    reason = message.format(value=value, limit=CODE_MAX_LENGTH)
+                    errors.append((number, position, column, reason))
+    errors.sort(key=lambda e: (e[0], e[1]))
+    repeated = repeats[0][3] if repeats else 0
+    # A file that could not be read to its end has its error already; it comes after the rows'.
+    unreadable, unreadable_count = result.errors, result.error_count
+    result.errors, result.error_count = [], 0
+    for number, _position, column, reason in errors[:MAX_ERRORS]:
+        result.add_error(number, column, reason)
+    for error in unreadable:
+        result.add_error(error.row, error.column, error.reason)
+    result.total_rows = total
+    result.rejected = bad_rows + repeated
+    result.error_count = bad_checks + repeated + unreadable_count
+
+
+_UPSERT_COLUMNS = ["code", *UPDATE_FIELDS]
+UPSERT_SQL = f"""
+    WITH written AS (
+        INSERT INTO {Dossier._meta.db_table} AS d ({", ".join(_UPSERT_COLUMNS)})
+        SELECT {", ".join(_UPSERT_COLUMNS)} FROM {ROWS_TABLE}
+        ON CONFLICT (code) DO UPDATE SET
+            {", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATE_FIELDS)}
+        -- an unchanged dossier is not rewritten (nor are its five index entries)
+        WHERE ({", ".join(f"d.{c}" for c in UPDATE_FIELDS)})
+            IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in UPDATE_FIELDS)})
+        RETURNING xmax = 0 AS created
+    )
+    SELECT count(*) FILTER (WHERE created) FROM written
+"""
 
 
 def _rows_guarded(

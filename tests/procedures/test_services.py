@@ -13,13 +13,16 @@ from procedures.services import (
     ERR_BAD_DATE,
     ERR_DUE_BEFORE_RECEIVED,
     ERR_DUPLICATE_CODE,
+    ERR_FINISHED_BEFORE_RECEIVED,
     ERR_MISSING_COLUMN,
+    ERR_REQUIRED,
     ERR_UNKNOWN_CHANNEL,
     ERR_UNKNOWN_PROCEDURE,
     ERR_UNKNOWN_STATUS,
     ERR_UNKNOWN_UNIT,
     MAX_ERRORS,
     ImportRejected,
+    ImportResult,
     dossiers_import_file,
     procedures_import_file,
 )
@@ -226,3 +229,124 @@ def test_duplicate_code_across_batches(catalogue, tmp_path, monkeypatch):
     assert Dossier.objects.count() == 0
     # The next import in the same session starts with a clean slate.
     assert dossiers_import_file(path=write_csv(tmp_path, rows[:5])).created == 5
+
+
+# --- The set-based import (PostgreSQL) and the row-by-row one (SQLite) report alike ----------
+
+BAD_ROWS = [
+    {**GOOD, "ma_ho_so": "A-1"},  # row 2: good
+    {**GOOD, "ma_ho_so": "", "ma_don_vi": "99999"},  # 3: two errors, in column order
+    {**GOOD, "ma_ho_so": "A-3", "ma_tthc": " 9.9 ", "kenh": "Fax"},
+    {**GOOD, "ma_ho_so": "A-4", "ngay_tiep_nhan": "", "ngay_ket_thuc": "02/01/2024 25:00"},
+    {**GOOD, "ma_ho_so": "A-5", "ngay_hen_tra": "01/01/2024", "so_hoa_ket_qua": "maybe"},
+    {**GOOD, "ma_ho_so": "A-6", "ngay_ket_thuc": "01/01/2024 08:00", "trang_thai": "Lạ"},
+    {**GOOD, "ma_ho_so": "A-1"},  # 8: repeats row 2
+    {**GOOD, "ma_ho_so": "A-8", "ngay_tra_ket_qua": "2024-01-02T08:00 09:00"},
+    {**GOOD, "ma_ho_so": "A-9", "ngay_tiep_nhan": "2024-02-30"},
+    {**GOOD, "ma_ho_so": "A-1"},  # 11: repeats row 2 again
+]
+BAD_ROWS_ERRORS = [
+    (3, "ma_ho_so", ERR_REQUIRED),
+    (3, "ma_don_vi", ERR_UNKNOWN_UNIT.format(value="99999")),
+    (4, "ma_tthc", ERR_UNKNOWN_PROCEDURE.format(value="9.9")),
+    (4, "kenh", ERR_UNKNOWN_CHANNEL.format(value="Fax")),
+    (5, "ngay_tiep_nhan", ERR_REQUIRED),
+    (5, "ngay_ket_thuc", ERR_BAD_DATE.format(value="02/01/2024 25:00")),
+    (6, "ngay_hen_tra", ERR_DUE_BEFORE_RECEIVED),
+    (6, "so_hoa_ket_qua", ERR_BAD_BOOLEAN.format(value="maybe")),
+    (7, "ngay_ket_thuc", ERR_FINISHED_BEFORE_RECEIVED),
+    (7, "trang_thai", ERR_UNKNOWN_STATUS.format(value="Lạ")),
+    (8, "ma_ho_so", ERR_DUPLICATE_CODE.format(value="A-1", first=2)),
+    (9, "ngay_tra_ket_qua", ERR_BAD_DATE.format(value="2024-01-02T08:00 09:00")),
+    (10, "ngay_tiep_nhan", ERR_BAD_DATE.format(value="2024-02-30")),
+    (11, "ma_ho_so", ERR_DUPLICATE_CODE.format(value="A-1", first=2)),
+]
+
+
+@pytest.fixture(params=["as configured", "row by row"])
+def import_path(request, monkeypatch):
+    """Every import test below runs on the configured database's path and on the Python one."""
+    if request.param == "row by row":
+        monkeypatch.setattr("procedures.services._validates_in_sql", lambda: False)
+    return request.param
+
+
+def rejected(path) -> ImportResult:
+    with pytest.raises(ImportRejected) as caught:
+        dossiers_import_file(path=path)
+    return caught.value.result
+
+
+def test_every_kind_of_bad_row_named_by_row_and_column(catalogue, tmp_path, import_path):
+    result = rejected(write_csv(tmp_path, BAD_ROWS))
+    assert [(e.row, e.column, e.reason) for e in result.errors] == BAD_ROWS_ERRORS
+    assert (result.error_count, result.rejected, result.total_rows) == (14, 9, 10)
+    assert (result.created, result.updated) == (1, 0)  # what the good rows would have done
+    assert not Dossier.objects.exists()
+
+
+def test_first_errors_kept_in_row_order_and_all_counted(catalogue, tmp_path, import_path):
+    rows = [{**GOOD, "ma_ho_so": f"E-{i}", "kenh": "Fax", "ngay_hen_tra": "x"} for i in range(80)]
+    result = rejected(write_csv(tmp_path, rows))
+    assert (len(result.errors), result.error_count, result.rejected) == (MAX_ERRORS, 160, 80)
+    assert [(e.row, e.column) for e in result.errors[:3]] == [
+        (2, "kenh"),
+        (2, "ngay_hen_tra"),
+        (3, "kenh"),
+    ]
+    assert result.errors[-1].row == 51
+
+
+def test_semicolons_bom_blank_and_ragged_rows(catalogue, tmp_path, import_path):
+    path = tmp_path / "excel.csv"
+    good = ";".join(GOOD[c] for c in DOSSIER_COLUMNS)
+    path.write_bytes(
+        (
+            "\ufeff"
+            + ";".join(DOSSIER_COLUMNS)
+            + "\r\n"
+            + good
+            + "\r\n\r\n"
+            + good.replace("HS-0001", "HS-0002").replace("24280", "  648 ")
+            + ";extra\r\n"
+            + ";;;;;;;;;;;\r\n"
+            + good.replace("HS-0001", '"HS;3"')
+            + "\r\n\r\n"
+        ).encode()
+    )
+    result = dossiers_import_file(path=path)
+    assert (result.total_rows, result.created) == (3, 3)
+    assert Dossier.objects.get(code="HS;3").unit == catalogue.eakpam
+    assert Dossier.objects.get(code="HS-0002").unit.code == "648"
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(path.read_bytes().replace(b"HS;3", b"HS-0004").replace(b"Tr\xe1", b"Tr\xff"))
+    assert rejected(broken).errors[-1].reason == "Tệp CSV phải được mã hóa UTF-8."
+
+
+def test_dates_as_the_one_stop_systems_write_them(catalogue, tmp_path, import_path):
+    rows = [
+        {
+            **GOOD,
+            "ma_ho_so": "D-1",
+            "ngay_tiep_nhan": "2/1/2024",
+            "ngay_hen_tra": "2024-01-05 17:30",
+        },
+        {**GOOD, "ma_ho_so": "D-2", "ngay_tiep_nhan": "2024-01-02T08:15:30.5", "ngay_ket_thuc": ""},
+    ]
+    dossiers_import_file(path=write_csv(tmp_path, rows))
+    first, second = Dossier.objects.get(code="D-1"), Dossier.objects.get(code="D-2")
+    assert (first.received_at, first.due_at) == (at(2024, 1, 2, 0), at(2024, 1, 5, 17, 30))
+    assert second.received_at == at(2024, 1, 2, 8, 15, 30).replace(microsecond=500000)
+    assert second.finished_at is None
+
+
+def test_reimport_all_or_nothing_on_either_path(catalogue, tmp_path, import_path):
+    dossiers_import_file(path=write_csv(tmp_path, [GOOD]))
+    changed = {**GOOD, "trang_thai": "", "ngay_tra_ket_qua": "04/01/2024 10:00"}
+    bad = {**GOOD, "ma_ho_so": "HS-9", "so_hoa_ho_so": "?"}
+    rejected(write_csv(tmp_path, [changed, bad]))
+    assert Dossier.objects.get().status == DossierStatus.FINISHED  # untouched
+    result = dossiers_import_file(path=write_csv(tmp_path, [changed, {**bad, "so_hoa_ho_so": "2"}]))
+    assert (result.created, result.updated) == (1, 1)
+    assert Dossier.objects.get(code="HS-0001").status == DossierStatus.RETURNED  # derived
+    assert Dossier.objects.get(code="HS-9").digitised_dossier  # a number: 0 no, else yes
