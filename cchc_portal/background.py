@@ -40,3 +40,7 @@ def progress_set(key: str, done: int) -> None:
 
 def progress_get(key: str, default: int = 0) -> int:
     return caches["jobs"].get(key, default)
+
+
+def progress_clear(key: str) -> None:
+    caches["jobs"].delete(key)

@@ -11,7 +11,6 @@ import codecs
 import csv
 import datetime as dt
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,10 +19,10 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.core.cache import cache
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from cchc_portal import background
 from cchc_portal.tabular import TabularFileError, csv_dialect, detect_format, iter_table
 from procedures.choices import Channel, DossierImportStatus, DossierStatus, OnlineService
 from procedures.models import Dossier, DossierImport, Procedure, ProcedureField
@@ -1078,7 +1077,7 @@ def dossier_import_progress(record: DossierImport) -> int:
     """Rows done so far: the running import's own transaction hides its writes, so it reports
     through the cache, not the record."""
     if record.status == DossierImportStatus.RUNNING:
-        return cache.get(_progress_key(record.pk), record.processed_rows)
+        return background.progress_get(_progress_key(record.pk), record.processed_rows)
     return record.processed_rows
 
 
@@ -1112,7 +1111,7 @@ def dossier_import_run(*, record: DossierImport) -> DossierImport:
     """The real import of a previewed upload (called in a background thread by the page)."""
 
     def progress(done: int) -> None:
-        cache.set(_progress_key(record.pk), done, 3600)
+        background.progress_set(_progress_key(record.pk), done)
 
     try:
         result = dossiers_import_file(path=record.stored_file, progress=progress)
@@ -1128,7 +1127,7 @@ def dossier_import_run(*, record: DossierImport) -> DossierImport:
     record.processed_rows = result.total_rows
     record.finished_at = timezone.now()
     record.save()
-    cache.delete(_progress_key(record.pk))
+    background.progress_clear(_progress_key(record.pk))
     _discard_upload(record)
     return record
 
@@ -1140,26 +1139,16 @@ def _discard_upload(record: DossierImport) -> None:
 
 
 def dossier_import_start(*, record: DossierImport, in_background: bool = True) -> None:
-    """Mark a previewed upload running and import it, in a thread of this web process.
-
-    A thread is enough for one province's uploads; a real queue would take over past one
-    machine (ARCHITECTURE.md, "Scale").
-    """
+    """Mark a previewed upload running and import it as a background job
+    (`cchc_portal.background`)."""
     claimed = DossierImport.objects.filter(
         pk=record.pk, status=DossierImportStatus.PREVIEWED
     ).update(status=DossierImportStatus.RUNNING)
     if not claimed:  # a second click, or another tab, got there first
         raise ImportAlreadyStarted
     record.status = DossierImportStatus.RUNNING
-    if not in_background:
-        dossier_import_run(record=record)
-        return
-
-    def work() -> None:
-        close_old_connections()
-        try:
-            dossier_import_run(record=record)
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, daemon=True, name=f"dossier-import-{record.pk}").start()
+    background.run_job(
+        lambda: dossier_import_run(record=record),
+        name=f"dossier-import-{record.pk}",
+        in_background=in_background,
+    )
