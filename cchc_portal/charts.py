@@ -7,12 +7,15 @@ table (`chart.rows`) for screen readers and print; templates show it via
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 PALETTE = ("#b3261e", "#1f6feb", "#2da44e", "#bf8700", "#8250df", "#57606a")
@@ -55,6 +58,37 @@ def _svg(chart) -> SafeString:
     return mark_safe(raw)  # pygal escapes labels; values are numbers
 
 
+CHART_CACHE_SECONDS = 24 * 3600
+
+
+def _rendered(inputs: tuple, build: Callable[[], object]) -> SafeString:
+    """The SVG of a chart, drawn once per distinct input: pygal takes 50–100 ms a chart, and the
+    same ranking or trend is viewed by many users. The key is every input and the language
+    (numbers are formatted in it), so a cached chart is never stale."""
+    digest = hashlib.sha256(repr((_plain(inputs), get_language())).encode()).hexdigest()
+    key = f"chart:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = str(_svg(build()))
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return mark_safe(svg)  # produced by _svg above
+
+
+def _plain(value):
+    """Inputs as plain values for the cache key (lazy translations become their text)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(v) for v in value)
+    if value is None or isinstance(value, (int, float, Decimal, bool)):
+        return value
+    return str(value)
+
+
+def _number(value: float, suffix: str = "") -> str:
+    from cchc_portal.templatetags.portal import num
+
+    return f"{num(value)}{suffix}"
+
+
 def bar_chart(
     *,
     title: str,
@@ -68,6 +102,21 @@ def bar_chart(
     height: int | None = None,
 ) -> Chart:
     """A (horizontal) bar chart; `bar_colors` colours single-series bars one by one (grades)."""
+    inputs = (
+        "bar", title, tuple(labels), tuple((k, tuple(v)) for k, v in series.items()),
+        horizontal, max_value, value_suffix, tuple(colors), tuple(bar_colors or ()), height,
+    )  # fmt: skip
+    headers = ["", *series.keys()]
+    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
+    svg = _rendered(
+        inputs,
+        lambda: _bar(title, labels, series, horizontal, max_value, value_suffix, colors,
+                     bar_colors, height),
+    )  # fmt: skip
+    return Chart(title=title, svg=svg, headers=headers, rows=rows)
+
+
+def _bar(title, labels, series, horizontal, max_value, value_suffix, colors, bar_colors, height):
     import pygal
 
     cls = pygal.HorizontalBar if horizontal else pygal.Bar
@@ -85,7 +134,7 @@ def bar_chart(
         margin=10,
         truncate_label=-1,
         x_label_rotation=0 if horizontal or len(labels) < 9 else 30,
-        value_formatter=lambda v: f"{v:.2f}".replace(".", ",") + value_suffix,
+        value_formatter=lambda v: _number(v, value_suffix),
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
@@ -97,9 +146,7 @@ def bar_chart(
             else:
                 data.append(v)
         chart.add(name, data)
-    headers = ["", *series.keys()]
-    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
-    return Chart(title=title, svg=_svg(chart), headers=headers, rows=rows)
+    return chart
 
 
 def line_chart(
@@ -111,6 +158,17 @@ def line_chart(
     colors: Sequence[str] = PALETTE,
 ) -> Chart:
     """A line chart over labels such as years."""
+    inputs = (
+        "line", title, tuple(labels), tuple((k, tuple(v)) for k, v in series.items()),
+        max_value, tuple(colors),
+    )  # fmt: skip
+    headers = ["", *series.keys()]
+    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
+    svg = _rendered(inputs, lambda: _line(title, labels, series, max_value, colors))
+    return Chart(title=title, svg=svg, headers=headers, rows=rows)
+
+
+def _line(title, labels, series, max_value, colors):
     import pygal
 
     chart = pygal.Line(
@@ -123,11 +181,9 @@ def line_chart(
         width=800,
         height=320,
         margin=10,
-        value_formatter=lambda v: f"{v:.2f}".replace(".", ","),
+        value_formatter=_number,
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, [None if v is None else float(v) for v in values])
-    headers = ["", *series.keys()]
-    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
-    return Chart(title=title, svg=_svg(chart), headers=headers, rows=rows)
+    return chart

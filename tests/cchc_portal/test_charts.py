@@ -30,3 +30,27 @@ def test_line_chart_series_and_rows():
     assert "<script" not in chart.svg
     assert chart.headers == ["", "Chỉ số", "Hạng"]
     assert chart.rows[1] == ["2023", 82.5, 7]
+
+
+def test_a_chart_is_drawn_once_per_distinct_input_and_language(monkeypatch):
+    from django.utils import translation
+
+    from cchc_portal import charts
+
+    drawn = []
+    real = charts._bar
+    monkeypatch.setattr(charts, "_bar", lambda *a: drawn.append(a) or real(*a))
+
+    def draw(values):
+        return charts.bar_chart(title="Chỉ số", labels=["A", "B"], series={"Chỉ số": values})
+
+    with translation.override("vi"):
+        first = draw([86.375, 79.52])
+        assert draw([86.375, 79.52]).svg == first.svg
+        assert len(drawn) == 1
+        assert "86,38" in first.svg  # numbers rounded and written the Vietnamese way
+        changed = draw([86.375, 79.53])
+        assert len(drawn) == 2 and "79,53" in changed.svg
+    with translation.override("en"):
+        english = draw([86.375, 79.52])
+    assert len(drawn) == 3 and "86.38" in english.svg
