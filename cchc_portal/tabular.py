@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -17,11 +16,9 @@ from typing import IO, Any
 
 from django.conf import settings
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from cchc_portal.uploads import zip_too_large
 
-# An xlsx is a zip: refuse archives that expand far beyond their size (zip bombs).
-XLSX_MAX_EXPANSION = 100
-XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TabularFileError(ValueError):
@@ -53,15 +50,12 @@ def _plain(value: Any) -> Any:
 
 
 def check_xlsx_archive(path: Path) -> None:
-    """Refuse an xlsx whose zip entries would expand beyond sane limits."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise TabularFileError("Tệp không phải là tệp Excel (.xlsx) hợp lệ.") from None
-    size = max(path.stat().st_size, 1)
-    limit = min(XLSX_MAX_UNCOMPRESSED, max(size * XLSX_MAX_EXPANSION, 50 * 1024**2))
-    if total > limit:
+    """Refuse an xlsx whose zip entries would expand beyond sane limits (cchc_portal.uploads)."""
+    with open(path, "rb") as fh:
+        verdict = zip_too_large(fh, path.stat().st_size)
+    if verdict is None:
+        raise TabularFileError("Tệp không phải là tệp Excel (.xlsx) hợp lệ.")
+    if verdict:
         raise TabularFileError(
             "Tệp Excel giải nén quá lớn so với kích thước tệp (nghi là tệp độc hại); đã từ chối."
         )
