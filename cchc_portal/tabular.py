@@ -109,6 +109,12 @@ def _iter_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, row in enumerate(reader, start=2):
+                if any("\x00" in cell for cell in row):  # PostgreSQL text cannot hold NUL
+                    column = next(i for i, cell in enumerate(row) if "\x00" in cell)
+                    name = header[column] if column < len(header) else column + 1
+                    raise TabularFileError(
+                        f"Dòng {number}, cột {name}: ô chứa ký tự NUL (tệp nhị phân?)."
+                    )
                 if any(cell.strip() for cell in row):
                     yield number, row
         except UnicodeDecodeError:
