@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
@@ -18,11 +17,9 @@ from typing import IO, Any
 
 from django.conf import settings
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from cchc_portal.uploads import zip_too_large
 
-# An xlsx is a zip: refuse archives that expand far beyond their size (zip bombs).
-XLSX_MAX_EXPANSION = 100
-XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TabularFileError(ValueError):
@@ -58,15 +55,12 @@ def _plain(value: Any) -> Any:
 
 
 def check_xlsx_archive(path: Path) -> None:
-    """Refuse an xlsx whose zip entries would expand beyond sane limits."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise TabularFileError("Tệp không phải là tệp Excel (.xlsx) hợp lệ.") from None
-    size = max(path.stat().st_size, 1)
-    limit = min(XLSX_MAX_UNCOMPRESSED, max(size * XLSX_MAX_EXPANSION, 50 * 1024**2))
-    if total > limit:
+    """Refuse an xlsx whose zip entries would expand beyond sane limits (cchc_portal.uploads)."""
+    with open(path, "rb") as fh:
+        verdict = zip_too_large(fh, path.stat().st_size)
+    if verdict is None:
+        raise TabularFileError("Tệp không phải là tệp Excel (.xlsx) hợp lệ.")
+    if verdict:
         raise TabularFileError(
             "Tệp Excel giải nén quá lớn so với kích thước tệp (nghi là tệp độc hại); đã từ chối."
         )
@@ -131,6 +125,12 @@ def _iter_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, row in enumerate(reader, start=2):
+                if any("\x00" in cell for cell in row):  # PostgreSQL text cannot hold NUL
+                    column = next(i for i, cell in enumerate(row) if "\x00" in cell)
+                    name = header[column] if column < len(header) else column + 1
+                    raise TabularFileError(
+                        f"Dòng {number}, cột {name}: ô chứa ký tự NUL (tệp nhị phân?)."
+                    )
                 if any(cell.strip() for cell in row):
                     yield number, row
         except UnicodeDecodeError:

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from django.http import FileResponse
 
-from cchc_portal.tabular import FORMULA_PREFIXES
+from cchc_portal.tabular import safe_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,13 +28,17 @@ def _value(sheet: Any, value: Any) -> Any:
 
 def _cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str | None = None):
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         value = value.astimezone(dt.timezone(dt.timedelta(hours=7))).replace(tzinfo=None)
+    # Text that starts like a formula is quoted, as in CSV exports: typed-in text is never a
+    # formula, not even after the user edits the cell or saves the sheet as CSV.
+    if isinstance(value, str):  # control characters (pasted from Word) make openpyxl raise
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = safe_cell(value)
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"  # text, never a formula (CSV/formula injection)
     if bold:
         cell.font = Font(bold=True)
     if number_format:

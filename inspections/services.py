@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc_portal import uploads
 from inspections.choices import (
     ChecklistOutcome,
     FindingKind,
@@ -485,6 +486,7 @@ def inspection_close(*, inspection: Inspection) -> Inspection:
 
 
 def _check_attachment(upload: UploadedFile) -> None:
+    """Extension and size first (cheap), then the content: an .exe renamed .pdf is refused."""
     import os
 
     ext = os.path.splitext(upload.name or "")[1].lower()
@@ -494,6 +496,12 @@ def _check_attachment(upload: UploadedFile) -> None:
         raise ValidationError(
             {"files": ATTACHMENT_TOO_BIG.format(name=upload.name, mb=MAX_ATTACHMENT_MB)}
         )
+    try:
+        content_type = uploads.document_type(upload, field=_("Tài liệu kèm theo"))
+    except ValidationError as exc:  # a zip bomb or a broken Office file
+        raise ValidationError({"files": exc.messages}) from None
+    if content_type is None:
+        raise ValidationError({"files": ATTACHMENT_TYPE.format(name=upload.name)})
 
 
 @transaction.atomic

@@ -2,12 +2,13 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.tables import PortalTable
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
-class InspectionPlanTable(tables.Table):
+class InspectionPlanTable(PortalTable):
     number = tables.Column(verbose_name=_("Số kế hoạch"), linkify=True)
     issued_on = tables.DateColumn(verbose_name=_("Ngày"), format="d/m/Y")
     issuer = tables.Column(verbose_name=_("Cấp ban hành"), order_by=("issuer__name",))
@@ -26,7 +27,7 @@ class InspectionPlanTable(tables.Table):
         return f"{done}/{planned} = {percent} %"
 
 
-class InspectionTeamTable(tables.Table):
+class InspectionTeamTable(PortalTable):
     name = tables.Column(verbose_name=_("Tên đoàn"), linkify=True)
     unit = tables.Column(verbose_name=_("Cấp thành lập"))
     decision_number = tables.Column(verbose_name=_("Quyết định"))
@@ -38,7 +39,7 @@ class InspectionTeamTable(tables.Table):
         attrs = ATTRS
 
 
-class InspectionTable(tables.Table):
+class InspectionTable(PortalTable):
     unit = tables.Column(verbose_name=_("Đơn vị"), linkify=lambda record: record.get_absolute_url())
     scheduled_on = tables.DateColumn(verbose_name=_("Ngày dự kiến"), format="d/m/Y")
     held_on = tables.DateColumn(verbose_name=_("Ngày kiểm tra"), format="d/m/Y")
@@ -53,7 +54,7 @@ class InspectionTable(tables.Table):
         attrs = ATTRS
 
 
-class RecommendationTable(tables.Table):
+class RecommendationTable(PortalTable):
     responsible_unit = tables.Column(verbose_name=_("Đơn vị"))
     finding = tables.Column(verbose_name=_("Tồn tại"))
     text = tables.Column(

@@ -1000,6 +1000,16 @@ def _procedure_row(number, values, index, provinces, fields_by_code, existing, r
     for column, value in (("ma_tthc", code), ("ten_tthc", name), ("ma_linh_vuc", field_code)):
         if not value:
             result.add_error(number, column, ERR_REQUIRED)
+    # Too long for its column: an error of the row, not a database error for the whole file.
+    for column, value, model, name_of in (
+        ("ma_tthc", code, Procedure, "code"),
+        ("ten_tthc", name, Procedure, "name"),
+        ("ma_linh_vuc", field_code, ProcedureField, "code"),
+        ("ten_linh_vuc", cell("ten_linh_vuc"), ProcedureField, "name"),
+    ):
+        limit = model._meta.get_field(name_of).max_length
+        if len(value) > limit:
+            result.add_error(number, column, ERR_TOO_LONG.format(limit=limit))
     level = LEVEL_ALIASES.get(_key(cell("cap_thuc_hien")))
     if level is None:
         result.add_error(

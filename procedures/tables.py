@@ -1,12 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.tables import PortalTable
 from procedures.models import Dossier, DossierImport, Procedure
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
-class ProcedureTable(tables.Table):
+class ProcedureTable(PortalTable):
     code = tables.Column(verbose_name=_("Mã TTHC"), linkify=True)
     name = tables.Column(verbose_name=_("Tên thủ tục"), linkify=True)
     field = tables.Column(verbose_name=_("Lĩnh vực"), order_by=("field__name",))
@@ -28,7 +29,7 @@ class ProcedureTable(tables.Table):
         attrs = ATTRS
 
 
-class DossierTable(tables.Table):
+class DossierTable(PortalTable):
     code = tables.Column(verbose_name=_("Mã hồ sơ"), linkify=True)
     procedure = tables.Column(verbose_name=_("Thủ tục"), accessor="procedure__code")
     unit = tables.Column(verbose_name=_("Đơn vị tiếp nhận"), order_by=("unit__name",))
@@ -51,7 +52,7 @@ class DossierTable(tables.Table):
         attrs = ATTRS
 
 
-class DossierImportTable(tables.Table):
+class DossierImportTable(PortalTable):
     file_name = tables.Column(verbose_name=_("Tệp"), linkify=True)
     created_at = tables.DateTimeColumn(format="d/m/Y H:i")
 
@@ -70,7 +71,7 @@ class DossierImportTable(tables.Table):
         attrs = ATTRS
 
 
-class StatsTable(tables.Table):
+class StatsTable(PortalTable):
     """One row per unit plus the total; columns as provinces report them."""
 
     unit = tables.Column(verbose_name=_("Đơn vị"))

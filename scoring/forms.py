@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal import uploads
 from units.choices import Level
 
 
@@ -21,3 +22,9 @@ class CriteriaImportForm(forms.Form):
     penalty_cap = forms.DecimalField(
         label=_("Điểm trừ tối đa"), initial=0, min_value=0, max_digits=5, decimal_places=2
     )
+
+    def clean_file(self):
+        """Size, type by content and zip-bomb limits, before the file is read."""
+        upload = self.cleaned_data["file"]
+        uploads.check_table(upload, field=self.fields["file"].label)
+        return upload

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc_portal import uploads
 from cchc_portal.tabular import TabularFileError, iter_table
 from cchc_portal.templatetags.portal import num
 from scoring import index
@@ -71,14 +72,14 @@ EVIDENCE_BAD_TYPE = gettext_lazy(
 )
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-# Decided by the first bytes, never by the name the browser sends.
-EVIDENCE_SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),
-]
+# Content types of evidence by what cchc_portal.uploads finds in the first bytes.
+EVIDENCE_TYPES = {
+    "application/pdf": "application/pdf",
+    "image/png": "image/png",
+    "image/jpeg": "image/jpeg",
+    uploads.ZIP: "application/vnd.openxmlformats-officedocument",
+    uploads.OLE2: "application/msword",
+}
 
 
 class ScoringError(ValidationError):
@@ -407,13 +408,6 @@ def bonus_penalty_set(
     return assessment
 
 
-def evidence_content_type(head: bytes) -> str | None:
-    for signature, content_type in EVIDENCE_SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Evidence:
     """Attach a file to a score after checking the size and the type by its content."""
@@ -421,10 +415,11 @@ def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Ev
         raise PermissionDenied(SCORE_FIELD_LOCKED)
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ScoringError(EVIDENCE_TOO_LARGE % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = evidence_content_type(head)
+    try:
+        found = uploads.document_type(upload, field=_("Tài liệu kiểm chứng"))
+    except ValidationError as exc:  # a zip bomb or a broken Office file
+        raise ScoringError(exc.messages[0]) from None
+    content_type = EVIDENCE_TYPES.get(found or "")
     if content_type is None:
         raise ScoringError(EVIDENCE_BAD_TYPE)
     name = Path(upload.name or "tai-lieu").name[:200]

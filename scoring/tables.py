@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.tables import PortalTable
 from scoring.models import Assessment, CriteriaSet
 
 
-class CriteriaSetTable(tables.Table):
+class CriteriaSetTable(PortalTable):
     name = tables.Column(
         verbose_name=_("Bộ chỉ số"), linkify=("scoring:set_detail", {"pk": tables.A("pk")})
     )
@@ -28,7 +29,7 @@ class CriteriaSetTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 
-class AssessmentTable(tables.Table):
+class AssessmentTable(PortalTable):
     unit = tables.Column(
         verbose_name=_("Đơn vị"),
         order_by=("unit__name",),

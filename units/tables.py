@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.tables import PortalTable
 from units.models import AdministrativeUnit
 
 
-class AdministrativeUnitTable(tables.Table):
+class AdministrativeUnitTable(PortalTable):
     code = tables.Column(verbose_name=_("Mã"))
     name = tables.Column(verbose_name=_("Tên đơn vị"))
     level = tables.Column(verbose_name=_("Cấp"))

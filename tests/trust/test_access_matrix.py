@@ -1,0 +1,761 @@
+"""The access matrix: every URL of the project × every demo role → the expected outcome.
+
+How to add a URL (a new URL without an entry fails `test_every_url_has_an_entry`)::
+
+    "scoring:unit_history": [
+        GET(lambda w: {"code": w.p.cumgar.code}, "login 200 200 200 404 404"),
+        GET(lambda w: {"code": w.p.namnhun.code}, "login 404 404 404 200 404", theirs=True),
+    ],
+
+- The key is the URL name (`app:name`). The value is one case or a list of cases.
+- `GET(kwargs, expect, ...)` / `POST(kwargs, expect, data=..., ...)`: `kwargs` builds the URL's
+  arguments from the fixture world `w` (tests/trust/world.py: `w.ours` = Cư M'gar / Đắk Lắk,
+  `w.theirs` = Nậm Nhùn / Lai Châu, `w.p` = the personas); model instances become their pk.
+- `expect` has one outcome per role, in the order of ROLES:
+  anonymous, admin (provincial admin of Đắk Lắk), inspector (of Đắk Lắk), cumgar_staff,
+  namnhun_staff, eakpam_staff (commune of Cư M'gar). Outcomes: a status code (200, 403, 404,
+  405, 422 …; a 3xx means a redirect that is not to the login page, i.e. the action went through
+  or bounced back to its page) or `login` (302 to the login page).
+- `theirs=True` marks a case about the other district's object: a role refused there must get
+  exactly what it gets for an id that does not exist (no existence leak).
+- A refused POST (login/403/404/405) must leave every table of the project unchanged.
+- Optional: `query={...}` for GET parameters, `data={...}` or `data=lambda w: {...}` for a POST
+  body, `setup=lambda w: ...` to put an object in the state the case needs (rolled back after).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from inspections.choices import ChecklistOutcome, DossierCheckResult, FindingKind
+from scoring.choices import AssessmentState
+from scoring.models import Assessment
+from tests.trust.world import PDF, World
+
+ROLES = ("anonymous", "admin", "inspector", "cumgar_staff", "namnhun_staff", "eakpam_staff")
+PROJECT_APPS = ("units", "procedures", "scoring", "inspections")
+MISSING_ID = 987654321
+REFUSED = {"login", "403", "404", "405"}
+
+
+@dataclass
+class Case:
+    method: str
+    kwargs: Callable[[World], dict] | None
+    expect: str
+    data: Any = None
+    query: dict | None = None
+    setup: Callable[[World], Any] | None = None
+    theirs: bool = False
+    outcomes: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        tokens = self.expect.split()
+        assert len(tokens) == len(ROLES), f"{self.expect!r}: one outcome per role of {ROLES}"
+        self.outcomes = dict(zip(ROLES, tokens, strict=True))
+
+
+def GET(kwargs=None, expect="", **options) -> Case:
+    return Case("get", kwargs, expect, **options)
+
+
+def POST(kwargs=None, expect="", **options) -> Case:
+    return Case("post", kwargs, expect, **options)
+
+
+def _state(assessment_of: Callable[[World], Assessment], state: str):
+    def setup(w: World) -> None:
+        Assessment.objects.filter(pk=assessment_of(w).pk).update(state=state)
+
+    return setup
+
+
+def _restore_import(w: World) -> None:
+    w.restore_import_file(w.ours)
+    w.restore_import_file(w.theirs)
+
+
+# Shorthands for the patterns most URLs follow.
+ALL = "login 200 200 200 200 200"  # every signed-in user (content scoped by visible_to)
+PROVINCIAL = "login 200 200 403 403 403"  # admins and inspectors only
+ADMIN_ONLY = "login 200 403 403 403 403"
+OURS = "login 200 200 200 404 404"  # Cư M'gar's object: the province and Cư M'gar, not Ea Kpam
+THEIRS = "login 404 404 404 200 404"  # Nậm Nhùn's object: only Nậm Nhùn staff
+PUBLIC = "200 200 200 200 200 200"
+
+
+def _evidence_file(w: World) -> dict:
+    return {"file": SimpleUploadedFile("them.pdf", PDF, content_type="application/pdf")}
+
+
+def _remediation(w: World) -> dict:
+    return {
+        "text": "Đã khắc phục",
+        "files": SimpleUploadedFile("bb.pdf", PDF, content_type="application/pdf"),
+    }
+
+
+MATRIX: dict[str, Case | list[Case]] = {
+    # --- plumbing and accounts -----------------------------------------------------------------
+    "home": GET(None, ALL),
+    "healthz": GET(None, PUBLIC),
+    "login": GET(None, PUBLIC),
+    # Logging out ends on the login page.
+    "logout": [
+        GET(None, "login 405 405 405 405 405"),
+        POST(None, "login login login login login login"),
+    ],
+    "password_change": GET(None, ALL),
+    "password_change_done": GET(None, ALL),
+    "password_reset": GET(None, PUBLIC),
+    "password_reset_done": GET(None, PUBLIC),
+    "password_reset_confirm": GET(lambda w: {"uidb64": "MQ", "token": "x-y"}, PUBLIC),
+    "password_reset_complete": GET(None, PUBLIC),
+    "set_language": [
+        POST(None, "302 302 302 302 302 302", data={"language": "en", "next": "/"}),
+        GET(None, "302 302 302 302 302 302"),  # Django's view: a GET only redirects back
+    ],
+    "units:unit_list": GET(None, ALL),
+    # --- procedures ----------------------------------------------------------------------------
+    "procedures:procedure_list": GET(None, ALL),
+    "procedures:procedure_detail": [
+        GET(lambda w: {"pk": w.national_procedure}, ALL),
+        GET(lambda w: {"pk": w.ours.procedure}, "login 200 200 200 404 200"),
+        GET(lambda w: {"pk": w.theirs.procedure}, THEIRS, theirs=True),
+    ],
+    "procedures:dossier_list": GET(None, ALL),
+    "procedures:dossier_detail": [
+        GET(lambda w: {"pk": w.ours.dossier}, OURS),
+        GET(lambda w: {"pk": w.theirs.dossier}, THEIRS, theirs=True),
+    ],
+    "procedures:stats": [GET(None, ALL), GET(None, ALL, query={"format": "xlsx"})],
+    "procedures:import_list": GET(None, PROVINCIAL),
+    "procedures:import_new": [
+        GET(None, PROVINCIAL),
+        POST(None, "login 200 200 403 403 403", data={}),  # no file: the form again
+    ],
+    "procedures:import_detail": [
+        GET(lambda w: {"pk": w.ours.dossier_import}, PROVINCIAL),
+        GET(lambda w: {"pk": w.theirs.dossier_import}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "procedures:import_confirm": [
+        POST(
+            lambda w: {"pk": w.ours.dossier_import},
+            "login 302 302 403 403 403",
+            setup=_restore_import,
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.dossier_import},
+            "login 404 404 403 403 403",
+            setup=_restore_import,
+            theirs=True,
+        ),
+    ],
+    "procedures:import_progress": [
+        GET(lambda w: {"pk": w.ours.dossier_import}, PROVINCIAL),
+        GET(lambda w: {"pk": w.theirs.dossier_import}, "login 404 404 403 403 403", theirs=True),
+    ],
+    # --- scoring -------------------------------------------------------------------------------
+    "scoring:set_list": GET(None, ALL),
+    "scoring:set_import": [GET(None, ADMIN_ONLY), POST(None, ADMIN_ONLY, data={})],
+    "scoring:set_detail": [
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 200 404 200"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, THEIRS, theirs=True),
+    ],
+    "scoring:set_open": [
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
+        POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
+    ],
+    "scoring:set_publish": [
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
+        POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
+    ],
+    "scoring:set_unpublish": POST(
+        lambda w: {"pk": w.published_set}, "login 302 403 403 404 403", data={"reason": "Sai"}
+    ),
+    "scoring:assessment_list": GET(None, ALL),
+    "scoring:assessment_detail": [
+        GET(lambda w: {"pk": w.ours.assessment}, OURS),
+        GET(lambda w: {"pk": w.commune_assessment}, "login 200 200 200 404 200"),
+        GET(lambda w: {"pk": w.theirs.assessment}, THEIRS, theirs=True),
+    ],
+    "scoring:score_save": [
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 403 403 302 404 404",
+            data=lambda w: {"field": "self_score", "value": "0", "version": w.ours.score.version},
+        ),
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 302 302 403 404 404",
+            data=lambda w: {
+                "field": "round1_score",
+                "value": "4",
+                "version": w.ours.score.version,
+            },
+            setup=_state(lambda w: w.ours.assessment, AssessmentState.APPRAISAL_1),
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score},
+            "login 404 404 404 302 404",
+            data=lambda w: {"field": "self_score", "value": "0", "version": w.theirs.score.version},
+            theirs=True,
+        ),
+    ],
+    "scoring:score_history": [
+        GET(lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score}, OURS),
+        GET(lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score}, THEIRS, theirs=True),
+    ],
+    "scoring:evidence_upload": [
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 403 403 302 404 404",
+            data=_evidence_file,
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score},
+            "login 404 404 404 302 404",
+            data=_evidence_file,
+            theirs=True,
+        ),
+    ],
+    "scoring:evidence_download": [
+        GET(lambda w: {"pk": w.ours.assessment, "evidence_pk": w.ours.evidence}, OURS),
+        GET(
+            lambda w: {"pk": w.theirs.assessment, "evidence_pk": w.theirs.evidence},
+            THEIRS,
+            theirs=True,
+        ),
+        # Our assessment with their evidence id: the evidence must belong to the assessment.
+        GET(
+            lambda w: {"pk": w.ours.assessment, "evidence_pk": w.theirs.evidence},
+            "login 404 404 404 404 404",
+        ),
+    ],
+    "scoring:assessment_transition": [
+        # "submit" is the unit's (the provincial admin may act for it).
+        POST(lambda w: {"pk": w.ours.assessment, "action": "submit"}, "login 302 403 302 404 404"),
+        POST(lambda w: {"pk": w.ours.assessment, "action": "lock"}, "login 403 403 403 404 404"),
+        POST(
+            lambda w: {"pk": w.theirs.assessment, "action": "submit"},
+            "login 404 404 404 302 404",
+            theirs=True,
+        ),
+    ],
+    "scoring:assessment_bonus": [
+        POST(
+            lambda w: {"pk": w.ours.assessment},
+            "login 302 302 403 404 404",
+            data={"bonus": "1", "penalty": "0"},
+            setup=_state(lambda w: w.ours.assessment, AssessmentState.APPRAISAL_1),
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.assessment},
+            "login 404 404 404 403 404",
+            data={"bonus": "1", "penalty": "0"},
+            setup=_state(lambda w: w.theirs.assessment, AssessmentState.APPRAISAL_1),
+            theirs=True,
+        ),
+    ],
+    # A ranking shows every unit's scores: unit staff see it only once published.
+    "scoring:ranking_detail": [
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
+        GET(lambda w: {"pk": w.published_set}, "login 200 200 200 404 200"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
+    ],
+    "scoring:ranking_xlsx": [
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
+        GET(lambda w: {"pk": w.published_set}, "login 200 200 200 404 200"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
+    ],
+    "scoring:ranking_pdf": [
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
+    ],
+    "public:ranking_list": GET(None, PUBLIC),
+    "public:ranking_detail": [
+        GET(lambda w: {"pk": w.published_set}, PUBLIC),
+        GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
+    ],
+    # --- inspections ---------------------------------------------------------------------------
+    "inspections:inspection_list": GET(None, ALL),
+    "inspections:inspection_create": [GET(None, PROVINCIAL), POST(None, PROVINCIAL, data={})],
+    "inspections:inspection_detail": [
+        GET(lambda w: {"pk": w.ours.inspection}, OURS),
+        GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
+    ],
+    "inspections:inspection_edit": [
+        GET(lambda w: {"pk": w.ours.inspection}, PROVINCIAL),
+        POST(lambda w: {"pk": w.ours.inspection}, PROVINCIAL, data={}),
+        GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:inspection_report": [
+        GET(lambda w: {"pk": w.ours.inspection}, OURS),
+        GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
+    ],
+    "inspections:inspection_conclude": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data={"notice_number": "12/TB-SNV"},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data={"notice_number": "1/TB"},
+            theirs=True,
+        ),
+    ],
+    "inspections:inspection_reopen": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data={"reason": "Bổ sung"},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data={"reason": "x"},
+            theirs=True,
+        ),
+    ],
+    "inspections:inspection_close": [
+        POST(lambda w: {"pk": w.ours.inspection}, "login 302 302 403 404 404"),
+        POST(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
+    ],
+    "inspections:checklist_record": [
+        POST(
+            lambda w: {"pk": w.ours.inspection, "result_id": w.ours.inspection.checklist.first()},
+            "login 302 302 403 404 404",
+            data={"outcome": ChecklistOutcome.PARTLY},
+        ),
+        POST(
+            lambda w: {
+                "pk": w.theirs.inspection,
+                "result_id": w.theirs.inspection.checklist.first(),
+            },
+            "login 404 404 404 403 404",
+            data={"outcome": ChecklistOutcome.PARTLY},
+            theirs=True,
+        ),
+    ],
+    "inspections:finding_add": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data={"kind": FindingKind.STRENGTH, "text": "Tốt"},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data={"kind": FindingKind.STRENGTH, "text": "Tốt"},
+            theirs=True,
+        ),
+    ],
+    "inspections:finding_delete": [
+        POST(
+            lambda w: {"pk": w.ours.inspection, "finding_id": w.ours.inspection.findings.first()},
+            "login 302 302 403 404 404",
+        ),
+        POST(
+            lambda w: {
+                "pk": w.theirs.inspection,
+                "finding_id": w.theirs.inspection.findings.first(),
+            },
+            "login 404 404 404 403 404",
+            theirs=True,
+        ),
+    ],
+    "inspections:recommendation_add": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data=lambda w: {
+                "text": "Công khai TTHC",
+                "responsible_unit": w.p.cumgar.pk,
+                "due_on": "2019-12-31",
+            },
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data=lambda w: {
+                "text": "x",
+                "responsible_unit": w.p.namnhun.pk,
+                "due_on": "2019-12-31",
+            },
+            theirs=True,
+        ),
+    ],
+    "inspections:dossier_check_draw": [
+        POST(lambda w: {"pk": w.ours.inspection}, "login 302 302 403 404 404", data={"seed": 1}),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data={"seed": 1},
+            theirs=True,
+        ),
+    ],
+    "inspections:dossier_check_pick": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data={"code": "HS-CUMGAR"},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data={"code": "HS-NAMNHUN"},
+            theirs=True,
+        ),
+    ],
+    "inspections:dossier_check_record": [
+        POST(
+            lambda w: {
+                "pk": w.ours.inspection,
+                "check_id": w.ours.inspection.dossier_checks.first(),
+            },
+            "login 302 302 403 404 404",
+            data={"result": DossierCheckResult.COMPLIANT},
+        ),
+        POST(
+            lambda w: {
+                "pk": w.theirs.inspection,
+                "check_id": w.theirs.inspection.dossier_checks.first(),
+            },
+            "login 404 404 404 403 404",
+            data={"result": DossierCheckResult.COMPLIANT},
+            theirs=True,
+        ),
+    ],
+    "inspections:plan_list": GET(None, PROVINCIAL),
+    "inspections:plan_create": [GET(None, PROVINCIAL), POST(None, PROVINCIAL, data={})],
+    "inspections:plan_detail": [
+        GET(lambda w: {"pk": w.ours.plan}, PROVINCIAL),
+        GET(lambda w: {"pk": w.theirs.plan}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:plan_edit": [
+        GET(lambda w: {"pk": w.ours.plan}, PROVINCIAL),
+        POST(lambda w: {"pk": w.ours.plan}, PROVINCIAL, data={}),
+        GET(lambda w: {"pk": w.theirs.plan}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:plan_inspections_xlsx": [
+        GET(lambda w: {"pk": w.ours.plan}, PROVINCIAL),
+        GET(lambda w: {"pk": w.theirs.plan}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:team_list": GET(None, PROVINCIAL),
+    "inspections:team_create": [GET(None, PROVINCIAL), POST(None, PROVINCIAL, data={})],
+    "inspections:team_detail": [
+        GET(lambda w: {"pk": w.ours.team}, PROVINCIAL),
+        GET(lambda w: {"pk": w.theirs.team}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:team_edit": [
+        GET(lambda w: {"pk": w.ours.team}, PROVINCIAL),
+        POST(lambda w: {"pk": w.ours.team}, PROVINCIAL, data={}),
+        GET(lambda w: {"pk": w.theirs.team}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:recommendation_list": GET(None, ALL),
+    "inspections:recommendation_list_xlsx": GET(None, ALL),
+    "inspections:recommendation_detail": [
+        GET(lambda w: {"pk": w.ours.recommendation}, OURS),
+        GET(lambda w: {"pk": w.theirs.recommendation}, THEIRS, theirs=True),
+    ],
+    "inspections:remediation_report": [
+        POST(
+            lambda w: {"pk": w.ours.recommendation}, "login 403 403 302 404 404", data=_remediation
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.recommendation},
+            "login 404 404 404 302 404",
+            data=_remediation,
+            theirs=True,
+        ),
+    ],
+    "inspections:recommendation_verify": [
+        POST(
+            lambda w: {"pk": w.ours.recommendation},
+            "login 302 302 403 404 404",
+            data={"note": "Đạt"},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.recommendation},
+            "login 404 404 404 403 404",
+            data={"note": "Đạt"},
+            theirs=True,
+        ),
+    ],
+    "inspections:recommendation_send_back": [
+        POST(
+            lambda w: {"pk": w.ours.recommendation},
+            "login 302 302 403 404 404",
+            data={"note": "Thiếu ảnh"},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.recommendation},
+            "login 404 404 404 403 404",
+            data={"note": "Thiếu ảnh"},
+            theirs=True,
+        ),
+    ],
+    "inspections:attachment_download": [
+        GET(lambda w: {"pk": w.ours.attachment}, OURS),
+        GET(lambda w: {"pk": w.theirs.attachment}, THEIRS, theirs=True),
+    ],
+}
+
+
+# --------------------------------------------------------------------------- machinery
+
+
+def _url_names(patterns=None, namespace: str | None = None) -> dict[str, str]:
+    """Every named URL of the project (admin/ excepted) → its route, from the resolver."""
+    names: dict[str, str] = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            names.update(_url_names(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL {pattern.pattern} has no name: name it to test its access"
+            names[f"{namespace}:{pattern.name}" if namespace else pattern.name] = str(
+                pattern.pattern
+            )
+    return names
+
+
+def _cases() -> list[tuple[str, int, Case]]:
+    out = []
+    for name, cases in MATRIX.items():
+        for index, case in enumerate(cases if isinstance(cases, list) else [cases]):
+            out.append((name, index, case))
+    return out
+
+
+CASES = _cases()
+
+
+def _kwargs(case: Case, w: World) -> dict:
+    raw = case.kwargs(w) if case.kwargs else {}
+    return {k: (v.pk if isinstance(v, Model) else v) for k, v in raw.items()}
+
+
+def _data(case: Case, w: World) -> dict:
+    return case.data(w) if callable(case.data) else dict(case.data or {})
+
+
+def _project_models() -> list[type[Model]]:
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in PROJECT_APPS and not m._meta.proxy and m._meta.managed
+    ]
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table of the project's apps (with their history)."""
+    models = _project_models()
+    if connection.vendor == "postgresql":  # one round trip instead of one per table
+        sql = " UNION ALL ".join(
+            f"SELECT '{m._meta.db_table}', md5(coalesce(string_agg(t::text, '|' "
+            f"ORDER BY t::text), '')) FROM {connection.ops.quote_name(m._meta.db_table)} t"
+            for m in models
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return repr(cursor.fetchall())
+    digest = hashlib.sha256()
+    for model in models:
+        digest.update(model._meta.label.encode())
+        digest.update(repr(list(model._default_manager.order_by("pk").values_list())).encode())
+    return digest.hexdigest()
+
+
+def outcome(response) -> str:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return "login"
+    return str(response.status_code)
+
+
+def _request(client, case: Case, w: World, url: str):
+    if case.method == "get":
+        return client.get(url, case.query or {})
+    return client.post(url, _data(case, w))
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logins(settings):
+    """Never a background import thread inside a test; logging in must not write last_login
+    (it would show up in the "nothing changed" digest)."""
+    settings.PROCEDURES_IMPORT_INLINE = True
+    user_logged_in.disconnect(dispatch_uid="update_last_login")
+    yield
+    user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_url_has_an_entry():
+    missing = sorted(set(_url_names()) - set(MATRIX))
+    assert not missing, (
+        "URLs without an entry in the access matrix (tests/trust/test_access_matrix.py, see "
+        f"the format at the top of the file): add one for each of {missing}"
+    )
+    stale = sorted(set(MATRIX) - set(_url_names()))
+    assert not stale, f"Entries for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(("name", "index", "case"), CASES, ids=[f"{n}[{i}]" for n, i, _c in CASES])
+def test_access(w, client_for, name, index, case):
+    """Each role gets its expected outcome; a refused POST changes nothing."""
+    seen = {}
+    for role in ROLES:
+        sid = transaction.savepoint()
+        if case.setup:
+            case.setup(w)
+        url = reverse(name, kwargs=_kwargs(case, w))
+        client = client_for(w.user(role))
+        refused_post = case.method == "post" and case.outcomes[role] in REFUSED
+        before = fingerprint() if refused_post else None
+        response = _request(client, case, w, url)
+        seen[role] = outcome(response)
+        if refused_post and seen[role] == case.outcomes[role]:
+            assert fingerprint() == before, f"{role} was refused {url} but the data changed"
+        transaction.savepoint_rollback(sid)
+    got = " ".join(seen[role] for role in ROLES)
+    assert got == " ".join(case.outcomes.values()), f"{case.method.upper()} {url} ({ROLES})"
+
+
+THEIRS_CASES = [(n, i, c) for n, i, c in CASES if c.theirs]
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "case"), THEIRS_CASES, ids=[f"{n}[{i}]" for n, i, _c in THEIRS_CASES]
+)
+def test_another_units_object_looks_like_a_missing_one(w, client_for, name, index, case):
+    """No existence leak: refused on Nậm Nhùn's object = refused on an id that does not exist."""
+    if case.setup:
+        case.setup(w)
+    kwargs = {k: (MISSING_ID if isinstance(v, int) else v) for k, v in _kwargs(case, w).items()}
+    url = reverse(name, kwargs=kwargs)
+    for role in ROLES:
+        # Nậm Nhùn staff own the object: a 403 there (their role may not act) says nothing new.
+        if role != "namnhun_staff" and case.outcomes[role] in REFUSED:
+            response = _request(client_for(w.user(role)), case, w, url)
+            assert outcome(response) == case.outcomes[role], f"{role}: {url}"
+
+
+POST_ONLY = sorted(
+    name
+    for name, cases in MATRIX.items()
+    if all(c.method == "post" for c in (cases if isinstance(cases, list) else [cases]))
+)
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_actions_refuse_get(w, client_for, name):
+    """Actions are POST only: a GET (a link, a prefetch) changes nothing and gets 405."""
+    case = MATRIX[name][0] if isinstance(MATRIX[name], list) else MATRIX[name]
+    url = reverse(name, kwargs=_kwargs(case, w))
+    before = fingerprint()
+    for role in ROLES[1:]:
+        assert client_for(w.user(role)).get(url).status_code == 405, f"{role}: GET {url}"
+    assert fingerprint() == before
+
+
+def test_fingerprint_sees_a_change(w):
+    """The "nothing changed" check above is only worth something if it can see a change."""
+    before = fingerprint()
+    Assessment.objects.filter(pk=w.ours.assessment.pk).update(bonus_points="0.01")
+    assert fingerprint() != before
+
+
+# --------------------------------------------------------------------------- list contents
+
+
+LISTS = [
+    "procedures:dossier_list",
+    "scoring:assessment_list",
+    "inspections:inspection_list",
+    "inspections:recommendation_list",
+    "units:unit_list",
+]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_show_only_what_the_role_may_see(w, client_for, name):
+    """Cư M'gar staff never see Nậm Nhùn's rows, Ea Kpam never its parent district's."""
+    url = reverse(name)
+    cumgar = client_for(w.p.cumgar_staff).get(url).content.decode()
+    assert "Nậm Nhùn" not in cumgar and "HS-NAMNHUN" not in cumgar
+    assert "Cư M&#x27;gar" in cumgar  # the check above looks at a page that lists rows
+    eakpam = client_for(w.p.eakpam_staff).get(url).content.decode()
+    if name != "units:unit_list":  # the unit list names Ea Kpam's parent district
+        assert "Cư M&#x27;gar" not in eakpam and "HS-CUMGAR" not in eakpam
+
+
+def _xlsx_text(response) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return "\n".join(
+        str(v)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+    )
+
+
+def test_recommendation_export_holds_only_the_roles_rows(w, client_for):
+    url = reverse("inspections:recommendation_list_xlsx")
+    ours = _xlsx_text(client_for(w.p.cumgar_staff).get(url))
+    assert "Cư M'gar" in ours and "Nậm Nhùn" not in ours
+    assert "Cư M'gar" not in _xlsx_text(client_for(w.p.eakpam_staff).get(url))
+    assert "Nậm Nhùn" not in _xlsx_text(client_for(w.p.admin).get(url))
+
+
+def test_stats_export_holds_only_the_roles_units(w, client_for):
+    url = reverse("procedures:stats")
+    ours = _xlsx_text(client_for(w.p.cumgar_staff).get(url, {"format": "xlsx"}))
+    assert "Cư M'gar" in ours and "Nậm Nhùn" not in ours
+    # Asking for another province's unit by id changes nothing.
+    theirs = client_for(w.p.cumgar_staff).get(url, {"format": "xlsx", "unit": w.p.namnhun.pk})
+    assert "Nậm Nhùn" not in _xlsx_text(theirs)
+
+
+# --------------------------------------------------------------------------- admin site
+
+
+def test_admin_site_is_for_superusers_only(w, client_for):
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    admin_login = reverse("admin:login")
+    index = reverse("admin:index")
+    from django.contrib import admin as django_admin
+
+    urls = [index] + [
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
+        for m in django_admin.site._registry
+    ]
+    for url in urls:
+        for role in ROLES:  # none of the demo roles is staff
+            response = client_for(w.user(role)).get(url)
+            assert response.status_code == 302, f"{role}: {url}"
+            # The admin's own login, or the portal's (LoginRequiredMiddleware comes first).
+            assert response["Location"].startswith((admin_login, reverse("login"))), url
+        assert client_for(superuser).get(url).status_code == 200, url
