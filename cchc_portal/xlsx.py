@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.http import FileResponse
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cchc_portal.tabular import safe_cell
+from cchc_portal.tabular import FORMULA_PREFIXES, safe_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,14 +22,17 @@ def _value(sheet: Any, value: Any) -> Any:
     every value cost twice openpyxl's own time per cell (bench_export)."""
     if value is None or type(value) in (int, bool):
         return value
-    if type(value) is str and not value.startswith(FORMULA_PREFIXES):
+    if (
+        type(value) is str
+        and not value.startswith(FORMULA_PREFIXES)
+        and not ILLEGAL_CHARACTERS_RE.search(value)
+    ):
         return value
     return _cell(sheet, value)
 
 
 def _cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str | None = None):
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     if isinstance(value, dt.datetime) and value.tzinfo is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from django import template
 from django.utils.formats import number_format
@@ -22,7 +22,9 @@ def num(value, places: int = 2):
     if not value.is_finite():
         return "–"
     # Django's number_format cuts extra decimals off; officials expect rounding (86,375 → 86,38).
-    value = value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    with localcontext() as context:  # enough digits for any value a user can type
+        context.prec = max(28, value.adjusted() + int(places) + 2)
+        value = value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
     return number_format(value, decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 

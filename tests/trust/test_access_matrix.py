@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,6 +109,21 @@ def _remediation(w: World) -> dict:
     }
 
 
+def _export_job(owner: str, state: str = "xlsx"):
+    """kwargs for a dossier export job of `owner` (a role) whose file is in `state`."""
+
+    def kwargs(w: World) -> dict:
+        from django.conf import settings
+
+        job = f"{w.user(owner).pk}-{'a' * 32}"
+        folder = Path(settings.MEDIA_ROOT) / "dossier-exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{job}.{state}").write_bytes(b"PK\x03\x04 test")
+        return {"job": job}
+
+    return kwargs
+
+
 MATRIX: dict[str, Case | list[Case]] = {
     # --- plumbing and accounts -----------------------------------------------------------------
     "home": GET(None, ALL),
@@ -167,6 +183,24 @@ MATRIX: dict[str, Case | list[Case]] = {
     "procedures:import_progress": [
         GET(lambda w: {"pk": w.ours.dossier_import}, PROVINCIAL),
         GET(lambda w: {"pk": w.theirs.dossier_import}, "login 404 404 403 403 403", theirs=True),
+    ],
+    # Exports of the list's own rows (content scoping: test_dossier_export_holds_only_...).
+    "procedures:dossier_export": [
+        GET(lambda w: {"fmt": "csv"}, ALL),
+        GET(lambda w: {"fmt": "xlsx"}, ALL),
+        GET(lambda w: {"fmt": "pdf"}, "login 404 404 404 404 404"),
+    ],
+    # A background export belongs to the user who started it; anyone else: as if it did not exist.
+    "procedures:dossier_export_job": [
+        GET(_export_job("admin", "part"), "login 200 404 404 404 404"),
+        GET(_export_job("cumgar_staff", "xlsx"), "login 404 404 200 404 404"),
+    ],
+    "procedures:dossier_export_progress": GET(
+        _export_job("inspector", "part"), "login 404 200 404 404 404"
+    ),
+    "procedures:dossier_export_download": [
+        GET(_export_job("eakpam_staff", "xlsx"), "login 404 404 404 404 200"),
+        GET(_export_job("admin", "part"), "login 404 404 404 404 404"),  # not finished yet
     ],
     # --- scoring -------------------------------------------------------------------------------
     "scoring:set_list": GET(None, ALL),
@@ -284,6 +318,13 @@ MATRIX: dict[str, Case | list[Case]] = {
     "scoring:ranking_pdf": [
         GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
+    ],
+    # Published results only: the province for its units, staff for the units they see.
+    "scoring:unit_history": [
+        GET(lambda w: {"code": w.p.cumgar.code}, OURS),
+        GET(lambda w: {"code": w.p.eakpam.code}, "login 200 200 200 404 200"),
+        GET(lambda w: {"code": w.p.namnhun.code}, THEIRS, theirs=True),
+        GET(lambda w: {"code": "99999"}, "login 404 404 404 404 404"),  # no such unit
     ],
     "public:ranking_list": GET(None, PUBLIC),
     "public:ranking_detail": [
