@@ -1,6 +1,11 @@
-"""Kill `manage.py import_dossiers` a third of the way through a 300,000-row file: the database
-holds none of the file's rows, and the next import succeeds and saves all of its rows (a
-20,000-row file from the same generator, to keep the test short)."""
+"""Kill `manage.py import_dossiers` while it is writing a 300,000-row file into the dossier
+table: the database holds none of the file's rows, and the next import succeeds and saves all of
+its rows (a 20,000-row file from the same generator, to keep the test short).
+
+On PostgreSQL the import first stages and checks the whole file, then writes every row with one
+INSERT … ON CONFLICT; "midway" is proven inside that INSERT: its transaction holds the write
+lock on the dossier table and the table's files have grown by megabytes of rows no one else can
+see yet."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 ROWS = 300_000
 AGAIN = 20_000
 PREFIX = "KILL-"
+MIDWAY_BYTES = 8 * 2**20
 APP = "cchc_import_kill"  # application_name of the import's connection, to find it
 PROGRESS = re.compile(r"([\d,.]+) dòng \(".encode())  # rows done, not the rate after them
 
@@ -58,6 +64,12 @@ def import_backend() -> tuple[int, bool] | None:
         )
         row = cursor.fetchone()
     return row
+
+
+def dossier_table_bytes() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s)", [Dossier._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 def wait_backend_gone(pid: int, timeout: float = 30) -> None:
@@ -98,19 +110,23 @@ def test_import_killed_midway_keeps_nothing_then_imports_everything(tmp_path):
         stderr=subprocess.PIPE,
     )
     progress = Progress(child.stderr)
+    size_before = dossier_table_bytes()
     try:
-        # Midway, proven two ways: the import reports a third of the rows written, and its
-        # transaction is open holding a write lock on the dossier table.
+        # Midway, proven two ways: the import's transaction is open holding the write lock on
+        # the dossier table, and the table has grown by MIDWAY_BYTES of its uncommitted rows
+        # (300,000 rows take ~50 MB; 8 MB is well inside the INSERT).
         deadline = time.monotonic() + 120
         backend = None
+        grown = 0
         while time.monotonic() < deadline and child.poll() is None:
             backend = import_backend()
-            if progress.rows >= ROWS // 3 and backend and backend[1]:
+            grown = dossier_table_bytes() - size_before
+            if backend and backend[1] and grown >= MIDWAY_BYTES:
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         assert child.poll() is None, f"the import ended before midway: {progress.text[-300:]!r}"
         assert backend and backend[1], "no open import transaction seen"
-        assert progress.rows < ROWS, progress.rows
+        assert grown >= MIDWAY_BYTES, f"the dossier table grew by {grown} bytes only"
         assert imported() == 0  # uncommitted rows are invisible from outside
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
