@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import build_personas
+
+# CI (.ci/run) replays the same examples every run, so a landing never hangs on a lucky draw;
+# a developer's `make test` keeps exploring new ones (HYPOTHESIS_PROFILE=ci to reproduce CI).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ FORMULAS = [
     "\r=1+1",
     "=1+1",
 ]
+STORABLE = st.characters(codec="utf-8", exclude_characters="\x00")
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
     st.text(max_size=60),
@@ -456,7 +457,8 @@ def test_xlsx_exports_never_start_a_formula(w, client_for, name, args, query):
     @given(
         st.one_of(
             st.sampled_from(FORMULAS),
-            st.builds(str.__add__, st.sampled_from(FORMULAS), st.text(max_size=20)),
+            # Stored text never holds NUL: forms refuse it and PostgreSQL cannot store it.
+            st.builds(str.__add__, st.sampled_from(FORMULAS), st.text(STORABLE, max_size=20)),
         )
     )
     def check(text):
