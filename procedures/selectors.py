@@ -208,6 +208,31 @@ GROUP BY bucket
 """
 
 
+def _branches(begin: dt.datetime, stop: dt.datetime) -> list[Q]:
+    """The only dossiers that can count, as disjoint ranges (their `UNION ALL` is the rows the
+    figures are counted from, each once), each one range of a (unit, date) index so no other
+    rows are read, however many years the table holds before or after the period:
+
+    - received in the period (most rows: the covering index makes it an index-only scan);
+    - received before it and finished in or after it, or not finished: the carried-over
+      candidates, found on (unit, finished_at) with `received_at` tested in the index;
+    - returned in it but neither of the above (finished before the period, or received after
+      it): found on (unit, returned_at) with both dates tested in the index.
+
+    Before the split, one four-way `OR` was planned as one bitmap scan of the unit's rows
+    finished since the period's start: at 5,000,000 dossiers and a period 18 months before the
+    data's end, ~25× the rows that count, heap pages included.
+    """
+    returned = Q(returned_at__gte=begin, returned_at__lt=stop)
+    return [
+        Q(received_at__gte=begin, received_at__lt=stop),
+        Q(received_at__lt=begin, finished_at__gte=begin),
+        Q(received_at__lt=begin, finished_at__isnull=True),
+        returned & Q(received_at__lt=begin, finished_at__lt=begin),
+        returned & Q(received_at__gte=stop),
+    ]
+
+
 def dossier_stats(
     *,
     units: Iterable[AdministrativeUnit],
@@ -218,11 +243,11 @@ def dossier_stats(
 ) -> dict[int, DossierStats]:
     """Figures per unit (keyed by unit id) for the period `start`…`end` (inclusive).
 
-    One aggregate query, whatever the number of units and dossiers, plus one for the units
-    below with `include_descendants` and one to read `units` when it is a queryset. With
-    `include_descendants` a unit's figures include the units below it; a dossier counts for
-    the *deepest* requested unit it lies under, so asking for a district and its communes
-    together gives the district's own desk and each commune apart.
+    One aggregate query (over `_branches`), whatever the number of units and dossiers, plus one
+    for the units below with `include_descendants` and one to read `units` when it is a
+    queryset. With `include_descendants` a unit's figures include the units below it; a dossier
+    counts for the *deepest* requested unit it lies under, so asking for a district and its
+    communes together gives the district's own desk and each commune apart.
     `dossiers` narrows the dossiers counted (procedure field, level, channel…); it must not be
     sliced.
     """
@@ -232,15 +257,6 @@ def dossier_stats(
         return result
     begin, stop = period_bounds(start, end)
     qs = (dossiers if dossiers is not None else Dossier.objects.all()).order_by()
-    # Only dossiers that can count: received in the period, finished in or after it (or not at
-    # all), or returned in it. Each branch matches one (unit, date) index, so old finished
-    # dossiers are never read, however many years the table holds.
-    qs = qs.filter(
-        Q(received_at__gte=begin, received_at__lt=stop)
-        | Q(received_at__lt=begin, finished_at__gte=begin)
-        | Q(received_at__lt=begin, finished_at__isnull=True)
-        | Q(returned_at__gte=begin, returned_at__lt=stop)
-    )
     if include_descendants:
         # Every unit below those asked for, each counted for the deepest one asked for: one
         # small query on the units, so the big one filters dossiers by unit id alone.
@@ -264,9 +280,13 @@ def dossier_stats(
     inner = qs.annotate(**conditions).values(
         "bucket", "digitised_dossier", "digitised_result", "paid_online", *conditions
     )
-    sql, params = inner.query.sql_with_params()
+    parts, params = [], []
+    for branch in _branches(begin, stop):
+        part_sql, part_params = inner.filter(branch).query.sql_with_params()
+        parts.append(part_sql)
+        params.extend(part_params)
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS.replace("{inner}", sql), params)
+        cursor.execute(_COUNTS.replace("{inner}", " UNION ALL ".join(parts)), params)
         for unit_id, *counts in cursor.fetchall():
             result[unit_id] = DossierStats(
                 unit_id=unit_id, **dict(zip(COUNT_FIELDS, counts, strict=True))

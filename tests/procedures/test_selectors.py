@@ -84,6 +84,54 @@ def test_returned_is_counted_when_the_result_is_handed_back(personas):
     assert (s.received, s.carried_over, s.finished) == (1, 0, 1)
 
 
+def test_a_dossier_in_several_date_ranges_counts_once(personas):
+    # The selector reads received / carried-over / returned dossiers as separate index ranges:
+    # one dossier that lies in several of them still counts once in each figure.
+    DossierFactory(  # received, finished and returned in the period, still in progress status
+        unit=personas.cumgar,
+        received_at=at(2024, 1, 2),
+        due_at=at(2024, 1, 10),
+        finished_at=at(2024, 1, 5),
+        returned_at=at(2024, 1, 6),
+        status=DossierStatus.RETURNED,
+    )
+    DossierFactory(  # carried over, finished and returned in the period
+        unit=personas.cumgar,
+        received_at=at(2023, 12, 28),
+        due_at=at(2024, 1, 10),
+        finished_at=at(2024, 1, 3),
+        returned_at=at(2024, 1, 4),
+        status=DossierStatus.RETURNED,
+    )
+    DossierFactory(  # carried over, still open, returned date set (inconsistent source data)
+        unit=personas.cumgar,
+        received_at=at(2023, 12, 28),
+        due_at=at(2024, 1, 10),
+        finished_at=None,
+        returned_at=at(2024, 1, 4),
+        status=DossierStatus.IN_PROGRESS,
+    )
+    DossierFactory(  # returned in the period but received after it (inconsistent source data)
+        unit=personas.cumgar,
+        received_at=at(2024, 2, 3),
+        due_at=at(2024, 2, 10),
+        finished_at=at(2024, 2, 5),
+        returned_at=at(2024, 1, 20),
+        status=DossierStatus.RETURNED,
+    )
+    DossierFactory(  # finished before the period, nothing in it
+        unit=personas.cumgar,
+        received_at=at(2023, 12, 1),
+        due_at=at(2023, 12, 10),
+        finished_at=at(2023, 12, 5),
+        returned_at=at(2023, 12, 6),
+        status=DossierStatus.RETURNED,
+    )
+    s = stats_of(personas.cumgar)
+    assert (s.received, s.carried_over, s.finished_early, s.finished) == (1, 2, 2, 2)
+    assert (s.in_progress_overdue, s.returned) == (1, 4)
+
+
 def test_withdrawn_and_not_accepted_dossiers_are_left_out(personas):
     DossierFactory(unit=personas.cumgar, finished_at=None, status=DossierStatus.WITHDRAWN)
     DossierFactory(unit=personas.cumgar, finished_at=None, status=DossierStatus.NOT_ACCEPTED)
