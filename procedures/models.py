@@ -98,6 +98,7 @@ class Dossier(models.Model):
         verbose_name=_("đơn vị tiếp nhận"),
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,  # the (unit, …) indexes below serve every look-up by unit
     )
     channel = models.CharField(_("kênh tiếp nhận"), max_length=12, choices=Channel.choices)
     received_at = models.DateTimeField(_("ngày tiếp nhận"))
