@@ -37,26 +37,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden()
     today = timezone.localdate()
     context = {"user": user, "recommendations": dashboard_counts(user, today)}
-    year = procedures_dashboard.latest_dossier_year(user)
+    day = procedures_dashboard.latest_dossier_day(user)
+    quarter = procedures_dashboard.Quarter.of(day) if day else None
     if user.is_provincial:
-        if year is not None:
-            context["district_rates"] = procedures_dashboard.district_rates(user, year)
+        if quarter is not None:
+            context["unit_rates"] = procedures_dashboard.unit_rates(user, quarter)
         publication = scoring_dashboard.latest_publication(user)
         latest_set = criteria_sets_visible(user).order_by("-year", "-level").first()
         if publication is not None:
-            context["ranking"] = selectors.ranking(criteria_set=publication.criteria_set)
+            result = selectors.ranking(criteria_set=publication.criteria_set)
+            context["ranking"] = result
+            context["heat"] = scoring_dashboard.heat_table(result)
         if latest_set is not None:
             context["states"] = scoring_dashboard.state_counts(user, latest_set)
         context["plan_year"], context["plans"] = inspections_dashboard.latest_plans(user)
         context["worst_units"] = inspections_dashboard.worst_units(user, today)
     elif user.is_unit_staff:
-        if year is not None:
-            context["unit_figures"] = procedures_dashboard.unit_figures(user, year)
-        own = scoring_dashboard.own_ranking(user)
+        if quarter is not None:
+            comparison = procedures_dashboard.unit_comparison(user, quarter)
+            context["comparison"] = comparison
+            context["comparisons"] = [comparison.current, comparison.previous, comparison.province]
+        unit = user.scope_unit
+        past = selectors.unit_history(unit=unit, user=user)
+        own = scoring_dashboard.own_ranking(past, unit.pk)
         context["own_row"] = own[1] if own else None
+        context["past"] = past
         context["open_assessment"] = scoring_dashboard.open_assessment(user)
         context["own_recommendations"] = inspections_dashboard.own_recommendations(user, today)
-    context["year"] = year
+    context["quarter"] = quarter
     return render(request, "bare/dashboard.html", context)
 
 

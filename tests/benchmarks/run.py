@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -129,6 +130,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
     ctx = Context(database_url=url, workdir=workdir, smoke=args.smoke, repeat=args.repeat)
     results: list[Result] = []
+    failed: list[str] = []
     started = time.perf_counter()
     try:
         for name in names:
@@ -139,7 +141,12 @@ def main() -> int:
             t0 = time.perf_counter()
             fresh_database(url, template)
             print(f"== {name}", flush=True)
-            got = module.run(ctx)
+            try:
+                got = module.run(ctx)
+            except Exception as exc:  # one broken benchmark must not lose the others' results
+                traceback.print_exc()
+                failed.append(name)
+                got = [Result(name, f"**failed**: {exc}", 0.0, None, "", met=False)]
             for r in got:
                 print(f"   {r.what}: {fmt(r.portal, r.unit)} vs {fmt(r.limit, r.unit)}", flush=True)
             print(f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -155,6 +162,9 @@ def main() -> int:
     print(text)
     if not args.smoke and not args.only:
         replace_section(ROOT / "docs" / "benchmarks.md", "bench", text)
+    if failed:
+        print(f"benchmarks that failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0  # a missed target is reported in the table, not as a failed command
 
 
