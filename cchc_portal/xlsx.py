@@ -16,19 +16,40 @@ from cchc_portal.tabular import FORMULA_PREFIXES, safe_cell
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _value(sheet: Any, value: Any) -> Any:
-    """What to append for one data cell: the plain value when openpyxl's own cell is right (most
-    cells: numbers, booleans, text that is no formula), else a styled, formula-safe cell. Wrapping
-    every value cost twice openpyxl's own time per cell (bench_export)."""
-    if value is None or type(value) in (int, bool):
-        return value
-    if (
-        type(value) is str
-        and not value.startswith(FORMULA_PREFIXES)
-        and not ILLEGAL_CHARACTERS_RE.search(value)
-    ):
-        return value
-    return _cell(sheet, value)
+_DATE_FORMATS = {dt.datetime: "DD/MM/YYYY HH:MM", dt.date: "DD/MM/YYYY"}
+
+
+class _RowWriter:
+    """Turns a data row into what `append` takes: the plain value when openpyxl's own cell is
+    right (numbers, booleans, text that is no formula), else a formula-safe cell.
+
+    Naive dates and datetimes (most exports have several per row) reuse one styled cell per
+    column: write-only mode serialises each row as it is appended, so only the value changes;
+    a new styled cell per date cost as much as the rest of the row (bench_export)."""
+
+    def __init__(self, sheet: Any):
+        self.sheet = sheet
+        self.date_cells: dict[tuple[int, type], Any] = {}
+
+    def row(self, values: Iterable[Any]) -> list[Any]:
+        return [self.value(column, v) for column, v in enumerate(values)]
+
+    def value(self, column: int, value: Any) -> Any:
+        kind = type(value)
+        if value is None or kind is int or kind is bool:
+            return value
+        if kind is str:
+            if value.startswith(FORMULA_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value):
+                return _cell(self.sheet, value)
+            return value
+        if kind in _DATE_FORMATS and (kind is dt.date or value.tzinfo is None):
+            cell = self.date_cells.get((column, kind))
+            if cell is None:
+                cell = self.date_cells[(column, kind)] = _cell(self.sheet, value)
+            else:
+                cell.value = value
+            return cell
+        return _cell(self.sheet, value)
 
 
 def _cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str | None = None):
@@ -77,8 +98,9 @@ def write_xlsx(
                 sheet.append([_cell(sheet, line, bold=True)])
             sheet.append([])
         sheet.append([_cell(sheet, h, bold=True) for h in headers])
+        writer = _RowWriter(sheet)
         for row in rows:
-            sheet.append([_value(sheet, v) for v in row])
+            sheet.append(writer.row(row))
     workbook.save(stream)
 
 
