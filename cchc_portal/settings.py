@@ -6,6 +6,7 @@ Every variable is parsed strictly: a bad value stops start-up with a message nam
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -178,7 +179,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "jobs": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("JOBS_CACHE_DIR", str(MEDIA_ROOT / "jobs-progress")),
+        # Never inside MEDIA_ROOT (check --deploy: caches.W002); progress is throwaway data.
+        "LOCATION": env_str("JOBS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "cchc-jobs")),
     },
 }
 
