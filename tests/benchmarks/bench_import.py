@@ -10,43 +10,17 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import os
 import statistics
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.benchmarks.harness import ROOT, Context, Result, run_process
+from tests.dossier_csv import rows, write_csv
 
 SECTION = "Dossier import"
 DISTRICT = "648"  # Huyện Cư M'gar (Đắk Lắk), from the units fixture: it and its communes
 PROCEDURES = 50
-
-
-def rows(n: int, units: list[str], procedures: list[str], *, changed: bool = False) -> Iterator:
-    """n dossier rows as the one-stop system exports them; `changed` gives every row new
-    values (a later export of the same dossiers: now finished and returned)."""
-    start = dt.datetime(2024, 1, 1, 7, 0)
-    for k in range(n):
-        received = start + dt.timedelta(seconds=60 * k)
-        finished = received + dt.timedelta(hours=5 + k % 50)
-        done = changed or k % 20
-        yield [
-            f"BENCH-{k:08d}",
-            procedures[k % len(procedures)],
-            units[k % len(units)],
-            ("Trực tiếp", "Trực tuyến", "Bưu chính công ích")[k % 3],
-            received.strftime("%d/%m/%Y %H:%M:%S"),
-            (received + dt.timedelta(days=3)).strftime("%d/%m/%Y"),
-            finished.strftime("%d/%m/%Y %H:%M:%S") if done else "",
-            (finished + dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M") if changed else "",
-            ("Đã trả kết quả" if changed else "Đã giải quyết") if done else "Đang xử lý",
-            "1" if k % 2 else "0",
-            "1" if k % 3 else "0",
-            "1" if changed else "0",
-        ]
 
 
 def _setup() -> tuple[list[str], list[str]]:
@@ -68,16 +42,6 @@ def _setup() -> tuple[list[str], list[str]]:
         ignore_conflicts=True,
     )
     return units, codes
-
-
-def _write_csv(path: Path, n: int, units, procedures, changed: bool = False) -> Path:
-    from procedures.services import DOSSIER_COLUMNS
-
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(DOSSIER_COLUMNS)
-        writer.writerows(rows(n, units, procedures, changed=changed))
-    return path
 
 
 def _write_xlsx(path: Path, n: int, units, procedures) -> Path:
@@ -141,8 +105,8 @@ def run(ctx: Context) -> list[Result]:
     units, procedures = _setup()
     n = ctx.size(300_000, 3_000)
     small = ctx.size(100_000, 1_000)
-    new = _write_csv(ctx.workdir / "dossiers.csv", n, units, procedures)
-    changed = _write_csv(ctx.workdir / "dossiers-changed.csv", n, units, procedures, changed=True)
+    new = write_csv(ctx.workdir / "dossiers.csv", n, units, procedures)
+    changed = write_csv(ctx.workdir / "dossiers-changed.csv", n, units, procedures, changed=True)
     limit = statistics.median(_copy_limit(new) for _ in range(ctx.repeat))
     results = []
 
@@ -178,7 +142,7 @@ def run(ctx: Context) -> list[Result]:
     )
 
     _clear()
-    few = _write_csv(ctx.workdir / "dossiers-small.csv", small, units, procedures)
+    few = write_csv(ctx.workdir / "dossiers-small.csv", small, units, procedures)
     _t_small, peak_small = _import(ctx, few)
     _clear()
     results.append(

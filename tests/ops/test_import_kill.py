@@ -19,9 +19,9 @@ import pytest
 from django.db import connection
 
 from procedures.models import Dossier
+from tests.dossier_csv import write_csv
 from tests.factories import UnitFactory
 from tests.ops.conftest import MANAGE, database_url, process_env
-from tests.ops.dossier_csv import write_csv
 from tests.procedures.factories import ProcedureFactory
 from units.choices import Level
 
