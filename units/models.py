@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from units.choices import PROVINCIAL_ROLES, Level, Role
+from units.choices import PROVINCIAL_ROLES, Level, LineageKind, Role
 from units.querysets import AdministrativeUnitQuerySet
 
 
@@ -32,6 +34,10 @@ class AdministrativeUnit(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     path = models.CharField(max_length=64, editable=False, db_index=True, default="")
+    # Paths of the units this one was formed from, transitively ("/3/41/ /5/"), so that "what a
+    # unit's users see" stays one row read: a new commune's staff see the records of the old
+    # communes it replaced. Maintained by units.services (lineage import); never edited by hand.
+    inherited_paths = models.TextField(editable=False, blank=True, default="")
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
@@ -68,6 +74,7 @@ class AdministrativeUnit(models.Model):
             Level.DISTRICT: {Level.PROVINCE},
             # Communes sit directly under their province after 1 July 2025.
             Level.COMMUNE: {Level.DISTRICT, Level.PROVINCE},
+            Level.DEPARTMENT: {Level.PROVINCE},
         }
         parent_level = self.parent.level if self.parent else None
         if self.level in allowed_parents and parent_level not in allowed_parents[self.level]:
@@ -83,8 +90,61 @@ class AdministrativeUnit(models.Model):
         return int(self.path.strip("/").split("/")[0])
 
     def is_within(self, other: AdministrativeUnit) -> bool:
-        """True when this unit is `other` or lies below it."""
-        return self.path.startswith(other.path)
+        """True when this unit is `other` or lies below it (or below one of its predecessors)."""
+        return any(self.path.startswith(p) for p in other.scope_paths)
+
+    @property
+    def scope_paths(self) -> list[str]:
+        """The subtrees this unit answers for: its own and those of the units it was formed from."""
+        return [self.path, *self.inherited_paths.split()]
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+class UnitLineage(models.Model):
+    """One step of a reorganisation (sắp xếp đơn vị hành chính): `successor` was formed, on
+    `effective_on`, from the whole (merge) or a part (split) of `predecessor`.
+
+    A new commune usually has several predecessors; an old commune divided among several new
+    ones has several successors. Year-on-year comparison across 1 July 2025 follows these rows.
+    """
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị cũ"),
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị mới"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+    )
+    effective_on = models.DateField(_("ngày có hiệu lực"))
+    kind = models.CharField(
+        _("hình thức"), max_length=10, choices=LineageKind.choices, default=LineageKind.MERGE
+    )
+
+    class Meta:
+        verbose_name = _("lịch sử sắp xếp đơn vị")
+        verbose_name_plural = _("lịch sử sắp xếp đơn vị")
+        ordering = ["effective_on", "successor_id", "predecessor_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_lineage_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="unit_lineage_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
 
 
 class Province(AdministrativeUnit):
