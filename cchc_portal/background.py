@@ -1,7 +1,7 @@
 """Work that outlives a request: a thread of the web process, progress in the "jobs" cache.
 
 A thread is enough for one province's heavy jobs (a dossier import, a 100,000-row export);
-a real queue would take over past one machine (ARCHITECTURE.md, "Scale"). The job reports rows
+a real queue would take over past one machine (docs/architecture.md, "Scale"). The job reports rows
 done through the cache because its own transaction, or an unfinished file, hides its progress
 from the request that polls it.
 """

@@ -1,7 +1,7 @@
 """Strict readers for settings taken from the environment.
 
 A wrong value must stop the server at start-up with a message that names the variable, not
-surface later as a confusing error (habit 10 in STYLE.md).
+surface later as a confusing error (docs/conventions.md, "Settings from the environment").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Access helpers every app uses: one door per object, role checks on views.
 
 The scoping rule itself lives in each app's `visible_to(user)` queryset method; these helpers
-only apply it, so no view fetches an object without it (STYLE.md, habit 4).
+only apply it, so no view fetches an object without it (docs/conventions.md, "One door per object").
 """
 
 from __future__ import annotations

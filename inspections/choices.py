@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InspectionKind(models.TextChoices):
-    """What a visit is for (DOMAIN.md, inspections)."""
+    """What a visit is for (docs/domain.md, "Inspections")."""
 
     CCHC = "cchc", _("Kiểm tra công tác CCHC")
     TTHC_CONTROL = "tthc_control", _("Kiểm tra công tác kiểm soát TTHC")

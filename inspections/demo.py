@@ -1,4 +1,4 @@
-"""Demo inspections from the source articles (DOMAIN.md, "Seed facts").
+"""Demo inspections from the source articles (docs/domain.md, "Seed facts").
 
 Idempotent: each plan, team and inspection is looked up by its natural key first and left alone
 when it exists. Names the articles do not give (team heads of Đắk Lắk and Lạc Dương, the two

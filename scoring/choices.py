@@ -16,7 +16,7 @@ class Component(models.TextChoices):
 
 
 class Rule(models.TextChoices):
-    """How a leaf criterion's points are computed (DOMAIN.md, scoring rule per leaf)."""
+    """How a leaf criterion's points are computed (docs/domain.md, "Scoring rules")."""
 
     MANUAL = "manual", _("Chấm trực tiếp")
     YES_NO = "yes_no", _("Có / không")

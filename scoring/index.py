@@ -57,7 +57,7 @@ def to_decimal(value: Any) -> Decimal:
 
 
 def round2(value: Decimal) -> Decimal:
-    """Half up to 2 decimals: 86.375 → 86.38 (published figures; DOMAIN.md, rounding)."""
+    """Half up to 2 decimals: 86.375 → 86.38 (published figures; docs/domain.md, "Rounding")."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

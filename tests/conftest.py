@@ -1,4 +1,4 @@
-"""Shared fixtures: the personas of the access model (STYLE.md, habit 5)."""
+"""Shared fixtures: the personas of the access model (docs/conventions.md, "Personas in tests")."""
 
 from __future__ import annotations
 
