@@ -106,7 +106,7 @@ def test_every_relative_link_in_readme_and_docs_leads_to_a_tracked_file():
 
 def test_outside_references_are_found_in_text_and_skipped_in_binaries(tmp_path):
     text = tmp_path / "views.py"
-    text.write_text('"""Thin views.\n\nSee ' + "STYLE" + '.md, habit 4."""\n', "utf-8")
+    text.write_text('"""Thin views.\n\nSee ' + "STYLE" + '.md for why."""\n', "utf-8")
     image = tmp_path / "logo.png"
     image.write_bytes(b"\x89PNG\0\0" + ("../" + "shared").encode())
     clean = tmp_path / "models.py"
