@@ -21,9 +21,9 @@ typographic apostrophe, "Xã Cư M’gar"; the importer adds the type).
 
 Inputs (read-only; they are not committed, fetch them with pip and unpack the wheels)::
 
-    pip download --no-deps vietnam-provinces==0.6.0 -d /tmp/vp
-    pip download --no-deps vietnam-provinces==2025.10.1 -d /tmp/vp
-    pip download --no-deps vietnamadminunits==1.0.4 -d /tmp/vp
+    pip download --no-deps --only-binary=:all: vietnam-provinces==0.6.0 -d /tmp/vp
+    pip download --no-deps --only-binary=:all: vietnam-provinces==2025.10.1 -d /tmp/vp
+    pip download --no-deps --only-binary=:all: vietnamadminunits==1.0.4 -d /tmp/vp
     cd /tmp/vp
     python -m zipfile -e vietnam_provinces-0.6.0-py3-none-any.whl vp06
     python -m zipfile -e vietnam_provinces-2025.10.1-py3-none-any.whl vpx
