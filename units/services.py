@@ -106,6 +106,7 @@ def units_import(
     existing = {u.code: u for u in AdministrativeUnit.objects.filter(valid_from=valid_from)}
     result = UnitImportResult()
     by_code: dict[str, AdministrativeUnit] = {}
+    moved_existing = 0
     for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
         to_create: list[AdministrativeUnit] = []
         to_update: list[AdministrativeUnit] = []
@@ -150,9 +151,16 @@ def units_import(
                 unit.path = path
                 moved.append(unit)
         AdministrativeUnit.objects.bulk_update(moved, ["path"], batch_size=500)
+        updated = {id(unit) for unit in to_update}
+        moved_existing += sum(1 for unit in moved if id(unit) in updated)
         result.created += len(to_create)
         result.updated += len(to_update)
         result.by_level[level] = sum(1 for r in rows if r.level == level)
+    if moved_existing:
+        # Successors inherit their predecessors' paths: a moved predecessor changes them.
+        from units.lineage import inherited_paths_refresh
+
+        inherited_paths_refresh()
     return result
 
 
