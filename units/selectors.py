@@ -56,3 +56,38 @@ def holders_of_code(
     variants = {key, *(key.zfill(w) for w in range(len(key), 11))}
     units = [u for u in qs.filter(code__in=variants) if code_key(u.code) == key]
     return sorted(units, key=lambda u: (u.valid_from or dt.date.min, u.level, u.pk))
+
+
+@dataclass
+class TreeNode:
+    """A unit in the browsable tree, with its children grouped by level (in Level order)."""
+
+    unit: AdministrativeUnit
+    groups: list[tuple[str, list[TreeNode]]]
+
+
+def unit_tree(units: QuerySet[AdministrativeUnit]) -> list[TreeNode]:
+    """`units` as a forest (one query): each unit under its parent when the parent is among
+    them, else a root; children grouped by level (communes, departments, old districts…)."""
+    from units.choices import Level
+
+    rows = list(units.order_by("path"))
+    nodes = {u.pk: TreeNode(u, []) for u in rows}
+    children: dict[int, list[TreeNode]] = {}
+    roots = []
+    for unit in rows:
+        if unit.parent_id in nodes:
+            children.setdefault(unit.parent_id, []).append(nodes[unit.pk])
+        else:
+            roots.append(nodes[unit.pk])
+    order = {value: i for i, value in enumerate(Level.values)}
+    labels = dict(Level.choices)
+    for pk, kids in children.items():
+        by_level: dict[str, list[TreeNode]] = {}
+        for kid in sorted(kids, key=lambda n: (n.unit.code, n.unit.pk)):
+            by_level.setdefault(kid.unit.level, []).append(kid)
+        nodes[pk].groups = [
+            (str(labels.get(level, level)), by_level[level])
+            for level in sorted(by_level, key=lambda lv: order.get(lv, 99))
+        ]
+    return roots
