@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from units.choices import Level
 from units.models import AdministrativeUnit
@@ -32,12 +33,12 @@ COLUMNS = ("ma_co_quan", "ten_co_quan", "ma_tinh", "ngay_hieu_luc")
 # "66-STP": the province's code, a hyphen, the department's usual abbreviation.
 CODE_RE = re.compile(r"^(?P<province>\d{1,3})-(?P<abbr>[A-Z0-9Đ]{1,7})$")
 
-ERR_BAD_CODE = (
+ERR_BAD_CODE = gettext_noop(
     "mã cơ quan «%(value)s» không hợp lệ: mã tỉnh, dấu gạch ngang và tên viết tắt (ví dụ 66-STP)."
 )
-ERR_CODE_PROVINCE = "mã cơ quan %(code)s không bắt đầu bằng mã tỉnh %(province)s."
-ERR_DUPLICATE = "mã cơ quan %(code)s đã có ở dòng %(first)s."
-ERR_NAME_TAKEN = "Tỉnh đã có cơ quan mã %(code)s có hiệu lực từ %(day)s."
+ERR_CODE_PROVINCE = gettext_noop("mã cơ quan %(code)s không bắt đầu bằng mã tỉnh %(province)s.")
+ERR_DUPLICATE = gettext_noop("mã cơ quan %(code)s đã có ở dòng %(first)s.")
+ERR_NAME_TAKEN = gettext_noop("Tỉnh đã có cơ quan mã %(code)s có hiệu lực từ %(day)s.")
 
 
 class AgencyImportError(TableError):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from units.choices import LineageKind
 from units.models import AdministrativeUnit, UnitLineage
@@ -36,14 +37,14 @@ COLUMNS = (
 )
 KINDS = {"nhap": LineageKind.MERGE, "chia": LineageKind.SPLIT}
 
-ERR_BAD_KIND = "hình thức «%(value)s» không hợp lệ (nhap hoặc chia)."
-ERR_OLD_STILL_VALID = "đơn vị cũ %(unit)s vẫn còn hiệu lực ngày %(day)s."
-ERR_MERGE_TWICE = (
+ERR_BAD_KIND = gettext_noop("hình thức «%(value)s» không hợp lệ (nhap hoặc chia).")
+ERR_OLD_STILL_VALID = gettext_noop("đơn vị cũ %(unit)s vẫn còn hiệu lực ngày %(day)s.")
+ERR_MERGE_TWICE = gettext_noop(
     "đơn vị cũ %(unit)s «nhap» (nhập toàn bộ) vào nhiều đơn vị mới (dòng %(rows)s): "
     "một đơn vị bị chia ghi «chia»."
 )
-ERR_DUPLICATE = "cặp đơn vị mới %(new)s – cũ %(old)s đã có ở dòng %(first)s."
-ERR_CYCLE = "tạo thành vòng lặp: %(chain)s."
+ERR_DUPLICATE = gettext_noop("cặp đơn vị mới %(new)s – cũ %(old)s đã có ở dòng %(first)s.")
+ERR_CYCLE = gettext_noop("tạo thành vòng lặp: %(chain)s.")
 
 
 class LineageImportError(TableError):

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cchc_portal.tabular import TabularFileError, iter_table
 
-ERR_MISSING_COLUMNS = "Thiếu cột: %(columns)s."
-ERR_BAD_DATE = "ngày «%(value)s» không hợp lệ (dạng YYYY-MM-DD hoặc dd/mm/yyyy)."
-ERR_EMPTY = "không được để trống."
+ERR_MISSING_COLUMNS = gettext_noop("Thiếu cột: %(columns)s.")
+ERR_BAD_DATE = gettext_noop("ngày «%(value)s» không hợp lệ (dạng YYYY-MM-DD hoặc dd/mm/yyyy).")
+ERR_EMPTY = gettext_noop("không được để trống.")
 
 # Data rows are numbered as a spreadsheet shows them: the header is row 1.
 FIRST_ROW = 2

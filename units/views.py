@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -43,7 +43,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         request,
         "units/unit_tree.html",
         {
-            "title": _t("Cây đơn vị hành chính"),
+            "title": gettext("Cây đơn vị hành chính"),
             "roots": selectors.unit_tree(units),
             "validity": validity,
             "validity_choices": VALIDITY_CHOICES,
@@ -58,17 +58,17 @@ def _code_notes(unit: AdministrativeUnit, holders: list[AdministrativeUnit]) -> 
         if other.pk == unit.pk:
             continue
         if other.valid_until and unit.valid_from and other.valid_until < unit.valid_from:
-            text = _t("Mã %(code)s trước %(day)s là của:") % {
+            text = gettext("Mã %(code)s trước %(day)s là của:") % {
                 "code": unit.code,
                 "day": f"{unit.valid_from:%d/%m/%Y}",
             }
         elif other.valid_from and unit.valid_until and other.valid_from > unit.valid_until:
-            text = _t("Mã %(code)s từ %(day)s là của:") % {
+            text = gettext("Mã %(code)s từ %(day)s là của:") % {
                 "code": unit.code,
                 "day": f"{other.valid_from:%d/%m/%Y}",
             }
         else:
-            text = _t("Mã %(code)s cũng là của:") % {"code": unit.code}
+            text = gettext("Mã %(code)s cũng là của:") % {"code": unit.code}
         notes.append({"text": text, "unit": other})
     return notes
 
@@ -146,7 +146,7 @@ def _department_form(request: HttpRequest, department: AdministrativeUnit | None
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("units:unit_detail", pk=unit.pk)
-    title = _t("Sửa cơ quan") if department else _t("Thêm sở, ban, ngành")
+    title = gettext("Sửa cơ quan") if department else gettext("Thêm sở, ban, ngành")
     return render(
         request,
         "units/department_form.html",
