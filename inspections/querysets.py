@@ -1,4 +1,4 @@
-"""Query shaping and scoping (`visible_to`) for inspections; reads only."""
+"""Query shaping for inspections; `visible_to` applies units' one scoping rule. Reads only."""
 
 from __future__ import annotations
 
@@ -9,42 +9,24 @@ from django.db import models
 from django.utils import timezone
 
 from inspections.choices import RecommendationState
-
-
-def _scope_path(user: Any) -> str | None:
-    """The materialised path a user sees below, "" for everything, None for nothing."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_superuser:
-        return ""
-    scope = user.scope_unit
-    return None if scope is None else scope.path
+from units.querysets import visible
 
 
 class InspectionPlanQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> InspectionPlanQuerySet:
         """Plans issued within the user's scope (provincial roles: the whole province)."""
-        path = _scope_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(issuer__path__startswith=path)
+        return visible(self, user, via="issuer")
 
 
 class InspectionTeamQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> InspectionTeamQuerySet:
-        path = _scope_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(unit__path__startswith=path)
+        return visible(self, user, via="unit")
 
 
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> InspectionQuerySet:
         """Inspections of units in the user's scope: staff see their unit and its communes."""
-        path = _scope_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(unit__path__startswith=path)
+        return visible(self, user, via="unit")
 
     def for_list(self) -> InspectionQuerySet:
         return self.select_related("plan", "team", "unit")
@@ -53,10 +35,7 @@ class InspectionQuerySet(models.QuerySet):
 class RecommendationQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> RecommendationQuerySet:
         """Recommendations whose responsible unit lies within the user's scope."""
-        path = _scope_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(responsible_unit__path__startswith=path)
+        return visible(self, user, via="responsible_unit")
 
     def open(self) -> RecommendationQuerySet:
         """Not yet verified (open or reported)."""

@@ -1,4 +1,4 @@
-"""Query shaping for procedures and dossiers, and their scoping rule (`visible_to`)."""
+"""Query shaping for procedures and dossiers; `visible_to` applies units' one scoping rule."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from units.models import AdministrativeUnit
+from units.querysets import province_scope_q, visible
 
 if TYPE_CHECKING:
     from units.models import User
@@ -20,28 +20,18 @@ class ProcedureQuerySet(models.QuerySet):
         Procedures are public documents; the scoping only keeps other provinces' variants out of
         the way.
         """
-        if not getattr(user, "is_authenticated", False):
+        q = province_scope_q(user)
+        if q is None:
             return self.none()
-        if user.is_superuser:
+        if not q:  # everything (a superuser): `Q(...) | Q()` would narrow it again
             return self.all()
-        scope = user.scope_unit
-        if scope is None:
-            return self.none()
-        province_id = scope.province_id
-        return self.filter(Q(province__isnull=True) | Q(province_id=province_id))
+        return self.filter(Q(province__isnull=True) | q)
 
 
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> DossierQuerySet:
         """Dossiers received by units the user sees (provincial roles: the whole province)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        scope = user.scope_unit
-        if scope is None:
-            return self.none()
-        return self.filter(unit__path__startswith=scope.path)
+        return visible(self, user, via="unit")
 
     def for_list(self) -> DossierQuerySet:
         """What the dossier list shows, in one query with its procedure and unit."""
@@ -51,10 +41,6 @@ class DossierQuerySet(models.QuerySet):
 class DossierImportQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> DossierImportQuerySet:
         """Imports are a provincial matter: admins and inspectors see their province's imports."""
-        if not getattr(user, "is_authenticated", False):
+        if not getattr(user, "is_authenticated", False) or not user.is_provincial:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        if not user.is_provincial or user.scope_unit is None:
-            return self.none()
-        return self.filter(unit__in=AdministrativeUnit.objects.subtree_of(user.scope_unit))
+        return visible(self, user, via="unit")

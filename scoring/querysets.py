@@ -1,4 +1,4 @@
-"""Query shaping for scoring, with the one scoping rule (`visible_to`) each list and page uses."""
+"""Query shaping for scoring; `visible_to` applies units' one scoping rule."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from units.models import AdministrativeUnit
+from units.querysets import province_scope_q, visible
 
 if TYPE_CHECKING:
     from units.models import User
@@ -20,24 +21,11 @@ def province_of(user: User) -> AdministrativeUnit | None:
     return AdministrativeUnit.objects.filter(pk=unit.province_id).first()
 
 
-def _province_path(user: User) -> str | None:
-    unit = getattr(user, "unit", None)
-    if unit is None or not unit.path:
-        return None
-    return "/" + unit.path.strip("/").split("/")[0] + "/"
-
-
 class CriteriaSetQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CriteriaSetQuerySet:
         """Sets of the user's province (every role reads the rules it is scored by)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        path = _province_path(user)
-        if path is None or (user.is_provincial and user.scope_unit is None):
-            return self.none()
-        return self.filter(province__path=path)
+        q = province_scope_q(user, via="province")
+        return self.none() if q is None else self.filter(q)
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -47,7 +35,7 @@ class AssessmentQuerySet(models.QuerySet):
         Never another unit's assessment, whatever its state (published results are read from the
         snapshot, not from here).
         """
-        return self.filter(unit__in=AdministrativeUnit.objects.visible_to(user))
+        return visible(self, user, via="unit")
 
     def for_sheet(self) -> AssessmentQuerySet:
         return self.select_related("unit", "criteria_set", "criteria_set__province")

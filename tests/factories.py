@@ -2,7 +2,8 @@
 
 Personas mirror the demo users: a provincial admin and an inspector of Đắk Lắk, staff of Huyện
 Cư M'gar (with its communes), staff of Huyện Nậm Nhùn in another province, staff of Xã Ea Kpam
-(a commune of Cư M'gar), plus an admin of Lai Châu to prove provinces are walled off.
+(a commune of Cư M'gar), staff of Sở Tư pháp (a department of Đắk Lắk, code 66-STP), plus an
+admin of Lai Châu to prove provinces are walled off.
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ class Personas:
     quangphu: AdministrativeUnit
     laichau: AdministrativeUnit
     namnhun: AdministrativeUnit
+    stp: AdministrativeUnit
     admin: User
     inspector: User
     cumgar_staff: User
     namnhun_staff: User
     eakpam_staff: User
     laichau_admin: User
+    stp_staff: User
 
     def all_users(self) -> dict[str, User | None]:
         return {
@@ -58,6 +61,7 @@ class Personas:
             "cumgar_staff": self.cumgar_staff,
             "namnhun_staff": self.namnhun_staff,
             "eakpam_staff": self.eakpam_staff,
+            "stp_staff": self.stp_staff,
         }
 
 
@@ -70,6 +74,7 @@ def build_personas() -> Personas:
     )
     laichau = UnitFactory(code="12", name="Tỉnh Lai Châu", level=Level.PROVINCE)
     namnhun = UnitFactory(code="112", name="Huyện Nậm Nhùn", level=Level.DISTRICT, parent=laichau)
+    stp = UnitFactory(code="66-STP", name="Sở Tư pháp", level=Level.DEPARTMENT, parent=daklak)
     return Personas(
         daklak=daklak,
         cumgar=cumgar,
@@ -77,10 +82,12 @@ def build_personas() -> Personas:
         quangphu=quangphu,
         laichau=laichau,
         namnhun=namnhun,
+        stp=stp,
         admin=UserFactory(username="admin66", role=Role.PROVINCIAL_ADMIN, unit=daklak),
         inspector=UserFactory(username="insp66", role=Role.PROVINCIAL_INSPECTOR, unit=daklak),
         cumgar_staff=UserFactory(username="cumgar", role=Role.UNIT_STAFF, unit=cumgar),
         namnhun_staff=UserFactory(username="namnhun", role=Role.UNIT_STAFF, unit=namnhun),
         eakpam_staff=UserFactory(username="eakpam", role=Role.UNIT_STAFF, unit=eakpam),
         laichau_admin=UserFactory(username="admin12", role=Role.PROVINCIAL_ADMIN, unit=laichau),
+        stp_staff=UserFactory(username="stp_staff", role=Role.UNIT_STAFF, unit=stp),
     )

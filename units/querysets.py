@@ -52,6 +52,8 @@ def province_scope_q(user: Any, *, via: str = "province") -> Q | None:
 
     Unit staff read the rules and the published rankings of their province; after a merger the
     province they answer for includes the old provinces their unit's predecessors belonged to.
+    None means "nothing", an empty Q "everything" (beware: `Q(x) | Q()` is `Q(x)`, so callers
+    OR-ing it with something else test for the empty Q first).
     """
     if not getattr(user, "is_authenticated", False):
         return None
@@ -60,8 +62,10 @@ def province_scope_q(user: Any, *, via: str = "province") -> Q | None:
     unit = getattr(user, "unit", None)
     if unit is None or not unit.path or (user.is_provincial and user.scope_unit is None):
         return None
-    roots = dict.fromkeys("/" + p.strip("/").split("/")[0] + "/" for p in unit.scope_paths)
-    return _paths_q(list(roots), f"{via}__path")
+    # A province is a root: its path is "/<pk>/", so the first segment of a path is its
+    # province's primary key and the filter needs no join.
+    roots = dict.fromkeys(int(p.strip("/").split("/")[0]) for p in unit.scope_paths)
+    return Q(**{f"{via}__in": list(roots)})
 
 
 def visible(qs: models.QuerySet, user: Any, *, via: str = "") -> Any:

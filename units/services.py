@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,40 @@ class UnitImportResult:
     by_level: dict[str, int] = field(default_factory=dict)
 
 
+# The official types a unit's name starts with. In the pre-2025 data `division_type` is the tier
+# ("huyện" for "Thành phố Buôn Ma Thuột", "xã" for "Phường 1"), so a name that starts with any
+# type is kept; only a bare name ("Đắk Lắk", 2025.x data) gets its own type in front.
+_TYPES = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "đặc khu")
+# A centrally-run city is "Thành phố Hà Nội", not "Thành phố trung ương Hà Nội".
+_NAME_PREFIX = {"thành phố trung ương": "thành phố"}
+
+
+def official_name(name: str, division_type: object) -> str:
+    """The name with its type, as documents print it: ("Đắk Lắk", "tỉnh") → "Tỉnh Đắk Lắk".
+
+    Names that already carry a type stay as they are ("Thành phố Hà Nội", "Huyện Cư M'gar").
+    """
+    name = unicodedata.normalize("NFC", str(name).strip())
+    if not isinstance(division_type, str) or not division_type.strip():
+        return name
+    folded = name.casefold()
+    if any(folded.startswith(t + " ") for t in _TYPES):
+        return name
+    kind = unicodedata.normalize("NFC", division_type.strip()).casefold()
+    kind = _NAME_PREFIX.get(kind, kind)
+    return f"{kind[:1].upper()}{kind[1:]} {name}"
+
+
 @dataclass
 class _Row:
     code: str
     name: str
     level: str
     parent_code: str | None
+
+
+def _name(item: dict) -> str:
+    return official_name(item["name"], item.get("division_type"))
 
 
 def _flatten(data: Any) -> list[_Row]:
@@ -67,20 +96,20 @@ def _flatten(data: Any) -> list[_Row]:
         pcode = code_of(province, Level.PROVINCE, f"#{i}")
         if pcode is None:
             continue
-        rows.append(_Row(pcode, province["name"], Level.PROVINCE, None))
+        rows.append(_Row(pcode, _name(province), Level.PROVINCE, None))
         for district in province.get("districts", []):
             dcode = code_of(district, Level.DISTRICT, f"{province['name']} › ?")
             if dcode is None:
                 continue
-            rows.append(_Row(dcode, district["name"], Level.DISTRICT, pcode))
+            rows.append(_Row(dcode, _name(district), Level.DISTRICT, pcode))
             for ward in district.get("wards", []):
                 wcode = code_of(ward, Level.COMMUNE, f"{district['name']} › ?")
                 if wcode is not None:
-                    rows.append(_Row(wcode, ward["name"], Level.COMMUNE, dcode))
+                    rows.append(_Row(wcode, _name(ward), Level.COMMUNE, dcode))
         for ward in province.get("wards", []):
             wcode = code_of(ward, Level.COMMUNE, f"{province['name']} › ?")
             if wcode is not None:
-                rows.append(_Row(wcode, ward["name"], Level.COMMUNE, pcode))
+                rows.append(_Row(wcode, _name(ward), Level.COMMUNE, pcode))
     seen: set[str] = set()
     for row in rows:
         if row.code in seen:
@@ -106,6 +135,7 @@ def units_import(
     existing = {u.code: u for u in AdministrativeUnit.objects.filter(valid_from=valid_from)}
     result = UnitImportResult()
     by_code: dict[str, AdministrativeUnit] = {}
+    moved_existing = 0
     for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
         to_create: list[AdministrativeUnit] = []
         to_update: list[AdministrativeUnit] = []
@@ -150,9 +180,16 @@ def units_import(
                 unit.path = path
                 moved.append(unit)
         AdministrativeUnit.objects.bulk_update(moved, ["path"], batch_size=500)
+        updated = {id(unit) for unit in to_update}
+        moved_existing += sum(1 for unit in moved if id(unit) in updated)
         result.created += len(to_create)
         result.updated += len(to_update)
         result.by_level[level] = sum(1 for r in rows if r.level == level)
+    if moved_existing:
+        # Successors inherit their predecessors' paths: a moved predecessor changes them.
+        from units.lineage import inherited_paths_refresh
+
+        inherited_paths_refresh()
     return result
 
 

@@ -13,7 +13,11 @@ How to add a URL (a new URL without an entry fails `test_every_url_has_an_entry`
   `w.theirs` = Nậm Nhùn / Lai Châu, `w.p` = the personas); model instances become their pk.
 - `expect` has one outcome per role, in the order of ROLES:
   anonymous, admin (provincial admin of Đắk Lắk), inspector (of Đắk Lắk), cumgar_staff,
-  namnhun_staff, eakpam_staff (commune of Cư M'gar). Outcomes: a status code (200, 403, 404,
+  namnhun_staff, eakpam_staff (commune of Cư M'gar), stp_staff (Sở Tư pháp, a department of
+  Đắk Lắk). Towards the objects of districts and communes a department's staff stand where a
+  commune's staff of another district stand, so six outcomes mean stp_staff expects what
+  eakpam_staff does; a case about Ea Kpam's or a department's own objects gives the seventh
+  (and a wrong guess fails like any other outcome). Outcomes: a status code (200, 403, 404,
   405, 422 …; a 3xx means a redirect that is not to the login page, i.e. the action went through
   or bounced back to its page) or `login` (302 to the login page).
 - `theirs=True` marks a case about the other district's object: a role refused there must get
@@ -46,7 +50,15 @@ from scoring.choices import AssessmentState
 from scoring.models import Assessment
 from tests.trust.world import PDF, World
 
-ROLES = ("anonymous", "admin", "inspector", "cumgar_staff", "namnhun_staff", "eakpam_staff")
+ROLES = (
+    "anonymous",
+    "admin",
+    "inspector",
+    "cumgar_staff",
+    "namnhun_staff",
+    "eakpam_staff",
+    "stp_staff",
+)
 PROJECT_APPS = ("units", "procedures", "scoring", "inspections")
 MISSING_ID = 987654321
 REFUSED = {"login", "403", "404", "405"}
@@ -65,6 +77,8 @@ class Case:
 
     def __post_init__(self) -> None:
         tokens = self.expect.split()
+        if len(tokens) == len(ROLES) - 1:
+            tokens.append(tokens[ROLES.index("eakpam_staff")])  # see the module docstring
         assert len(tokens) == len(ROLES), f"{self.expect!r}: one outcome per role of {ROLES}"
         self.outcomes = dict(zip(ROLES, tokens, strict=True))
 
@@ -144,7 +158,43 @@ MATRIX: dict[str, Case | list[Case]] = {
         POST(None, "302 302 302 302 302 302", data={"language": "en", "next": "/"}),
         GET(None, "302 302 302 302 302 302"),  # Django's view: a GET only redirects back
     ],
-    "units:unit_list": GET(None, ALL),
+    # --- units ---------------------------------------------------------------------------------
+    "units:unit_list": [GET(None, ALL), GET(None, ALL, query={"validity": "all"})],
+    "units:unit_tree": [GET(None, ALL), GET(None, ALL, query={"validity": "expired"})],
+    "units:unit_detail": [
+        GET(lambda w: {"pk": w.p.daklak}, "login 200 200 404 404 404 404"),
+        GET(lambda w: {"pk": w.p.cumgar}, "login 200 200 200 404 404 404"),
+        GET(lambda w: {"pk": w.p.eakpam}, "login 200 200 200 404 200 404"),
+        # The department: its own staff and the province; no district or commune.
+        GET(lambda w: {"pk": w.p.stp}, "login 200 200 404 404 404 200"),
+        GET(lambda w: {"pk": w.p.namnhun}, "login 404 404 404 200 404 404", theirs=True),
+        GET(lambda w: {"pk": w.their_department}, "login 404 404 404 404 404 404", theirs=True),
+    ],
+    # The province's departments: admins manage them, inspectors read them.
+    "units:department_list": GET(None, "login 200 200 403 403 403 403"),
+    "units:department_create": [
+        GET(None, "login 200 403 403 403 403 403"),
+        POST(None, "login 200 403 403 403 403 403", data={}),  # no data: the form again
+        POST(
+            None,
+            "login 302 403 403 403 403 403",
+            data={"name": "Sở Y tế", "abbreviation": "SYT", "valid_from": "2025-07-01"},
+        ),
+    ],
+    "units:department_edit": [
+        GET(lambda w: {"pk": w.p.stp}, "login 200 403 404 404 404 403"),
+        POST(
+            lambda w: {"pk": w.p.stp},
+            "login 302 403 404 404 404 403",
+            data={"name": "Sở Tư pháp tỉnh Đắk Lắk", "abbreviation": "STP"},
+        ),
+        POST(
+            lambda w: {"pk": w.their_department},
+            "login 404 404 404 404 404 404",
+            data={"name": "Sở Tư pháp", "abbreviation": "STP"},
+            theirs=True,
+        ),
+    ],
     # --- procedures ----------------------------------------------------------------------------
     "procedures:procedure_list": GET(None, ALL),
     "procedures:procedure_detail": [
@@ -199,7 +249,7 @@ MATRIX: dict[str, Case | list[Case]] = {
         _export_job("inspector", "part"), "login 404 200 404 404 404"
     ),
     "procedures:dossier_export_download": [
-        GET(_export_job("eakpam_staff", "xlsx"), "login 404 404 404 404 200"),
+        GET(_export_job("eakpam_staff", "xlsx"), "login 404 404 404 404 200 404"),
         GET(_export_job("admin", "part"), "login 404 404 404 404 404"),  # not finished yet
     ],
     # --- scoring -------------------------------------------------------------------------------
@@ -223,7 +273,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     "scoring:assessment_list": GET(None, ALL),
     "scoring:assessment_detail": [
         GET(lambda w: {"pk": w.ours.assessment}, OURS),
-        GET(lambda w: {"pk": w.commune_assessment}, "login 200 200 200 404 200"),
+        GET(lambda w: {"pk": w.commune_assessment}, "login 200 200 200 404 200 404"),
         GET(lambda w: {"pk": w.theirs.assessment}, THEIRS, theirs=True),
     ],
     "scoring:score_save": [
@@ -322,7 +372,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     # Published results only: the province for its units, staff for the units they see.
     "scoring:unit_history": [
         GET(lambda w: {"code": w.p.cumgar.code}, OURS),
-        GET(lambda w: {"code": w.p.eakpam.code}, "login 200 200 200 404 200"),
+        GET(lambda w: {"code": w.p.eakpam.code}, "login 200 200 200 404 200 404"),
         GET(lambda w: {"code": w.p.namnhun.code}, THEIRS, theirs=True),
         GET(lambda w: {"code": "99999"}, "login 404 404 404 404 404"),  # no such unit
     ],
@@ -747,6 +797,18 @@ def test_lists_show_only_what_the_role_may_see(w, client_for, name):
     eakpam = client_for(w.p.eakpam_staff).get(url).content.decode()
     if name != "units:unit_list":  # the unit list names Ea Kpam's parent district
         assert "Cư M&#x27;gar" not in eakpam and "HS-CUMGAR" not in eakpam
+
+
+@pytest.mark.parametrize("name", ["units:unit_list", "units:unit_tree"])
+def test_department_staff_and_commune_staff_see_only_their_own_unit(w, client_for, name):
+    url = reverse(name)
+    stp = client_for(w.p.stp_staff).get(url).content.decode()
+    assert "Sở Tư pháp" in stp
+    assert "Ea KPam" not in stp and "Cư M&#x27;gar" not in stp and "Nậm Nhùn" not in stp
+    eakpam = client_for(w.p.eakpam_staff).get(url).content.decode()
+    assert "Ea KPam" in eakpam and "Sở Tư pháp" not in eakpam
+    admin = client_for(w.p.admin).get(url).content.decode()
+    assert "Sở Tư pháp" in admin and "Ea KPam" in admin and "Nậm Nhùn" not in admin
 
 
 def _xlsx_text(response) -> str:

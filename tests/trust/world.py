@@ -22,7 +22,7 @@ from procedures.models import Dossier, DossierImport, Procedure
 from scoring import services as scoring_services
 from scoring.choices import AssessmentState
 from scoring.models import Assessment, CriteriaSet, CriterionScore, Evidence
-from tests.factories import Personas, build_personas
+from tests.factories import Personas, UnitFactory, build_personas
 from tests.inspections.factories import fill, make_inspection, make_plan, make_team
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 from tests.scoring.factories import FULL, make_assessment, make_set
@@ -62,6 +62,7 @@ class World:
     published_set: CriteriaSet  # Đắk Lắk 2023, published
     commune_assessment: Assessment  # Ea Kpam's own, commune-level 2024 (open)
     national_procedure: Procedure
+    their_department: Any  # Sở Tư pháp of Lai Châu (12-STP)
 
     def user(self, role: str):
         return self.p.all_users()[role]
@@ -167,4 +168,7 @@ def build_world() -> World:
         published_set=published_set,
         commune_assessment=commune_assessment,
         national_procedure=ProcedureFactory(code="1.000001", province=None),
+        their_department=UnitFactory(
+            code="12-STP", name="Sở Tư pháp", level=Level.DEPARTMENT, parent=p.laichau
+        ),
     )

@@ -98,3 +98,80 @@ def test_command_exits_non_zero_with_the_reason(tmp_path):
     with pytest.raises(CommandError, match="Không đọc được"):
         call_command("import_units", str(broken))
     assert AdministrativeUnit.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- official names
+
+
+@pytest.mark.parametrize(
+    ("name", "division_type", "expected"),
+    [
+        ("Đắk Lắk", "tỉnh", "Tỉnh Đắk Lắk"),
+        ("Hà Nội", "thành phố trung ương", "Thành phố Hà Nội"),
+        ("Cư M'gar", "xã", "Xã Cư M'gar"),
+        ("Buôn Ma Thuột", "phường", "Phường Buôn Ma Thuột"),
+        ("Phú Quốc", "đặc khu", "Đặc khu Phú Quốc"),
+        # Already carrying a type: as given (pre-2025 data gives the tier as division_type).
+        ("Thành phố Hà Nội", "thành phố trung ương", "Thành phố Hà Nội"),
+        ("Tỉnh Lai Châu", "tỉnh", "Tỉnh Lai Châu"),
+        ("Thành phố Lai Châu", "huyện", "Thành phố Lai Châu"),
+        ("Phường 1", "xã", "Phường 1"),
+        ("Thị trấn Quảng Phú", "xã", "Thị trấn Quảng Phú"),
+        ("Đắk Lắk", None, "Đắk Lắk"),  # no type given: nothing to add
+    ],
+)
+def test_official_names_keep_their_type(name, division_type, expected):
+    from units.services import official_name
+
+    assert official_name(name, division_type) == expected
+
+
+def two_tier_tree(provinces: int, wards: int) -> list[dict]:
+    """A post-2025 tree in the 2025.x shape: bare names, the type apart."""
+    return [
+        {
+            "code": p,
+            "name": f"Tỉnh số {p}" if p == 1 else f"Số {p}",
+            "division_type": "tỉnh",
+            "wards": [
+                {
+                    "code": p * 1000 + w,
+                    "name": f"Xã {p}-{w}" if w % 2 else f"{p}-{w}",
+                    "division_type": "xã",
+                }
+                for w in range(wards)
+            ],
+        }
+        for p in range(1, provinces + 1)
+    ]
+
+
+def test_post_2025_names_are_stored_with_their_type():
+    units_import(
+        data=[
+            {
+                "code": 66,
+                "name": "Đắk Lắk",
+                "division_type": "tỉnh",
+                "wards": [{"code": 24280, "name": "Cư M'gar", "division_type": "xã"}],
+            }
+        ],
+        valid_from=dt.date(2025, 7, 1),
+    )
+    assert sorted(AdministrativeUnit.objects.values_list("code", "name")) == [
+        ("24280", "Xã Cư M'gar"),
+        ("66", "Tỉnh Đắk Lắk"),
+    ]
+
+
+def test_the_full_two_tier_tree_imports_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    data = two_tier_tree(34, 100)  # 3,434 units, as many as the official tree
+    # Bulk writes in batches of 500: the count grows with batches, never with single rows.
+    with django_assert_max_num_queries(60):
+        result = units_import(data=data, valid_from=dt.date(2025, 7, 1))
+    assert result.created == 3434
+    assert AdministrativeUnit.objects.get(code="01").name == "Tỉnh số 1"
+    assert AdministrativeUnit.objects.get(code="34").name == "Tỉnh Số 34"
+    with django_assert_max_num_queries(10):
+        again = units_import(data=data, valid_from=dt.date(2025, 7, 1))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3434)

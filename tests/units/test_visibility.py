@@ -12,7 +12,7 @@ def codes(user):
 
 
 def test_provincial_roles_see_their_whole_province_only(personas):
-    expected = {"66", "648", "24280", "24259"}
+    expected = {"66", "648", "24280", "24259", "66-STP"}
     assert codes(personas.admin) == expected
     assert codes(personas.inspector) == expected
     assert codes(personas.laichau_admin) == {"12", "112"}
@@ -26,6 +26,23 @@ def test_district_staff_see_their_district_and_its_communes(personas):
 
 def test_commune_staff_see_only_their_commune(personas):
     assert codes(personas.eakpam_staff) == {"24280"}
+
+
+def test_department_staff_see_only_their_department(personas):
+    assert codes(personas.stp_staff) == {"66-STP"}
+    assert "66-STP" not in codes(personas.cumgar_staff) | codes(personas.eakpam_staff)
+
+
+def test_department_staff_pass_user_validation(personas):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+    from units.choices import Role
+
+    personas.stp_staff.full_clean()  # unit staff may belong to a department
+    inspector = UserFactory.build(role=Role.PROVINCIAL_INSPECTOR, unit=personas.stp)
+    with pytest.raises(ValidationError):
+        inspector.full_clean()  # a provincial role still belongs to the province
 
 
 def test_anonymous_and_unbound_users_see_nothing(personas):
