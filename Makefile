@@ -4,10 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-# Development defaults; production sets DEBUG=0 and a real SECRET_KEY (see .env.example).
-export DEBUG ?= 1
+# The development server's settings: DEBUG=1 for the targets that run the portal on this machine
+# (run, demo, migrate) and nowhere else; `make test` runs with the settings' own defaults
+# (tests/settings.py), as CI and production do. Production: DEBUG=0 and a SECRET_KEY (.env.example).
+DEBUG ?= 1
+DEV := DEBUG=$(DEBUG)
+PORT ?= 8000
 
-.PHONY: run test e2e bench loadtest lint format install messages migrate demo clean
+.PHONY: run test e2e screenshots bench loadtest lint format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +24,17 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 migrate: messages
-	$(PY) manage.py migrate --noinput -v 0
+	$(DEV) $(PY) manage.py migrate --noinput -v 0
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
-## Serve the demo on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set)
+## Serve the demo on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set); `make run PORT=8100`
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 test: messages
@@ -39,6 +43,12 @@ test: messages
 ## Browser tests only (Playwright on Debian's chromium)
 e2e: messages
 	$(BIN)/pytest -q -m e2e tests/e2e
+
+## Regenerate docs/screenshots/ (linked from README); an ordinary test run writes to a temp dir
+screenshots: messages
+	@command -v "$${CHROMIUM:-chromium}" >/dev/null || test -x /usr/bin/chromium \
+	  || { echo "make screenshots needs chromium (apt-get install chromium)" >&2; exit 1; }
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -m e2e tests/e2e/test_screenshots.py
 
 ## Benchmarks against the bare limits of the stack (PostgreSQL; writes docs/benchmarks.md)
 bench: messages

@@ -1,7 +1,13 @@
-"""Test settings: the real settings with fast hashing, local cache and a throwaway media root."""
+"""Test settings: the real settings with fast hashing and local mail.
+
+File-system state is never shared between tests: tests/conftest.py gives every test (and every
+module- or session-scoped fixture) its own MEDIA_ROOT and jobs cache folder under pytest's
+tmp_path. The values below are what code sees outside those fixtures: folders under /dev/null,
+which nobody (not even root) can create, so a write that escapes the fixtures fails loudly
+instead of leaking into the next test.
+"""
 
 import os
-import tempfile
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
@@ -10,14 +16,20 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 from cchc_portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Outside the fixtures: the nowhere below. Inside a test: a folder of its own (tests/conftest.py).
+UNISOLATED = Path(os.devnull) / "cchc-tests-outside-a-fixture"  # noqa: F405
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jobs"},
+    # The production backend (a folder every worker sees), so progress crosses threads the same way.
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(UNISOLATED / "jobs"),
+    },
 }
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cchc-test-media-"))  # noqa: F405
+MEDIA_ROOT = UNISOLATED / "media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Throttling is exercised by its own tests (override_settings); elsewhere logins are free.
 AXES_ENABLED = False

@@ -137,12 +137,13 @@ def logout(page):
 
 
 @pytest.fixture
-def screenshot(page, request):
-    """`screenshot()` saves the page to /tmp/e2e-<test name>.png for a person to look at."""
+def screenshot(page, request, tmp_path):
+    """`screenshot()` saves the page as e2e-<test name>.png in the test's tmp_path, for a person
+    to look at (pytest keeps the folders of its last three runs; `--basetemp=DIR` to choose)."""
 
     def shoot(suffix: str = "") -> str:
         name = re.sub(r"\W+", "-", request.node.name).strip("-") + (f"-{suffix}" if suffix else "")
-        path = f"/tmp/e2e-{name}.png"
+        path = str(tmp_path / f"e2e-{name}.png")
         page.screenshot(path=path, full_page=True)
         return path
 

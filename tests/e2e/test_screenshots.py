@@ -1,5 +1,8 @@
-"""Dashboards in a real browser, on the demo world, written to docs/screenshots/ (linked from
-README). The page fixture fails the test on any console error or CSP violation.
+"""Dashboards in a real browser, on the demo world. The page fixture fails the test on any console
+error or CSP violation.
+
+The pictures go to the test's tmp_path, so an ordinary run never rewrites the tracked ones;
+`make screenshots` sets SCREENSHOTS_DIR=docs/screenshots to regenerate those linked from README.
 
 The demo is loaded as `load_demo` builds it, except that the dossier generator's counts are
 scaled down (×1/50) to keep the test fast: rates stay close to the demo's, counts are smaller.
@@ -7,10 +10,10 @@ scaled down (×1/50) to keep the test fast: rates stay close to the demo's, coun
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from cchc_portal.demo import DEMO_PASSWORD, load_demo
 from units.choices import Role
@@ -19,7 +22,6 @@ from units.models import AdministrativeUnit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 SCALED = (
     "CUMGAR_RECEIVED",
     "CUMGAR_IN_PROGRESS",
@@ -50,9 +52,20 @@ def demo(monkeypatch):
     )
 
 
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where the pictures go: SCREENSHOTS_DIR (relative to the current directory) or tmp_path."""
+    folder = (
+        Path(os.environ["SCREENSHOTS_DIR"]).resolve()
+        if "SCREENSHOTS_DIR" in os.environ
+        else tmp_path
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _shoot(page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / name), full_page=True)
 
 
 def _no_horizontal_overflow(page) -> None:
@@ -63,14 +76,14 @@ def _no_horizontal_overflow(page) -> None:
     assert overflow <= 0
 
 
-def test_dashboard_screenshots(demo, page, login):
+def test_dashboard_screenshots(demo, page, login, shots):
     login("quantri.daklak", DEMO_PASSWORD)
     assert page.locator("h1").inner_text().startswith("Xin chào")
     body = page.locator("main, body").first.inner_text()
     assert "Kế hoạch kiểm tra năm" in body
     assert "chưa có hồ sơ; số liệu của quý gần nhất có hồ sơ: Quý II/2019." in body
     _no_horizontal_overflow(page)
-    _shoot(page, "dashboard-province.png")
+    _shoot(page, shots, "dashboard-province.png")
 
     page.context.clear_cookies()
     login("quantri.laichau", DEMO_PASSWORD)
@@ -78,7 +91,7 @@ def test_dashboard_screenshots(demo, page, login):
     assert heat.locator("tbody tr").count() == 8
     assert page.locator("[data-figure=weakest]").is_visible()
     _no_horizontal_overflow(page)
-    _shoot(page, "dashboard-province-laichau.png")
+    _shoot(page, shots, "dashboard-province-laichau.png")
 
     page.context.clear_cookies()
     login("namnhun", DEMO_PASSWORD)
@@ -88,11 +101,11 @@ def test_dashboard_screenshots(demo, page, login):
     assert page.locator("[data-figure=change]").inner_text() == "▼ 2"
     assert page.locator("text=Chỉ số và thứ hạng qua các năm").first.is_visible()
     _no_horizontal_overflow(page)
-    _shoot(page, "dashboard-unit.png")
+    _shoot(page, shots, "dashboard-unit.png")
 
     page.click("[data-link=history]")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/scoring/units/112/")
     assert page.locator(".history-years tbody tr").count() == 2
     _no_horizontal_overflow(page)
-    _shoot(page, "unit-history.png")
+    _shoot(page, shots, "unit-history.png")

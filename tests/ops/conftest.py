@@ -36,13 +36,17 @@ def database_url(name: str | None = None, **params: str) -> str:
 
 
 def process_env(**extra: str) -> dict[str, str]:
-    """Environment for a manage.py subprocess: development settings on the given database."""
+    """Environment for a manage.py subprocess: development settings on the given database, and
+    the calling test's own files (tests/conftest.py), so the child leaves nothing behind."""
+    from django.conf import settings
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         DJANGO_SETTINGS_MODULE="cchc_portal.settings",
         DEBUG="1",
         PYTHONIOENCODING="utf-8",
-        MEDIA_ROOT=str(Path(os.environ.get("TMPDIR", "/tmp")) / "cchc-ops-media"),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        JOBS_CACHE_DIR=settings.CACHES["jobs"]["LOCATION"],
     )
     env.update(extra)
     return env
