@@ -27,6 +27,7 @@ from scoring.models import (
     PublishedResult,
 )
 from units.models import AdministrativeUnit, UnitLineage
+from units.querysets import province_scope_q
 
 
 def criteria_nodes(criteria: list[Criterion]) -> list[index.Node]:
@@ -555,10 +556,14 @@ def unit_history(*, unit: AdministrativeUnit, user) -> UnitHistory:
         .order_by("effective_on")
         .values("effective_on")[:1]
     )
+    # Sets of the provinces the user answers for, the merged province's predecessors included:
+    # the one scoping rule (units.querysets), as CriteriaSet.objects.visible_to applies it.
+    sets_q = province_scope_q(user, via="ranking__criteria_set__province")
+    own_q = Q(pk__in=[]) if sets_q is None else Q(sets_q, unit=unit)
     results = list(
         PublishedResult.objects.annotate(merged_on=Subquery(merged_on))
         .filter(
-            Q(unit=unit, ranking__criteria_set__in=CriteriaSet.objects.visible_to(user))
+            own_q
             # A predecessor's figures of the years before it went into this unit (a set of
             # year Y resolves its units on 31/12/Y). Published figures are public (the public
             # ranking page); the caller has checked the user sees `unit`, and through it the
