@@ -249,3 +249,22 @@ def test_ranking_reads_the_province_of_the_year_asked(personas, tier):
     with pytest.raises(CommandError) as exc:
         run("ranking", "--province", "87", "--year", "2024")
     assert str(exc.value) == "Không có đơn vị mã 87 có hiệu lực ngày 31/12/2024."
+
+
+def test_a_department_ranking_page_lists_departments(personas, tier, client_for):
+    department_set = make_set(province=tier.daklak, year=2025, level=Level.DEPARTMENT)
+    for code, name in (("66-STP", "Sở Tư pháp"), ("66-SYT", "Sở Y tế")):
+        unit = UnitFactory(
+            code=code,
+            name=name,
+            level=Level.DEPARTMENT,
+            parent=tier.daklak,
+            valid_from=TWO_TIER_FROM,
+        )
+        make_assessment(criteria_set=department_set, unit=unit, scores=FULL)
+    response = client_for(tier.admin).get(
+        reverse("scoring:ranking_detail", args=[department_set.pk])
+    )
+    assert [r.unit_name for r in response.context["ranking"].rows] == ["Sở Tư pháp", "Sở Y tế"]
+    sets = client_for(tier.admin).get(reverse("scoring:set_list") + "?level=department")
+    assert "Sở, ban, ngành" in sets.content.decode()
