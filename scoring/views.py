@@ -439,13 +439,15 @@ def _unit_for_code(request: HttpRequest, code: str) -> tuple[AdministrativeUnit,
     # The resolver decides which codes match; `endswith` only keeps its table small.
     resolver = UnitResolver(scope=visible.filter(code__endswith=code_key(code)))
     holders = resolver.holders(code)
+    units = AdministrativeUnit.objects.in_bulk(holders)
     try:
         pk = resolver.resolve_id(code, on=_history_day(request))
     except UnitCodeError as exc:
         if exc.candidates or not holders:
             raise Http404 from None
-        pk = holders[-1]
-    units = AdministrativeUnit.objects.in_bulk(holders)
+        # The latest holder of the code as written, else of the same number zero-padded.
+        exact = [h for h in holders if units[h].code == code.strip()]
+        pk = (exact or holders)[-1]
     unit = units[pk]
     others = []
     for other in (units[h] for h in holders if h != pk and units[h].code == unit.code):

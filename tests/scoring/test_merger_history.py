@@ -177,3 +177,12 @@ def test_the_dashboard_trend_labels_the_predecessors(personas, merged, client_fo
         "2024, Xã Ea KPam (hạng 1/2)",
         "2025 (hạng 2/2)",
     ]
+
+
+def test_the_labels_are_translated(personas, merged, client_for):
+    tier, _ = merged
+    client = client_for(tier.admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(history_url("24280")).content.decode()
+    assert "before 01/07/2025: Xã Ea KPam" in html
+    assert "Code 24280 is also the code of:" in html and "valid from 01/07/2025" in html

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         sets = CriteriaSet.objects.select_related("province").filter(province=province, year=year)
         if level:
             sets = sets.filter(level=level)
-        found = list(sets.order_by("level"))
+        found = sorted(sets, key=lambda cs: ASSESSED_LEVELS.index(cs.level))
         if not found:
             what = f"bộ chỉ số {Level(level).label.lower()}" if level else "bộ chỉ số nào"
             raise CommandError(f"{province.name} chưa có {what} năm {year}.")
