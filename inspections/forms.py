@@ -18,6 +18,7 @@ from inspections.models import Finding, InspectionPlan, InspectionTeam
 from inspections.services import MemberData, TargetData
 from units.choices import Level
 from units.models import AdministrativeUnit
+from units.resolver import UnitCodeError, UnitResolver
 
 
 class DateInput(forms.DateInput):
@@ -118,7 +119,9 @@ class PlanForm(forms.Form):
         return lines
 
     def clean_targets(self) -> list[TargetData]:
-        visible = AdministrativeUnit.objects.visible_to(self.user)
+        # Codes were reused in 2025: a target resolves on its planned date, among the units the
+        # user sees (a code outside the scope reads as unknown).
+        resolver = UnitResolver(scope=AdministrativeUnit.objects.visible_to(self.user))
         targets, errors = [], []
         for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
             if not line.strip():
@@ -128,20 +131,17 @@ class PlanForm(forms.Form):
                 errors.append(_("Dòng %(n)s: cần “mã đơn vị | ngày”.") % {"n": number})
                 continue
             try:
-                unit = visible.by_code(parts[0])
-            except AdministrativeUnit.DoesNotExist:
-                errors.append(
-                    _("Dòng %(n)s: không có đơn vị mã %(code)s trong phạm vi của bạn.")
-                    % {"n": number, "code": parts[0]}
-                )
-                continue
-            try:
                 day = _parse_date(parts[1])
             except ValueError:
                 errors.append(
                     _("Dòng %(n)s: ngày “%(day)s” không đúng dạng dd/mm/yyyy.")
                     % {"n": number, "day": parts[1]}
                 )
+                continue
+            try:
+                unit = resolver.resolve(parts[0], on=day)
+            except UnitCodeError as exc:
+                errors.append(_("Dòng %(n)s: %(error)s") % {"n": number, "error": exc.message})
                 continue
             body = parts[2] if len(parts) == 3 else ""
             targets.append(TargetData(unit=unit, scheduled_on=day, body=body))

@@ -253,7 +253,7 @@ def _unit_panels(user) -> list[Panel]:
     past = unit_history(unit=unit, user=user)
     own = own_ranking(past, unit.pk)
     assessment = open_assessment(user)
-    if own is None and assessment is None:
+    if own is None and assessment is None and not past.years:
         return []
     history_link = reverse("scoring:unit_history", args=[unit.code])
     context = {"unit": unit, "assessment": assessment, "history_link": history_link}
@@ -281,8 +281,9 @@ def _unit_panels(user) -> list[Panel]:
             link=link,
         )
     )
-    if own is not None:
-        published, row = own
+    if past.years:
+        # Also before the unit's first own publication: a commune formed on 01/07/2025 shows
+        # its predecessors' published years, labelled with their names (selectors.unit_history).
         out.append(
             Panel(
                 title=_("Chỉ số và thứ hạng qua các năm"),
@@ -291,6 +292,8 @@ def _unit_panels(user) -> list[Panel]:
                 link=history_link,
             )
         )
+    if own is not None:
+        published, row = own
         chart = areas_against_province(published, row)
         if chart is not None:
             out.append(

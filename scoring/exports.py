@@ -140,7 +140,8 @@ def ranking_pdf(ranking: Ranking) -> bytes:
 
 
 def unit_history_chart(unit_name: str, history: UnitHistory) -> Chart | None:
-    """A unit's index year by year, each year labelled with its rank (page, dashboard, PDF).
+    """A unit's index year by year, each year labelled with its rank (page, dashboard, PDF);
+    a predecessor's year (before a merger) also with the predecessor's name.
 
     Columns rather than a line: a province has a handful of years on record, and a line's end
     labels run off the chart's edges."""
@@ -149,8 +150,18 @@ def unit_history_chart(unit_name: str, history: UnitHistory) -> Chart | None:
     return bar_chart(
         title=_("Chỉ số CCHC và thứ hạng qua các năm — %(unit)s") % {"unit": unit_name},
         labels=[
-            _("%(year)s (hạng %(rank)s/%(units)s)")
-            % {"year": y.year, "rank": y.result.rank, "units": y.units}
+            (
+                _("%(year)s, %(unit)s (hạng %(rank)s/%(units)s)")
+                % {
+                    "year": y.year,
+                    "unit": y.predecessor.name,
+                    "rank": y.result.rank,
+                    "units": y.units,
+                }
+                if y.predecessor is not None
+                else _("%(year)s (hạng %(rank)s/%(units)s)")
+                % {"year": y.year, "rank": y.result.rank, "units": y.units}
+            )
             for y in history.years
         ],
         series={_("Chỉ số CCHC"): [y.result.index for y in history.years]},

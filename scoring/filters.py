@@ -3,13 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from scoring.choices import AssessmentState
-from scoring.models import Assessment, CriteriaSet
-from units.choices import Level
+from scoring.models import ASSESSED_LEVEL_CHOICES, Assessment, CriteriaSet
 
 
 class CriteriaSetFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Năm"))
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp"))
+    level = django_filters.ChoiceFilter(choices=ASSESSED_LEVEL_CHOICES, label=_("Cấp"))
 
     class Meta:
         model = CriteriaSet

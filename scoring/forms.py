@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal import uploads
-from units.choices import Level
+from units.choices import ASSESSED_LEVELS
 
 
 class CriteriaImportForm(forms.Form):
@@ -12,7 +12,7 @@ class CriteriaImportForm(forms.Form):
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     level = forms.ChoiceField(
         label=_("Cấp"),
-        choices=[(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label)],
+        choices=[(level.value, level.label) for level in ASSESSED_LEVELS],
     )
     name = forms.CharField(label=_("Tên bộ chỉ số"), max_length=300, required=False)
     legal_basis = forms.CharField(label=_("Quyết định ban hành"), max_length=200, required=False)

@@ -11,8 +11,10 @@ from simple_history.models import HistoricalRecords
 from scoring import index
 from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Metric, Rule
 from scoring.querysets import AssessmentQuerySet, CriteriaSetQuerySet, PublishedRankingQuerySet
-from units.choices import Level
+from units.choices import ASSESSED_LEVELS
 from units.models import AdministrativeUnit
+
+ASSESSED_LEVEL_CHOICES = [(level.value, level.label) for level in ASSESSED_LEVELS]
 
 
 class CriteriaSet(models.Model):
@@ -27,7 +29,8 @@ class CriteriaSet(models.Model):
         on_delete=models.PROTECT,
         related_name="criteria_sets",
     )
-    level = models.CharField(_("cấp đánh giá"), max_length=10, choices=Level.choices)
+    # Communes and departments since 2025; districts for the sets published before.
+    level = models.CharField(_("cấp đánh giá"), max_length=10, choices=ASSESSED_LEVEL_CHOICES)
     year = models.PositiveSmallIntegerField(_("năm đánh giá"))
     name = models.CharField(_("tên bộ chỉ số"), max_length=300)
     legal_basis = models.CharField(_("quyết định ban hành"), max_length=200, blank=True)

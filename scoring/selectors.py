@@ -5,11 +5,13 @@ All points, subtotals, indices, grades and ranks come from `scoring.index`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from scoring import history, index
@@ -24,7 +26,8 @@ from scoring.models import (
     PublishedRanking,
     PublishedResult,
 )
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, UnitLineage
+from units.querysets import province_scope_q
 
 
 def criteria_nodes(criteria: list[Criterion]) -> list[index.Node]:
@@ -476,11 +479,19 @@ def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpa
 
 @dataclass
 class HistoryYear:
-    """A unit's published result in one year, with the size of that year's ranking."""
+    """A unit's published result in one year, with the size of that year's ranking.
+
+    `predecessor` is set when the figure is that of a unit this one was formed from, published
+    before the merger (`merged_on`): shown, labelled, never compared with this unit's ranks."""
 
     criteria_set: CriteriaSet
     result: PublishedResult
     units: int
+    predecessor: AdministrativeUnit | None = None
+    merged_on: dt.date | None = None
+    # The unit's first own year after its predecessors' years: its rank change is "mới", a rank
+    # among other units of another tree says nothing about this one's progress.
+    across_merger: bool = False
 
     @property
     def year(self) -> int:
@@ -488,6 +499,8 @@ class HistoryYear:
 
     @property
     def change(self) -> int | None:
+        if self.across_merger:
+            return None
         return index.rank_change(self.result.rank, self.result.previous_rank)
 
     @property
@@ -498,6 +511,16 @@ class HistoryYear:
     def percentage_form(self) -> bool:
         return not self.criteria_set.has_survey
 
+    @property
+    def predecessor_label(self) -> str:
+        """ "trước 01/07/2025: Xã Ea KPam", "" for the unit's own years."""
+        if self.predecessor is None or self.merged_on is None:
+            return ""
+        return _("trước %(day)s: %(unit)s") % {
+            "day": f"{self.merged_on:%d/%m/%Y}",
+            "unit": self.predecessor.name,
+        }
+
 
 @dataclass
 class UnitHistory:
@@ -507,15 +530,17 @@ class UnitHistory:
 
     @property
     def latest(self) -> HistoryYear | None:
-        return self.years[-1] if self.years else None
+        """The unit's own latest year (a predecessor's figure is not the unit's result)."""
+        return next((y for y in reversed(self.years) if y.predecessor is None), None)
 
 
 def unit_history(*, unit: AdministrativeUnit, user) -> UnitHistory:
     """A unit's published index, rank and points per area over all years on record, oldest
     first, from the frozen publications (never live scores): 1 query.
 
-    Only current publications of sets the user may read; areas matched across sets by
-    `scoring.history.match_areas`.
+    Only current publications of sets the user may read; before the unit was formed
+    (`UnitLineage`), its predecessors' published figures, each labelled with the predecessor.
+    Areas matched across sets by `scoring.history.match_areas`.
     """
     size = (
         PublishedResult.objects.filter(ranking=OuterRef("ranking"))
@@ -524,17 +549,58 @@ def unit_history(*, unit: AdministrativeUnit, user) -> UnitHistory:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    results = list(
-        PublishedResult.objects.filter(
-            unit=unit,
-            ranking__withdrawn_at__isnull=True,
-            ranking__criteria_set__in=CriteriaSet.objects.visible_to(user),
-        )
-        .select_related("ranking__criteria_set")
-        .annotate(units=Subquery(size))
-        .order_by("ranking__criteria_set__year", "ranking__criteria_set__level")
+    # The day a result's unit went into this one (None for the unit's own results and for
+    # units that are no predecessor): a subquery, so the history stays one query.
+    merged_on = (
+        UnitLineage.objects.filter(successor=unit, predecessor=OuterRef("unit_id"))
+        .order_by("effective_on")
+        .values("effective_on")[:1]
     )
-    years = [HistoryYear(r.ranking.criteria_set, r, r.units) for r in results]
+    # Sets of the provinces the user answers for, the merged province's predecessors included:
+    # the one scoping rule (units.querysets), as CriteriaSet.objects.visible_to applies it.
+    sets_q = province_scope_q(user, via="ranking__criteria_set__province")
+    own_q = Q(pk__in=[]) if sets_q is None else Q(sets_q, unit=unit)
+    results = list(
+        PublishedResult.objects.annotate(merged_on=Subquery(merged_on))
+        .filter(
+            own_q
+            # A predecessor's figures of the years before it went into this unit (a set of
+            # year Y resolves its units on 31/12/Y). Published figures are public (the public
+            # ranking page); the caller has checked the user sees `unit`, and through it the
+            # units it was formed from.
+            | Q(merged_on__isnull=False, ranking__criteria_set__year__lt=ExtractYear("merged_on")),
+            ranking__withdrawn_at__isnull=True,
+        )
+        .select_related("ranking__criteria_set", "unit")
+        .annotate(units=Subquery(size))
+    )
+    years = []
+    for r in results:
+        own = r.unit_id == unit.pk
+        years.append(
+            HistoryYear(
+                r.ranking.criteria_set,
+                r,
+                r.units,
+                predecessor=None if own else r.unit,
+                merged_on=None if own else r.merged_on,
+            )
+        )
+    years.sort(
+        key=lambda y: (
+            y.year,
+            y.predecessor is None,
+            y.criteria_set.level,
+            y.predecessor.name if y.predecessor else "",
+        )
+    )
+    seen_predecessor = False
+    for y in years:
+        if y.predecessor is not None:
+            seen_predecessor = True
+        elif seen_predecessor:
+            y.across_merger = True
+            break
     areas, changes = history.match_areas(
         [
             (

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,8 +31,9 @@ from scoring.models import (
     PublishedRanking,
     PublishedResult,
 )
-from units.choices import Level
+from units.choices import ASSESSED_LEVELS, Level
 from units.models import AdministrativeUnit, User
+from units.resolver import UnitCodeError, UnitResolver, resolve_unit, year_end
 
 S = AssessmentState
 
@@ -70,6 +72,9 @@ EVIDENCE_TOO_LARGE = gettext_lazy("Tệp lớn hơn %(mb)s MB.")
 EVIDENCE_BAD_TYPE = gettext_lazy(
     "Chỉ nhận tệp PDF, ảnh JPEG/PNG hoặc tài liệu Word/Excel (kiểm tra theo nội dung tệp)."
 )
+
+LEVEL_NOT_ASSESSED = gettext_lazy("Cấp đánh giá phải là một trong các cấp: %(levels)s.")
+PROVINCE_NOT_VALID = gettext_lazy("%(p)s không phải là tỉnh có hiệu lực ngày %(day)s.")
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 # Content types of evidence by what cchc_portal.uploads finds in the first bytes.
@@ -227,12 +232,10 @@ def assessments_open(*, criteria_set: CriteriaSet, by: User) -> int:
     set's year; returns how many were created (existing ones are left as they are)."""
     if not by.is_provincial_admin:
         raise PermissionDenied
-    import datetime as dt
-
     units = (
         AdministrativeUnit.objects.subtree_of(criteria_set.province)
         .filter(level=criteria_set.level)
-        .valid_on(dt.date(criteria_set.year, 12, 31))
+        .valid_on(year_end(criteria_set.year))
     )
     existing = set(criteria_set.assessments.values_list("unit_id", flat=True))
     created = 0
@@ -528,6 +531,32 @@ DEFAULT_THRESHOLDS = [
 TRUE_WORDS = {"x", "1", "có", "co", "yes", "true"}
 
 
+def level_labels(levels: Any) -> str:
+    """“Cấp huyện, Cấp xã, Sở, ban, ngành”: levels as people read them, never the raw values."""
+    return ", ".join(str(Level(level).label) for level in levels)
+
+
+def criteria_set_province(
+    *, code: str, year: int, scope: QuerySet[AdministrativeUnit] | None = None
+) -> AdministrativeUnit:
+    """The province a set of `year` belongs to: the one holding `code` on 31 December of that
+    year (`--province 66 --year 2024` is the old Đắk Lắk, `--year 2025` the merged one).
+
+    Raises UnitCodeError (the resolver's messages; a code outside `scope` reads as unknown).
+    """
+    return resolve_unit(code, on=year_end(year), scope=scope, levels=[Level.PROVINCE])
+
+
+def set_units(criteria_set: CriteriaSet) -> UnitResolver:
+    """The resolver of the unit codes a set's files name: units of the set's level within its
+    province, resolved on the set's `year_end` (2024 scores for 24280 are Xã Ea KPam's, 2026
+    ones the new Xã Cư M'gar's). A code of another province reads as unknown."""
+    return UnitResolver(
+        scope=AdministrativeUnit.objects.subtree_of(criteria_set.province),
+        levels=[criteria_set.level],
+    )
+
+
 def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
     return {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
 
@@ -700,8 +729,14 @@ def criteria_set_import(
     penalty_cap: Decimal = Decimal("0"),
 ) -> CriteriaSet:
     """A criteria set from a file, rejected as a whole with row-level errors."""
-    if level not in (Level.DISTRICT, Level.COMMUNE):
-        raise ScoringImportError([_("Cấp đánh giá phải là district hoặc commune.")])
+    if level not in ASSESSED_LEVELS:
+        raise ScoringImportError([LEVEL_NOT_ASSESSED % {"levels": level_labels(ASSESSED_LEVELS)}])
+    if province.level != Level.PROVINCE or not province.is_valid_on(year_end(year)):
+        # A 2024 set belongs to the province as it stood on 31/12/2024 (the old Đắk Lắk), a
+        # 2025 one to the merged province: see criteria_set_province.
+        raise ScoringImportError(
+            [PROVINCE_NOT_VALID % {"p": province.name, "day": f"{year_end(year):%d/%m/%Y}"}]
+        )
     parsed, errors = criteria_rows(path)
     if not errors:
         errors = criteria_check_tree(parsed)
@@ -781,12 +816,8 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
     if "ma_don_vi" not in header or "ma_tieu_chi" not in header:
         raise ScoringImportError([_("Thiếu cột: ma_don_vi, ma_tieu_chi.")])
     criteria = {c.code: c for c in Criterion.objects.filter(criteria_set=criteria_set)}
-    units = {
-        u.code: u
-        for u in AdministrativeUnit.objects.subtree_of(criteria_set.province).filter(
-            level=criteria_set.level
-        )
-    }
+    units = set_units(criteria_set)
+    day = year_end(criteria_set.year)
     errors: list[str] = []
     writes: list[tuple[AdministrativeUnit, Criterion | None, dict]] = []
     count = 0
@@ -797,19 +828,10 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
             unit_code = _text(row.get("ma_don_vi"))
             code = _text(row.get("ma_tieu_chi")).rstrip(".")
             where = _("Dòng %(n)s") % {"n": number}
-            unit = units.get(unit_code) or next(
-                (
-                    u
-                    for c, u in units.items()
-                    if unit_code and c.lstrip("0") == unit_code.lstrip("0")
-                ),
-                None,
-            )
-            if unit is None:
-                errors.append(
-                    _("%(where)s: đơn vị “%(v)s” không thuộc %(p)s ở cấp này.")
-                    % {"where": where, "v": unit_code, "p": criteria_set.province.name}
-                )
+            try:
+                unit = units.resolve(unit_code, on=day)
+            except UnitCodeError as exc:
+                errors.append(f"{where}: {exc.message}")
                 continue
             if not code:
                 data = {}
@@ -892,20 +914,17 @@ def survey_answers_import(
             criteria_set=criteria_set, component=Component.SURVEY, is_leaf=True
         )
     }
-    units = {
-        u.code: u
-        for u in AdministrativeUnit.objects.subtree_of(criteria_set.province).filter(
-            level=criteria_set.level
-        )
-    }
+    units = set_units(criteria_set)
+    day = year_end(criteria_set.year)
     answers: dict[tuple[int, str], list[Decimal]] = {}
     errors: list[str] = []
     for number, values in rows:
         row = _row_dict(header, values)
-        unit = units.get(_text(row.get("ma_don_vi")))
         code = _text(row.get("ma_tieu_chi"))
-        if unit is None:
-            errors.append(_("Dòng %(n)s: đơn vị không hợp lệ.") % {"n": number})
+        try:
+            unit_pk = units.resolve_id(_text(row.get("ma_don_vi")), on=day)
+        except UnitCodeError as exc:
+            errors.append(_("Dòng %(n)s: %(error)s") % {"n": number, "error": exc.message})
             continue
         if code not in criteria:
             errors.append(
@@ -922,10 +941,10 @@ def survey_answers_import(
                 % {"n": number, "a": scale_min, "b": scale_max}
             )
             continue
-        answers.setdefault((unit.pk, code), []).append(answer)
+        answers.setdefault((unit_pk, code), []).append(answer)
     if errors:
         raise ScoringImportError(errors)
-    unit_by_pk = {u.pk: u for u in units.values()}
+    unit_by_pk = AdministrativeUnit.objects.in_bulk({unit_pk for unit_pk, _code in answers})
     for (unit_pk, code), values in answers.items():
         assessment = assessment_ensure(criteria_set=criteria_set, unit=unit_by_pk[unit_pk])
         criterion = criteria[code]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +29,7 @@ from scoring.forms import CriteriaImportForm
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, Evidence
 from scoring.tables import AssessmentTable, CriteriaSetTable
 from units.models import AdministrativeUnit
+from units.resolver import UnitCodeError, UnitResolver, code_key, describe, year_end
 
 
 class CriteriaSetListView(SingleTableMixin, FilterView):
@@ -58,6 +62,20 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _set_province(request: HttpRequest, year: int) -> AdministrativeUnit:
+    """The admin's province as it stood at the end of `year`: a 2024 set of the merged Đắk Lắk's
+    admin belongs to the old Đắk Lắk (same code, within the admin's scope through the lineage)."""
+    own = request.user.scope_unit
+    if own.is_valid_on(year_end(year)):
+        return own
+    try:
+        return services.criteria_set_province(
+            code=own.code, year=year, scope=AdministrativeUnit.objects.visible_to(request.user)
+        )
+    except UnitCodeError as exc:
+        raise services.ScoringImportError([exc.message]) from None
+
+
 def set_import(request: HttpRequest) -> HttpResponse:
     """Provincial admins upload a criteria set for their province (rejected as a whole)."""
     require(request.user.is_provincial_admin and request.user.scope_unit is not None)
@@ -72,7 +90,7 @@ def set_import(request: HttpRequest) -> HttpResponse:
             try:
                 criteria_set = services.criteria_set_import(
                     path=Path(tmp.name),
-                    province=request.user.scope_unit,
+                    province=_set_province(request, form.cleaned_data["year"]),
                     year=form.cleaned_data["year"],
                     level=form.cleaned_data["level"],
                     name=form.cleaned_data["name"],
@@ -402,17 +420,55 @@ def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- unit history
 
 
+def _history_day(request: HttpRequest) -> dt.date:
+    """The day a code is read on: ?on=YYYY-MM-DD (links to a code's earlier holder), else today."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _unit_for_code(request: HttpRequest, code: str) -> tuple[AdministrativeUnit, list[Any]]:
+    """The unit a code names for this user, and the other units that held the same code.
+
+    The unit holding it on the day asked (today by default); when none does, the latest one
+    that held it. Only units the user sees: anything else is a 404, like an unknown code.
+    Two queries (the resolver's, the units).
+    """
+    visible = AdministrativeUnit.objects.visible_to(request.user)
+    # The resolver decides which codes match; `endswith` only keeps its table small.
+    resolver = UnitResolver(scope=visible.filter(code__endswith=code_key(code)))
+    holders = resolver.holders(code)
+    units = AdministrativeUnit.objects.in_bulk(holders)
+    try:
+        pk = resolver.resolve_id(code, on=_history_day(request))
+    except UnitCodeError as exc:
+        if exc.candidates or not holders:
+            raise Http404 from None
+        # The latest holder of the code as written, else of the same number zero-padded.
+        exact = [h for h in holders if units[h].code == code.strip()]
+        pk = (exact or holders)[-1]
+    unit = units[pk]
+    others = []
+    for other in (units[h] for h in holders if h != pk and units[h].code == unit.code):
+        day = other.valid_until or other.valid_from
+        others.append(
+            {
+                "unit": other,
+                "description": describe(other),
+                "url": reverse("scoring:unit_history", args=[other.code])
+                + (f"?on={day:%Y-%m-%d}" if day else ""),
+            }
+        )
+    return unit, others
+
+
 def unit_history(request: HttpRequest, code: str) -> HttpResponse:
-    """A unit's published index, rank and points per area over the years. Provincial roles see
-    any unit of their province, unit staff their own unit and those below it; others get 404."""
-    unit = (
-        AdministrativeUnit.objects.visible_to(request.user)
-        .filter(code=code)
-        .order_by(F("valid_from").desc(nulls_last=True))
-        .first()
-    )
-    if unit is None:
-        raise Http404
+    """A unit's published index, rank and points per area over the years (before a merger, its
+    predecessors'). Provincial roles see any unit of their province, unit staff their own unit
+    and those below it; others get 404. A reused code names the unit holding it today, and the
+    page links to the other units that held it."""
+    unit, others = _unit_for_code(request, code)
     history = selectors.unit_history(unit=unit, user=request.user)
     return render(
         request,
@@ -421,6 +477,7 @@ def unit_history(request: HttpRequest, code: str) -> HttpResponse:
             "title": _("Chỉ số CCHC qua các năm — %(unit)s") % {"unit": unit.name},
             "unit": unit,
             "history": history,
+            "other_holders": others,
             "chart": exports.unit_history_chart(unit.name, history),
         },
     )

@@ -10,7 +10,8 @@ from inspections.choices import InspectionKind, InspectionState, MemberRole
 from inspections.models import Finding, Inspection, InspectionPlan, Recommendation
 from inspections.selectors import plans_with_progress
 from units import demo as units_demo
-from units.models import AdministrativeUnit, User
+from units.models import User
+from units.resolver import resolve_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_lapvo_plan_and_camera_recommendation(demo):
 
 
 def test_lacduong_plan_8_of_8(demo, client_for):
-    lacduong = AdministrativeUnit.objects.by_code("675")
+    lacduong = resolve_unit("675", on=dt.date(2019, 12, 31))
     plan = plans_with_progress(InspectionPlan.objects.filter(issuer=lacduong)).get()
     assert (plan.inspected, plan.planned) == (8, 8)
     inspector = User.objects.get(username="quantri.daklak")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal as D
 
 from scoring import services
 from scoring.choices import AssessmentState, CriteriaSetStatus
 from scoring.models import Assessment, CriteriaSet, CriterionScore
-from tests.factories import UnitFactory
-from units.choices import Level
+from tests.factories import UnitFactory, UserFactory
+from units.choices import TWO_TIER_FROM, Level, Role
+from units.models import AdministrativeUnit, UnitLineage, User
+
+OLD_UNTIL = TWO_TIER_FROM - dt.timedelta(days=1)
 
 # code, title, max, component, rule, params, evidence_required
 SMALL_TREE = [
@@ -97,3 +102,52 @@ def many_units(*, parent, count, level=Level.COMMUNE, start=70000):
         UnitFactory(code=f"{start + i}", name=f"Xã số {i}", level=level, parent=parent)
         for i in range(count)
     ]
+
+
+@dataclass
+class TwoTier:
+    """The personas' Đắk Lắk after 1 July 2025: the old units end on 30/06/2025, the merged
+    province (code 66 again) and the new Xã Cư M'gar (code 24280, Xã Ea KPam's) begin on
+    01/07/2025, formed from Xã Ea KPam and Thị trấn Quảng Phú."""
+
+    old_daklak: AdministrativeUnit
+    daklak: AdministrativeUnit
+    cumgar: AdministrativeUnit  # the new commune
+    admin: User
+    cumgar_staff: User
+
+
+def two_tier(p) -> TwoTier:
+    old = [p.daklak, p.cumgar, p.eakpam, p.quangphu]
+    AdministrativeUnit.objects.filter(pk__in=[u.pk for u in old]).update(valid_until=OLD_UNTIL)
+    for unit in old:
+        unit.refresh_from_db()
+    daklak = UnitFactory(
+        code="66", name="Tỉnh Đắk Lắk", level=Level.PROVINCE, valid_from=TWO_TIER_FROM
+    )
+    cumgar = UnitFactory(
+        code="24280",
+        name="Xã Cư M'gar",
+        level=Level.COMMUNE,
+        parent=daklak,
+        valid_from=TWO_TIER_FROM,
+    )
+    for predecessor, successor in ((p.daklak, daklak), (p.eakpam, cumgar), (p.quangphu, cumgar)):
+        UnitLineage.objects.create(
+            predecessor=predecessor, successor=successor, effective_on=TWO_TIER_FROM
+        )
+    # What the lineage import maintains (units.services): a successor answers for the subtrees
+    # of the units it was formed from.
+    AdministrativeUnit.objects.filter(pk=daklak.pk).update(inherited_paths=p.daklak.path)
+    AdministrativeUnit.objects.filter(pk=cumgar.pk).update(
+        inherited_paths=f"{p.eakpam.path} {p.quangphu.path}"
+    )
+    daklak.refresh_from_db()
+    cumgar.refresh_from_db()
+    return TwoTier(
+        old_daklak=p.daklak,
+        daklak=daklak,
+        cumgar=cumgar,
+        admin=UserFactory(username="admin66new", role=Role.PROVINCIAL_ADMIN, unit=daklak),
+        cumgar_staff=UserFactory(username="cumgarxa", role=Role.UNIT_STAFF, unit=cumgar),
+    )

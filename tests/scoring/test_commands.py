@@ -150,7 +150,8 @@ def test_import_criteria_good_file_and_missing_columns(personas, tmp_path):
             "--level",
             "district",
         )
-    with pytest.raises(CommandError, match="không phải là một tỉnh"):
+    # A district code is no province: the resolver (levels=[province]) knows no such unit.
+    with pytest.raises(CommandError, match="Không có đơn vị mã 648 có hiệu lực ngày 31/12/2025"):
         run(
             "import_criteria",
             str(xlsx(tmp_path, GOOD)),
@@ -203,7 +204,7 @@ def test_import_scores_sample(dong_thap):
         ("875,1.1,1,,,,,", "chỉ nhận 0 hoặc"),  # yes_no
         ("875,1.3,3,,,,,", "vượt điểm tối đa"),
         ("875,3.2,4.5,,,,,", "một mức của thang"),
-        ("999,1.3,1,,,,,", "đơn vị “999”"),
+        ("999,1.3,1,,,,,", "Không có đơn vị mã 999 có hiệu lực ngày 31/12/2022."),
         ("875,1,1,,,,,", "không phải là tiêu chí lá"),
         ("875,9.1,5,,,,,", "không áp dụng"),
         ("875,,,,,,9,", "Điểm thưởng tối đa"),

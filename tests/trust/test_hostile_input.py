@@ -486,6 +486,8 @@ def test_command_exports_never_start_a_formula(w, tmp_path, fmt):
             "66",
             "--year",
             "2024",
+            "--level",  # the world has a district and a commune set for 2024
+            "district",
             "--format",
             fmt,
             "-o",

@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.services import ScoringImportError, criteria_set_import
-from units.models import AdministrativeUnit
+from scoring.services import ScoringImportError, criteria_set_import, criteria_set_province
+from units.choices import ASSESSED_LEVELS
+from units.resolver import UnitCodeError
 
 
 class Command(BaseCommand):
@@ -12,9 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--province", required=True, help="mã tỉnh, ví dụ 12")
+        parser.add_argument(
+            "--province",
+            required=True,
+            help="mã tỉnh, ví dụ 66: tỉnh có mã này ngày 31/12 của năm đánh giá",
+        )
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--level", required=True, choices=["district", "commune"])
+        parser.add_argument(
+            "--level", required=True, choices=[str(level) for level in ASSESSED_LEVELS]
+        )
         parser.add_argument("--name", default="")
         parser.add_argument("--legal-basis", default="", help="ví dụ 2071/QĐ-UBND")
         parser.add_argument("--bonus-cap", default="0", type=Decimal)
@@ -24,11 +31,9 @@ class Command(BaseCommand):
         if not options["file"].is_file():
             raise CommandError(f"Không tìm thấy tệp {options['file']}.")
         try:
-            province = AdministrativeUnit.objects.by_code(options["province"])
-        except AdministrativeUnit.DoesNotExist:
-            raise CommandError(f"Không có tỉnh mã {options['province']}.") from None
-        if province.level != "province":
-            raise CommandError(f"Mã {options['province']} không phải là một tỉnh.")
+            province = criteria_set_province(code=options["province"], year=options["year"])
+        except UnitCodeError as exc:
+            raise CommandError(exc.message) from None
         try:
             criteria_set = criteria_set_import(
                 path=options["file"],

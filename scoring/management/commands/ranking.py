@@ -5,33 +5,49 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scoring import exports, selectors
 from scoring.models import CriteriaSet
-from units.models import AdministrativeUnit
+from scoring.services import criteria_set_province
+from units.choices import ASSESSED_LEVELS, Level
+from units.resolver import UnitCodeError
 
 
 class Command(BaseCommand):
     help = "Xếp hạng chỉ số CCHC của một tỉnh, một năm (bảng, CSV, XLSX hoặc PDF)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--province", required=True)
+        parser.add_argument(
+            "--province", required=True, help="mã tỉnh: tỉnh có mã này ngày 31/12 của năm"
+        )
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--level", default="district", choices=["district", "commune"])
+        parser.add_argument(
+            "--level",
+            choices=[str(level) for level in ASSESSED_LEVELS],
+            help="cấp được xếp hạng; bỏ trống khi tỉnh chỉ có bộ chỉ số của một cấp năm đó",
+        )
         parser.add_argument("--format", default="table", choices=["table", "csv", "xlsx", "pdf"])
         parser.add_argument("-o", "--output", type=Path)
 
     def handle(self, *args, **options):
+        year, level = options["year"], options["level"]
         try:
-            province = AdministrativeUnit.objects.by_code(options["province"])
-        except AdministrativeUnit.DoesNotExist:
-            raise CommandError(f"Không có tỉnh mã {options['province']}.") from None
-        criteria_set = (
-            CriteriaSet.objects.select_related("province")
-            .filter(province=province, year=options["year"], level=options["level"])
-            .first()
-        )
-        if criteria_set is None:
+            province = criteria_set_province(code=options["province"], year=year)
+        except UnitCodeError as exc:
+            raise CommandError(exc.message) from None
+        sets = CriteriaSet.objects.select_related("province").filter(province=province, year=year)
+        if level:
+            sets = sets.filter(level=level)
+        found = sorted(sets, key=lambda cs: ASSESSED_LEVELS.index(cs.level))
+        if not found:
+            what = f"bộ chỉ số {Level(level).label.lower()}" if level else "bộ chỉ số nào"
+            raise CommandError(f"{province.name} chưa có {what} năm {year}.")
+        if len(found) > 1:
+            # Several levels assessed that year (communes and departments since 2025): which
+            # ranking is meant must be said, never guessed.
+            levels = "; ".join(f"{cs.get_level_display()} (--level {cs.level})" for cs in found)
             raise CommandError(
-                f"{province.name} chưa có bộ chỉ số cấp {options['level']} năm {options['year']}."
+                f"{province.name} có bộ chỉ số năm {year} của nhiều cấp: {levels}. "
+                "Chọn một cấp bằng --level."
             )
+        criteria_set = found[0]
         ranking = selectors.ranking(criteria_set=criteria_set)
         fmt, output = options["format"], options["output"]
         if fmt in ("xlsx", "pdf") and output is None:
