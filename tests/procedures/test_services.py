@@ -267,14 +267,6 @@ BAD_ROWS_ERRORS = [
 ]
 
 
-@pytest.fixture(params=["as configured", "row by row"])
-def import_path(request, monkeypatch):
-    """Every import test below runs on the configured database's path and on the Python one."""
-    if request.param == "row by row":
-        monkeypatch.setattr("procedures.services._validates_in_sql", lambda: False)
-    return request.param
-
-
 def rejected(path) -> ImportResult:
     with pytest.raises(ImportRejected) as caught:
         dossiers_import_file(path=path)
