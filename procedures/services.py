@@ -920,10 +920,15 @@ def _convert(cursor, cells: list[str], cell) -> None:
         ws,
     )
     params: dict[str, Any] = {"tz": settings.TIME_ZONE}
-    joins = [lookup.join(cursor, alias, params) for alias, lookup in _lookups().items()]
+    lookups = _lookups()
+    unit_codes = lookups.pop("ma_don_vi")
+    joins = [lookup.join(cursor, alias, params) for alias, lookup in lookups.items()]
+    # The unit codes' lookup only feeds the (code, day) pairs; the rows join the pairs instead
+    # (as "ma_don_vi": its `bits` and `key` columns too), so no join is added per row.
+    unit_codes.join(cursor, "ma_don_vi", params)
     _resolve_unit_days(cursor, params)
     joins.append(
-        f"LEFT JOIN {PAIRS_TABLE} AS up ON up.ma_don_vi = x.ma_don_vi AND up.day0 = x.day0"
+        f"JOIN {PAIRS_TABLE} AS ma_don_vi ON ma_don_vi.raw = x.ma_don_vi AND ma_don_vi.day = x.day0"
     )
 
     def valid(k: int) -> str:
@@ -953,7 +958,7 @@ def _convert(cursor, cells: list[str], cell) -> None:
             # A code is resolved on a received day that reads (else that date's error says it).
             when(
                 f"ma_don_vi.key IS NOT NULL AND {valid(0)} AND day0.d IS NOT NULL "
-                "AND up.unit_id IS NULL",
+                "AND ma_don_vi.unit_id IS NULL",
                 _bit("ma_don_vi", ERR_UNKNOWN_CODE),
             ),
         ]
@@ -978,7 +983,7 @@ def _convert(cursor, cells: list[str], cell) -> None:
         FROM (
             SELECT x.row_no, x.ma_ho_so AS code,
                 ma_tthc.value::int AS procedure_id,
-                up.unit_id,
+                ma_don_vi.unit_id,
                 kenh.value AS channel,
                 {stamp(0)} AS received_at, {stamp(1)} AS due_at,
                 {stamp(2)} AS finished_at, {stamp(3)} AS returned_at,
@@ -998,27 +1003,33 @@ def _convert(cursor, cells: list[str], cell) -> None:
 
 
 def _resolve_unit_days(cursor, params: dict[str, Any]) -> None:
-    """The unit each distinct (unit code, received day) of the file names, joined from the
-    staged scope by code key and validity: one candidate written as the code is, else one
-    candidate at all (`UnitResolver.resolve_id`); none or several leaves no row (an error)."""
+    """Each distinct (unit code, received day text) of the file, with the code's key and
+    required-bit and the unit it names that day, joined from the staged scope by code key and
+    validity: the one candidate written as the code is, else the one candidate at all
+    (`UnitResolver.resolve_id`); none or several leave `unit_id` empty (an error)."""
     exact = "a.code = u.value"
     cursor.execute(
         f"""
         CREATE TEMP TABLE {PAIRS_TABLE} ON COMMIT DROP AS
-        SELECT p.ma_don_vi, p.day0,
-            CASE WHEN count(*) FILTER (WHERE {exact}) = 1
+        SELECT p.ma_don_vi AS raw, p.day0 AS day, u.key, u.bits,
+            CASE WHEN count(e.unit_id) FILTER (WHERE {exact}) = 1
                     THEN min(e.unit_id) FILTER (WHERE {exact})
-                WHEN count(*) FILTER (WHERE {exact}) = 0 AND count(*) = 1 THEN min(e.unit_id)
+                WHEN count(e.unit_id) FILTER (WHERE {exact}) = 0 AND count(e.unit_id) = 1
+                    THEN min(e.unit_id)
             END AS unit_id
         FROM (SELECT DISTINCT ma_don_vi, day0 FROM {TEXT_TABLE}) AS p
-        JOIN unnest(%(ma_don_vi_raw)s::text[], %(ma_don_vi_0)s::text[], %(ma_don_vi_1)s::text[])
-            AS u(raw, value, key) ON u.raw = p.ma_don_vi
-        JOIN unnest(%(day0_raw)s::text[], %(day0_0)s::date[]) AS d(raw, d) ON d.raw = p.day0
-        JOIN {UNITS_TABLE} AS e ON e.key = u.key
+        JOIN unnest(
+            %(ma_don_vi_raw)s::text[], %(ma_don_vi_0)s::text[], %(ma_don_vi_1)s::text[],
+            %(ma_don_vi_2)s::int[]
+        ) AS u(raw, value, key, bits) ON u.raw = p.ma_don_vi
+        LEFT JOIN unnest(%(day0_raw)s::text[], %(day0_0)s::date[]) AS d(raw, d)
+            ON d.raw = p.day0
+        LEFT JOIN (
+            {UNITS_TABLE} AS e JOIN {AdministrativeUnit._meta.db_table} AS a ON a.id = e.unit_id
+        ) ON e.key = u.key
             AND (e.valid_from IS NULL OR e.valid_from <= d.d)
             AND (e.valid_until IS NULL OR d.d <= e.valid_until)
-        JOIN {AdministrativeUnit._meta.db_table} AS a ON a.id = e.unit_id
-        GROUP BY p.ma_don_vi, p.day0
+        GROUP BY p.ma_don_vi, p.day0, u.key, u.bits
         """,
         params,
     )
