@@ -28,10 +28,13 @@ from django.utils import timezone
 
 from procedures.choices import Channel, DossierStatus, OnlineService
 from procedures.models import Dossier, Procedure, ProcedureField
-from units.choices import Level
-from units.models import AdministrativeUnit
+from units.choices import TWO_TIER_FROM, Level
+from units.resolver import resolve_unit
 
 CODE_PREFIX = "HS-"  # every demo dossier code starts with it (and no imported one should)
+# The articles' units (provinces and districts of 2018–2024) are looked up as they stood on the
+# last day of the old tree: codes such as 66 name the new province after it.
+OLD_TREE_DAY = TWO_TIER_FROM - dt.timedelta(days=1)
 
 FIELDS = [
     ("TP", "Tư pháp"),
@@ -94,7 +97,7 @@ def load(*, out: Callable[[str], None]) -> None:
 def _load_procedures(fields: dict[str, ProcedureField]) -> dict[str, list[int]]:
     """Procedures per demo group; returns the ids each group's dossiers draw from."""
     existing = set(Procedure.objects.filter(code__contains=".H").values_list("code", flat=True))
-    provinces = {code: AdministrativeUnit.objects.by_code(code) for code in ("66", "12", "68")}
+    provinces = {code: resolve_unit(code, on=OLD_TREE_DAY) for code in ("66", "12", "68")}
     new: list[Procedure] = []
     groups: dict[str, list[str]] = {"cumgar_d": [], "cumgar_c": [], "laichau": [], "lamdong_d": []}
     groups["lamdong_c"] = []
@@ -272,7 +275,7 @@ def _spread(
 
 
 def _unit_ids(code: str) -> tuple[int, list[int]]:
-    unit = AdministrativeUnit.objects.by_code(code)
+    unit = resolve_unit(code, on=OLD_TREE_DAY)
     communes = list(unit.children.order_by("code").values_list("pk", flat=True))
     return unit.pk, communes
 

@@ -12,22 +12,28 @@ import csv
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cchc_portal import background
 from cchc_portal.tabular import TabularFileError, csv_dialect, detect_format, iter_table
 from procedures.choices import Channel, DossierImportStatus, DossierStatus, OnlineService
 from procedures.models import Dossier, DossierImport, Procedure, ProcedureField
-from units.choices import CODE_WIDTH, Level
+from units.choices import Level
 from units.models import AdministrativeUnit
+from units.resolver import ERR_UNKNOWN_CODE, UnitCodeError, UnitResolver, code_key
+
+if TYPE_CHECKING:
+    from units.models import User
 
 MAX_ERRORS = 100
 BATCH_SIZE = 2000
@@ -63,7 +69,6 @@ REQUIRED_PROCEDURE_COLUMNS = ["ma_tthc", "ten_tthc", "ma_linh_vuc", "cap_thuc_hi
 
 ERR_MISSING_COLUMN = "Thiếu cột bắt buộc."
 ERR_REQUIRED = "Không được để trống."
-ERR_UNKNOWN_UNIT = "Không có đơn vị hành chính mã «{value}»."
 ERR_UNKNOWN_PROCEDURE = "Không có thủ tục hành chính mã «{value}»."
 ERR_BAD_DATE = "Không đọc được ngày giờ «{value}» (dùng dd/mm/yyyy [hh:mm[:ss]] hoặc yyyy-mm-dd)."
 ERR_DUE_BEFORE_RECEIVED = "Ngày hẹn trả trước ngày tiếp nhận."
@@ -72,12 +77,16 @@ ERR_UNKNOWN_STATUS = "Trạng thái «{value}» không hợp lệ."
 ERR_UNKNOWN_CHANNEL = "Kênh tiếp nhận «{value}» không hợp lệ."
 ERR_BAD_BOOLEAN = "Giá trị «{value}» không phải có/không."
 ERR_DUPLICATE_CODE = "Mã hồ sơ «{value}» lặp lại trong tệp (dòng {first})."
+# The code is taken by a dossier the importer may not see. Unavoidably this says the code exists,
+# but never where: the row is refused, the dossier neither moved nor rewritten.
+ERR_FOREIGN_DOSSIER = (
+    "Mã hồ sơ «{value}» đã là mã của một hồ sơ ngoài phạm vi đơn vị của bạn; không nhập được."
+)
 ERR_TOO_LONG = "Dài quá {limit} ký tự."
 ERR_UNKNOWN_LEVEL = "Cấp thực hiện «{value}» không hợp lệ (tỉnh, huyện, xã)."
 ERR_BAD_INTEGER = "«{value}» không phải số nguyên hợp lệ."
 ERR_BAD_ONLINE_LEVEL = "Mức độ «{value}» không hợp lệ (1–4)."
 ERR_UNKNOWN_ONLINE = "Dịch vụ công trực tuyến «{value}» không hợp lệ."
-ERR_UNKNOWN_PROVINCE = "Không có tỉnh mã «{value}»."
 ERR_NOT_PROVINCIAL = "Chỉ quản trị và cán bộ kiểm tra cấp tỉnh được nhập hồ sơ."
 
 
@@ -278,23 +287,39 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def unit_code_map() -> dict[str, int]:
-    """Official code (as given or zero-padded) → unit id; the latest unit wins a reused code."""
-    mapping: dict[str, int] = {}
-    units = AdministrativeUnit.objects.order_by("valid_from").values_list("code", "level", "pk")
-    for code, _level, pk in units:
-        mapping[code] = pk
-        mapping.setdefault(code.lstrip("0") or "0", pk)
-    return mapping
+@dataclass(frozen=True)
+class ImportScope:
+    """Whose import this is: the units its codes may name (`units`) and whether the dossiers it
+    rewrites must be checked to lie among them (`restricted`; not for the system or a superuser).
+    """
+
+    units: QuerySet[AdministrativeUnit]
+    restricted: bool
+
+    @classmethod
+    def of(cls, user: User | None) -> ImportScope:
+        """The scope of an import by `user`; None is the system (the command): every unit."""
+        if user is None or user.is_superuser:
+            return cls(AdministrativeUnit.objects.all(), restricted=False)
+        return cls(AdministrativeUnit.objects.visible_to(user), restricted=True)
+
+    def foreign_codes(self, codes: Iterable[str]) -> set[str]:
+        """The codes among `codes` of dossiers received by a unit outside the scope."""
+        if not self.restricted:
+            return set()
+        codes = [c for c in codes if c]
+        if not codes:
+            return set()
+        return set(
+            Dossier.objects.filter(code__in=codes)
+            .exclude(unit__in=self.units)
+            .values_list("code", flat=True)
+        )
 
 
-def _resolve_unit(mapping: dict[str, int], code: str) -> int | None:
-    if code in mapping:
-        return mapping[code]
-    for width in CODE_WIDTH.values():
-        if code.zfill(width) in mapping:
-            return mapping[code.zfill(width)]
-    return None
+def _received_day(received: dt.datetime) -> dt.date:
+    """The local day a dossier was received: the day its unit code names a unit on."""
+    return timezone.localtime(received).date()
 
 
 @dataclass
@@ -325,8 +350,9 @@ def _dossier_row(
     number: int,
     values: list[Any],
     index: dict[str, int],
-    units: dict[str, int],
+    units: UnitResolver,
     procedures: dict[str, int],
+    foreign: set[str],
     result: ImportResult,
 ) -> _DossierRow | None:
     errors_before = result.error_count
@@ -343,36 +369,46 @@ def _dossier_row(
         err("ma_ho_so", ERR_REQUIRED)
     elif len(code) > 64:
         err("ma_ho_so", ERR_TOO_LONG.format(limit=64))
+    elif code in foreign:
+        err("ma_ho_so", ERR_FOREIGN_DOSSIER.format(value=code))
     procedure_code = _text(cell("ma_tthc"))
     procedure_id = procedures.get(procedure_code)
     if not procedure_code:
         err("ma_tthc", ERR_REQUIRED)
     elif procedure_id is None:
         err("ma_tthc", ERR_UNKNOWN_PROCEDURE.format(value=procedure_code))
+    # The dates are read first (the unit code names a unit on the received day), their errors
+    # reported after the channel's, in the order of CHECKS.
+    stamps: dict[str, dt.datetime | None] = {}
+    date_errors: list[tuple[str, str]] = []
+    for column in DATE_COLUMNS:
+        raw = cell(column)
+        try:
+            stamps[column] = parse_datetime_cell(raw, end_of_day=column == "ngay_hen_tra")
+        except ValueError:
+            stamps[column] = None
+            date_errors.append((column, ERR_BAD_DATE.format(value=_text(raw))))
+            continue
+        if column == "ngay_tiep_nhan" and stamps[column] is None:
+            date_errors.append((column, ERR_REQUIRED))
+    received = stamps["ngay_tiep_nhan"]
     unit_code = _text(cell("ma_don_vi"))
-    unit_id = _resolve_unit(units, unit_code) if unit_code else None
+    unit_id = None
     if not unit_code:
         err("ma_don_vi", ERR_REQUIRED)
-    elif unit_id is None:
-        err("ma_don_vi", ERR_UNKNOWN_UNIT.format(value=unit_code))
+    elif received is not None:  # without a received day the date's own error says enough
+        try:
+            unit_id = units.resolve_id(unit_code, on=_received_day(received))
+        except UnitCodeError as exc:
+            err("ma_don_vi", exc.message)
     channel_raw = _text(cell("kenh"))
     channel = CHANNEL_ALIASES.get(_key(channel_raw))
     if not channel_raw:
         err("kenh", ERR_REQUIRED)
     elif channel is None:
         err("kenh", ERR_UNKNOWN_CHANNEL.format(value=channel_raw))
-    stamps: dict[str, dt.datetime | None] = {}
-    for column in ("ngay_tiep_nhan", "ngay_hen_tra", "ngay_ket_thuc", "ngay_tra_ket_qua"):
-        raw = cell(column)
-        try:
-            stamps[column] = parse_datetime_cell(raw, end_of_day=column == "ngay_hen_tra")
-        except ValueError:
-            stamps[column] = None
-            err(column, ERR_BAD_DATE.format(value=_text(raw)))
-            continue
-        if column == "ngay_tiep_nhan" and stamps[column] is None:
-            err(column, ERR_REQUIRED)
-    received = stamps["ngay_tiep_nhan"]
+    for column, reason in date_errors:
+        err(column, reason)
     if received and stamps["ngay_hen_tra"] and stamps["ngay_hen_tra"] < received:
         err("ngay_hen_tra", ERR_DUE_BEFORE_RECEIVED)
     if received and stamps["ngay_ket_thuc"] and stamps["ngay_ket_thuc"] < received:
@@ -434,6 +470,7 @@ UPDATE_FIELDS = [
 def dossiers_import_file(
     *,
     path: Path | str,
+    user: User | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
@@ -441,6 +478,11 @@ def dossiers_import_file(
 
     Raises ImportRejected (nothing saved) when any row is wrong; the result lists the errors.
     `progress(rows_done)` is called as the rows are read.
+
+    The import is `user`'s (None: the system, every unit): each row's `ma_don_vi` names the unit
+    with that code on the dossier's received day among the units the user sees, a code outside
+    them gets exactly the unknown-code message, and a row whose `ma_ho_so` is a dossier of a unit
+    outside them is an error (the upsert never moves nor rewrites another province's dossier).
 
     On PostgreSQL the rows are staged as raw text and checked and written by a few set-based
     queries (`_import_in_sql`); elsewhere (SQLite, the development database) each row is checked
@@ -457,6 +499,7 @@ def dossiers_import_file(
     if not result.ok:
         raise ImportRejected(result)
     importer = _import_in_sql if _validates_in_sql() else _import_row_by_row
+    scope = ImportScope.of(user)
     try:
         with transaction.atomic():
             importer(
@@ -464,6 +507,8 @@ def dossiers_import_file(
                 header=header,
                 index=index,
                 rows=rows,
+                scope=scope,
+                units=UnitResolver(scope=scope.units),
                 result=result,
                 dry_run=dry_run,
                 progress=progress,
@@ -481,9 +526,13 @@ def _validates_in_sql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _import_row_by_row(*, index, rows, result, dry_run, progress, **_) -> None:
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _import_row_by_row(*, index, rows, scope, units, result, dry_run, progress, **_) -> None:
     """Check each row in Python and upsert in batches (bulk_create with update_conflicts)."""
-    units = unit_code_map()
     procedures = dict(Procedure.objects.values_list("code", "pk"))
     first_seen: dict[str, int] = {}  # code → row, to report a code repeated in the file
     batch: list[_DossierRow] = []
@@ -503,23 +552,30 @@ def _import_row_by_row(*, index, rows, result, dry_run, progress, **_) -> None:
         if progress:
             progress(result.total_rows)
 
-    for number, values in _rows_guarded(rows, result):
-        result.total_rows += 1
-        row = _dossier_row(number, values, index, units, procedures, result)
-        if row is None:
-            continue
-        if row.code in first_seen:
-            result.add_error(
-                number,
-                "ma_ho_so",
-                ERR_DUPLICATE_CODE.format(value=row.code, first=first_seen[row.code]),
-            )
-            result.rejected += 1
-            continue
-        first_seen[row.code] = number
-        batch.append(row)
-        if len(batch) >= BATCH_SIZE:
-            flush()
+    code_at = index.get("ma_ho_so")
+    # Read in chunks so the dossiers outside the scope are looked up once per chunk, before its
+    # rows are checked (their errors then come in row order like every other).
+    for chunk in _chunks(_rows_guarded(rows, result), BATCH_SIZE):
+        foreign = scope.foreign_codes(
+            _text(values[code_at]) for _n, values in chunk if code_at < len(values)
+        )
+        for number, values in chunk:
+            result.total_rows += 1
+            row = _dossier_row(number, values, index, units, procedures, foreign, result)
+            if row is None:
+                continue
+            if row.code in first_seen:
+                result.add_error(
+                    number,
+                    "ma_ho_so",
+                    ERR_DUPLICATE_CODE.format(value=row.code, first=first_seen[row.code]),
+                )
+                result.rejected += 1
+                continue
+            first_seen[row.code] = number
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                flush()
     if batch:
         flush()
 
@@ -530,7 +586,10 @@ def _import_row_by_row(*, index, rows, result, dry_run, progress, **_) -> None:
 #    through COPY when PostgreSQL's CSV parser reads it as Python's would (the usual case),
 #    otherwise the rows `iter_table` yields (XLSX, ragged or oddly quoted CSV).
 # 2. The columns with few distinct values (procedure, unit, channel, status, yes/no) are looked
-#    up in Python once per distinct value, with the same helpers as the row-by-row path.
+#    up in Python once per distinct value, with the same helpers as the row-by-row path. A unit
+#    code names a unit only on a day: the resolver's entries (code key, validity, id, the units
+#    of the importer's scope) are staged too, and each distinct (unit code, received day) of the
+#    file is joined to them by key and date, as `UnitResolver.resolve_id` matches in Python.
 # 3. One CREATE TABLE … AS converts every row (dates parsed by one regular expression, checked
 #    field by field, so a bad date is an error bit, never an exception) and records each failed
 #    check as a bit; a few queries count the errors and fetch the first ones with their row.
@@ -539,6 +598,8 @@ def _import_row_by_row(*, index, rows, result, dry_run, progress, **_) -> None:
 RAW_TABLE = "procedures_dossier_import_raw"
 TEXT_TABLE = "procedures_dossier_import_text"
 ROWS_TABLE = "procedures_dossier_import_rows"
+UNITS_TABLE = "procedures_dossier_import_units"
+PAIRS_TABLE = "procedures_dossier_import_unit_days"
 COPY_CHUNK = 1 << 20
 # The characters Python's str.strip() removes, so SQL trims a cell exactly as `_text` does.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -556,10 +617,12 @@ BOOLEAN_COLUMNS = ["so_hoa_ho_so", "so_hoa_ket_qua", "thanh_toan_truc_tuyen"]
 CHECKS: list[tuple[str, str, bool]] = [
     ("ma_ho_so", ERR_REQUIRED, False),
     ("ma_ho_so", ERR_TOO_LONG, False),
+    ("ma_ho_so", ERR_FOREIGN_DOSSIER, True),
     ("ma_tthc", ERR_REQUIRED, False),
     ("ma_tthc", ERR_UNKNOWN_PROCEDURE, True),
     ("ma_don_vi", ERR_REQUIRED, False),
-    ("ma_don_vi", ERR_UNKNOWN_UNIT, True),
+    # No unit, or several, with the code on the received day: the resolver words the message.
+    ("ma_don_vi", ERR_UNKNOWN_CODE, True),
     ("kenh", ERR_REQUIRED, False),
     ("kenh", ERR_UNKNOWN_CHANNEL, True),
     ("ngay_tiep_nhan", ERR_BAD_DATE, True),
@@ -586,13 +649,16 @@ class _NotPlainCsv(Exception):
     """The file's bytes cannot go to COPY as they are; its rows go through Python instead."""
 
 
-def _import_in_sql(*, path, header, index, rows, result, dry_run, progress) -> None:
+def _import_in_sql(
+    *, path, header, index, rows, scope, units, result, dry_run, progress, **_
+) -> None:
     width = max(len(header), 1)
     cells = [f"c{i}" for i in range(width)]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")  # sorts and hashes of 300,000 codes
-        for table in (RAW_TABLE, TEXT_TABLE, ROWS_TABLE):
+        for table in (RAW_TABLE, TEXT_TABLE, ROWS_TABLE, UNITS_TABLE, PAIRS_TABLE):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        _stage_units(cursor, units)
         cursor.execute(
             f"CREATE TEMP TABLE {RAW_TABLE} (row_no integer GENERATED BY DEFAULT AS IDENTITY "
             f"(START WITH 2), {', '.join(f'{c} text' for c in cells)}) ON COMMIT DROP"
@@ -607,7 +673,17 @@ def _import_in_sql(*, path, header, index, rows, result, dry_run, progress) -> N
             return f"r.c{i}" if i is not None else "NULL::text"
 
         _convert(cursor, cells, cell)
-        _collect_errors(cursor, cell, result)
+        if scope.restricted:
+            _mark_foreign_dossiers(cursor)
+
+        def unit_reason(code: str, received: dt.datetime) -> str:
+            try:
+                units.resolve_id(code, on=_received_day(received))
+            except UnitCodeError as exc:
+                return exc.message
+            raise AssertionError(f"{code} resolves in Python but not in SQL")  # pragma: no cover
+
+        _collect_errors(cursor, cell, result, unit_reason)
         exists = f"EXISTS (SELECT FROM {Dossier._meta.db_table} AS d WHERE d.code = x.code)"
         if result.ok and not dry_run:
             cursor.execute(UPSERT_SQL)
@@ -626,6 +702,32 @@ def _import_in_sql(*, path, header, index, rows, result, dry_run, progress) -> N
             result.created, result.updated = valid - existing, existing
         if progress:
             progress(result.total_rows)
+
+
+def _stage_units(cursor, units: UnitResolver) -> None:
+    """The units of the importer's scope, as the resolver matches them (code key, validity)."""
+    cursor.execute(
+        f"CREATE TEMP TABLE {UNITS_TABLE} (key text, valid_from date, valid_until date, "
+        f"unit_id integer) ON COMMIT DROP"
+    )
+    columns = "key, valid_from, valid_until, unit_id"
+    with cursor.cursor.copy(f"COPY {UNITS_TABLE} ({columns}) FROM STDIN") as copy:
+        for entry in units.entries():
+            copy.write_row(entry)
+    cursor.execute(f"ANALYZE {UNITS_TABLE}")
+
+
+def _mark_foreign_dossiers(cursor) -> None:
+    """Flag the rows whose code is a dossier received by a unit outside the importer's scope
+    (every unit the scope ever held is in UNITS_TABLE)."""
+    cursor.execute(
+        f"""
+        UPDATE {ROWS_TABLE} AS x SET errors = x.errors | {_bit("ma_ho_so", ERR_FOREIGN_DOSSIER)}
+        FROM {Dossier._meta.db_table} AS d
+        WHERE d.code = x.code
+            AND NOT EXISTS (SELECT FROM {UNITS_TABLE} AS u WHERE u.unit_id = d.unit_id)
+        """
+    )
 
 
 def _stage_csv_bytes(cursor, path: Path, header: list[str], cells: list[str], progress) -> bool:
@@ -717,7 +819,6 @@ def _lookups() -> dict[str, _Lookup]:
     """Every column but the dossier code, looked up by distinct text with the same helpers as
     the row-by-row path: a file has few distinct procedures, units, channels, statuses, yes/no
     values, days and times of day, so Python sees each once."""
-    units = unit_code_map()
     procedures = dict(Procedure.objects.values_list("code", "pk"))
     found = [("value", "text"), ("bits", "int")]
 
@@ -730,6 +831,12 @@ def _lookups() -> dict[str, _Lookup]:
             return value, 0 if value is not None else _bit(column, unknown)
 
         return _Lookup(column, found, fn)
+
+    def unit_code(raw: str) -> tuple:  # (code as written, code key); resolved with the day
+        text = _text(raw)
+        if not text:
+            return None, None, _bit("ma_don_vi", ERR_REQUIRED)
+        return text, code_key(text), 0
 
     def status(raw: str) -> tuple:
         if not _text(raw):
@@ -764,7 +871,9 @@ def _lookups() -> dict[str, _Lookup]:
 
     lookups = {
         "ma_tthc": coded("ma_tthc", procedures.get, ERR_UNKNOWN_PROCEDURE),
-        "ma_don_vi": coded("ma_don_vi", lambda t: _resolve_unit(units, t), ERR_UNKNOWN_UNIT),
+        "ma_don_vi": _Lookup(
+            "ma_don_vi", [("value", "text"), ("key", "text"), ("bits", "int")], unit_code
+        ),
         "kenh": coded("kenh", lambda t: CHANNEL_ALIASES.get(_key(t)), ERR_UNKNOWN_CHANNEL),
         "trang_thai": _Lookup("trang_thai", found, status),
         **{column: boolean(column) for column in BOOLEAN_COLUMNS},
@@ -811,7 +920,16 @@ def _convert(cursor, cells: list[str], cell) -> None:
         ws,
     )
     params: dict[str, Any] = {"tz": settings.TIME_ZONE}
-    joins = [lookup.join(cursor, alias, params) for alias, lookup in _lookups().items()]
+    lookups = _lookups()
+    unit_codes = lookups.pop("ma_don_vi")
+    joins = [lookup.join(cursor, alias, params) for alias, lookup in lookups.items()]
+    # The unit codes' lookup only feeds the (code, day) pairs; the rows join the pairs instead
+    # (as "ma_don_vi": its `bits` and `key` columns too), so no join is added per row.
+    unit_codes.join(cursor, "ma_don_vi", params)
+    _resolve_unit_days(cursor, params)
+    joins.append(
+        f"JOIN {PAIRS_TABLE} AS ma_don_vi ON ma_don_vi.raw = x.ma_don_vi AND ma_don_vi.day = x.day0"
+    )
 
     def valid(k: int) -> str:
         # The date part reads and, after a space, a time of day that reads (then the date
@@ -837,6 +955,12 @@ def _convert(cursor, cells: list[str], cell) -> None:
             *(f"{column}.bits" for column in BOOLEAN_COLUMNS),
             *(when(f"NOT {valid(k)}", _bit(c, ERR_BAD_DATE)) for k, c in enumerate(DATE_COLUMNS)),
             when("day0.d IS NULL AND day0.ok", _bit("ngay_tiep_nhan", ERR_REQUIRED)),
+            # A code is resolved on a received day that reads (else that date's error says it).
+            when(
+                f"ma_don_vi.key IS NOT NULL AND {valid(0)} AND day0.d IS NOT NULL "
+                "AND ma_don_vi.unit_id IS NULL",
+                _bit("ma_don_vi", ERR_UNKNOWN_CODE),
+            ),
         ]
     )
     due_bit = _bit("ngay_hen_tra", ERR_DUE_BEFORE_RECEIVED)
@@ -859,7 +983,7 @@ def _convert(cursor, cells: list[str], cell) -> None:
         FROM (
             SELECT x.row_no, x.ma_ho_so AS code,
                 ma_tthc.value::int AS procedure_id,
-                ma_don_vi.value::int AS unit_id,
+                ma_don_vi.unit_id,
                 kenh.value AS channel,
                 {stamp(0)} AS received_at, {stamp(1)} AS due_at,
                 {stamp(2)} AS finished_at, {stamp(3)} AS returned_at,
@@ -878,7 +1002,42 @@ def _convert(cursor, cells: list[str], cell) -> None:
     cursor.execute("SET LOCAL enable_mergejoin = on")
 
 
-def _collect_errors(cursor, cell, result: ImportResult) -> None:
+def _resolve_unit_days(cursor, params: dict[str, Any]) -> None:
+    """Each distinct (unit code, received day text) of the file, with the code's key and
+    required-bit and the unit it names that day, joined from the staged scope by code key and
+    validity: the one candidate written as the code is, else the one candidate at all
+    (`UnitResolver.resolve_id`); none or several leave `unit_id` empty (an error)."""
+    exact = "a.code = u.value"
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE {PAIRS_TABLE} ON COMMIT DROP AS
+        SELECT p.ma_don_vi AS raw, p.day0 AS day, u.key, u.bits,
+            CASE WHEN count(e.unit_id) FILTER (WHERE {exact}) = 1
+                    THEN min(e.unit_id) FILTER (WHERE {exact})
+                WHEN count(e.unit_id) FILTER (WHERE {exact}) = 0 AND count(e.unit_id) = 1
+                    THEN min(e.unit_id)
+            END AS unit_id
+        FROM (SELECT DISTINCT ma_don_vi, day0 FROM {TEXT_TABLE}) AS p
+        JOIN unnest(
+            %(ma_don_vi_raw)s::text[], %(ma_don_vi_0)s::text[], %(ma_don_vi_1)s::text[],
+            %(ma_don_vi_2)s::int[]
+        ) AS u(raw, value, key, bits) ON u.raw = p.ma_don_vi
+        LEFT JOIN unnest(%(day0_raw)s::text[], %(day0_0)s::date[]) AS d(raw, d)
+            ON d.raw = p.day0
+        LEFT JOIN (
+            {UNITS_TABLE} AS e JOIN {AdministrativeUnit._meta.db_table} AS a ON a.id = e.unit_id
+        ) ON e.key = u.key
+            AND (e.valid_from IS NULL OR e.valid_from <= d.d)
+            AND (e.valid_until IS NULL OR d.d <= e.valid_until)
+        GROUP BY p.ma_don_vi, p.day0, u.key, u.bits
+        """,
+        params,
+    )
+
+
+def _collect_errors(
+    cursor, cell, result: ImportResult, unit_reason: Callable[[str, dt.datetime], str]
+) -> None:
     """Count every error and keep the first MAX_ERRORS, in row order."""
     cursor.execute(
         f"SELECT count(*), count(*) FILTER (WHERE errors <> 0), "
@@ -906,17 +1065,20 @@ def _collect_errors(cursor, cell, result: ImportResult) -> None:
         quoted = {column for column, _message, quotes in CHECKS if quotes}
         names = sorted(quoted)
         cursor.execute(
-            f"SELECT x.row_no, x.errors, {', '.join(cell(c) for c in names)} "
+            f"SELECT x.row_no, x.errors, x.received_at, {', '.join(cell(c) for c in names)} "
             f"FROM {ROWS_TABLE} AS x JOIN {RAW_TABLE} AS r USING (row_no) "
             f"WHERE x.row_no IN (SELECT row_no FROM {ROWS_TABLE} WHERE errors <> 0 "
             f"ORDER BY row_no LIMIT {MAX_ERRORS})"
         )
-        for number, bits, *texts in cursor.fetchall():
+        for number, bits, received, *texts in cursor.fetchall():
             values = dict(zip(names, texts, strict=True))
             for position, (column, message, quotes) in enumerate(CHECKS):
                 if bits & (1 << position):
                     value = _text(values[column]) if quotes else ""
-                    reason = message.format(value=value, limit=CODE_MAX_LENGTH)
+                    if message is ERR_UNKNOWN_CODE:
+                        reason = unit_reason(value, received)
+                    else:
+                        reason = message.format(value=value, limit=CODE_MAX_LENGTH)
                     errors.append((number, position, column, reason))
     errors.sort(key=lambda e: (e[0], e[1]))
     repeated = repeats[0][3] if repeats else 0
@@ -971,9 +1133,9 @@ def procedures_import_file(*, path: Path | str) -> ImportResult:
     index = _check_columns(header, REQUIRED_PROCEDURE_COLUMNS, result)
     if not result.ok:
         raise ImportRejected(result)
-    provinces = dict(
-        AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "pk")
-    )
+    # A province code names the province as it stands on the import day (66 is the new Đắk Lắk
+    # from 01/07/2025; the old one's catalogue was imported before).
+    provinces = _ProvinceCodes(UnitResolver(levels=[Level.PROVINCE]), timezone.localdate())
     fields_by_code = {f.code: f for f in ProcedureField.objects.all()}
     existing = set(Procedure.objects.values_list("code", flat=True))
     try:
@@ -988,6 +1150,12 @@ def procedures_import_file(*, path: Path | str) -> ImportResult:
     if not result.ok:
         raise ImportRejected(result)
     return result
+
+
+@dataclass(frozen=True)
+class _ProvinceCodes:
+    resolver: UnitResolver
+    day: dt.date
 
 
 def _procedure_row(number, values, index, provinces, fields_by_code, existing, result) -> None:
@@ -1036,9 +1204,10 @@ def _procedure_row(number, values, index, provinces, fields_by_code, existing, r
         )
     province_id = None
     if cell("ma_tinh"):
-        province_id = provinces.get(cell("ma_tinh").zfill(2))
-        if province_id is None:
-            result.add_error(number, "ma_tinh", ERR_UNKNOWN_PROVINCE.format(value=cell("ma_tinh")))
+        try:
+            province_id = provinces.resolver.resolve_id(cell("ma_tinh"), on=provinces.day)
+        except UnitCodeError as exc:
+            result.add_error(number, "ma_tinh", exc.message)
     active = True
     if cell("con_hieu_luc"):
         try:
@@ -1101,10 +1270,17 @@ def _store_result(record: DossierImport, result: ImportResult, status: str) -> N
     record.status = status
 
 
+def _importer(record: DossierImport) -> User:
+    """The user an upload is imported as: whoever uploaded it (never the system's scope)."""
+    if record.created_by is None:
+        raise PermissionError("An upload without its uploader is not imported.")
+    return record.created_by
+
+
 def dossier_import_preview(*, record: DossierImport) -> DossierImport:
     """Dry run of an uploaded file: fill in what would be created, updated and rejected."""
     try:
-        result = dossiers_import_file(path=record.stored_file, dry_run=True)
+        result = dossiers_import_file(path=record.stored_file, user=_importer(record), dry_run=True)
         status = DossierImportStatus.PREVIEWED
     except ImportRejected as exc:
         result = exc.result
@@ -1124,7 +1300,9 @@ def dossier_import_run(*, record: DossierImport) -> DossierImport:
         background.progress_set(_progress_key(record.pk), done)
 
     try:
-        result = dossiers_import_file(path=record.stored_file, progress=progress)
+        result = dossiers_import_file(
+            path=record.stored_file, user=_importer(record), progress=progress
+        )
         status = DossierImportStatus.DONE
     except ImportRejected as exc:  # the data changed between preview and confirm
         result = exc.result

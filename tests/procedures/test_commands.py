@@ -29,7 +29,8 @@ def test_import_dossiers_command_fails_with_the_error_list(personas, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import_dossiers", str(path), stdout=io.StringIO(), stderr=err)
-    assert "Dòng 3, cột ma_don_vi: Không có đơn vị hành chính mã «77777»." in err.getvalue()
+    expected = "Dòng 3, cột ma_don_vi: Không có đơn vị mã 77777 có hiệu lực ngày 02/01/2024."
+    assert expected in err.getvalue()
     assert not Dossier.objects.exists()
 
 

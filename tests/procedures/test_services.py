@@ -19,7 +19,6 @@ from procedures.services import (
     ERR_UNKNOWN_CHANNEL,
     ERR_UNKNOWN_PROCEDURE,
     ERR_UNKNOWN_STATUS,
-    ERR_UNKNOWN_UNIT,
     MAX_ERRORS,
     ImportRejected,
     ImportResult,
@@ -27,6 +26,7 @@ from procedures.services import (
     procedures_import_file,
 )
 from tests.procedures.factories import ProcedureFactory, at
+from units.resolver import ERR_UNKNOWN_CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,10 @@ GOOD = {
     "so_hoa_ket_qua": "0",
     "thanh_toan_truc_tuyen": "",
 }
+
+
+def unknown_code(code: str, day: str) -> str:
+    return ERR_UNKNOWN_CODE % {"code": code, "day": day}
 
 
 @pytest.fixture
@@ -96,7 +100,7 @@ def test_dry_run_reports_and_writes_nothing(catalogue, tmp_path):
 @pytest.mark.parametrize(
     ("change", "column", "message"),
     [
-        ({"ma_don_vi": "99999"}, "ma_don_vi", ERR_UNKNOWN_UNIT.format(value="99999")),
+        ({"ma_don_vi": "99999"}, "ma_don_vi", unknown_code("99999", "02/01/2024")),
         ({"ma_tthc": "9.999999"}, "ma_tthc", ERR_UNKNOWN_PROCEDURE.format(value="9.999999")),
         (
             {"ngay_tiep_nhan": "31/02/2024"},
@@ -247,7 +251,7 @@ BAD_ROWS = [
 ]
 BAD_ROWS_ERRORS = [
     (3, "ma_ho_so", ERR_REQUIRED),
-    (3, "ma_don_vi", ERR_UNKNOWN_UNIT.format(value="99999")),
+    (3, "ma_don_vi", unknown_code("99999", "02/01/2024")),
     (4, "ma_tthc", ERR_UNKNOWN_PROCEDURE.format(value="9.9")),
     (4, "kenh", ERR_UNKNOWN_CHANNEL.format(value="Fax")),
     (5, "ngay_tiep_nhan", ERR_REQUIRED),
@@ -261,14 +265,6 @@ BAD_ROWS_ERRORS = [
     (10, "ngay_tiep_nhan", ERR_BAD_DATE.format(value="2024-02-30")),
     (11, "ma_ho_so", ERR_DUPLICATE_CODE.format(value="A-1", first=2)),
 ]
-
-
-@pytest.fixture(params=["as configured", "row by row"])
-def import_path(request, monkeypatch):
-    """Every import test below runs on the configured database's path and on the Python one."""
-    if request.param == "row by row":
-        monkeypatch.setattr("procedures.services._validates_in_sql", lambda: False)
-    return request.param
 
 
 def rejected(path) -> ImportResult:

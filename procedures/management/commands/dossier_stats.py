@@ -7,6 +7,22 @@ from cchc_portal.xlsx import write_xlsx
 from procedures.exports import stats_headers, stats_rows
 from procedures.selectors import dossier_stats
 from units.models import AdministrativeUnit
+from units.resolver import UnitCodeError, resolve_unit
+
+
+def period_unit(code: str, *, start: dt.date, end: dt.date) -> AdministrativeUnit:
+    """The unit a code names for a period: as it stands on the period's last day or, when the
+    code names no unit that day (a unit dissolved within the period), the one of its first day.
+    Raises UnitCodeError (the last day's, when neither day has exactly one unit)."""
+    try:
+        return resolve_unit(code, on=end)
+    except UnitCodeError as at_end:
+        if at_end.candidates or start == end:  # two units at the end: ambiguous, say so
+            raise
+        try:
+            return resolve_unit(code, on=start)
+        except UnitCodeError as at_start:
+            raise (at_start if at_start.candidates else at_end) from None
 
 
 def _date(value: str) -> dt.date:
@@ -20,7 +36,11 @@ class Command(BaseCommand):
     help = "Thống kê hồ sơ của một đơn vị trong một kỳ."
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help="Mã đơn vị, ví dụ 648.")
+        parser.add_argument(
+            "--unit",
+            required=True,
+            help="Mã đơn vị, ví dụ 648: đơn vị mang mã đó vào ngày cuối kỳ (hoặc ngày đầu kỳ).",
+        )
         parser.add_argument(
             "--descendants", action="store_true", help="Gộp cả các đơn vị cấp dưới."
         )
@@ -34,9 +54,9 @@ class Command(BaseCommand):
         if end_date < start_date:
             raise CommandError("Ngày kết thúc trước ngày bắt đầu.")
         try:
-            target = AdministrativeUnit.objects.by_code(unit)
-        except AdministrativeUnit.DoesNotExist:
-            raise CommandError(f"Không có đơn vị mã {unit}.") from None
+            target = period_unit(unit, start=start_date, end=end_date)
+        except UnitCodeError as exc:
+            raise CommandError(exc.message) from None
         stats = dossier_stats(
             units=[target], start=start_date, end=end_date, include_descendants=descendants
         )[target.pk]

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from procedures.services import ImportRejected, dossiers_import_file
+from units.models import User
 
 
 class Command(BaseCommand):
@@ -13,8 +14,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì vào cơ sở dữ liệu."
         )
+        parser.add_argument(
+            "--as",
+            dest="username",
+            metavar="USERNAME",
+            help="Nhập với phạm vi của người dùng này (mặc định: hệ thống, mọi đơn vị).",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, username=None, **options):
+        user = None
+        if username:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(f"Không có người dùng «{username}».")
         started = time.monotonic()
 
         def progress(done: int) -> None:
@@ -23,7 +35,7 @@ class Command(BaseCommand):
             self.stderr.flush()
 
         try:
-            result = dossiers_import_file(path=file, dry_run=dry_run, progress=progress)
+            result = dossiers_import_file(path=file, user=user, dry_run=dry_run, progress=progress)
         except ImportRejected as exc:
             self.stderr.write("")
             for error in exc.result.errors:
