@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from procedures.choices import Channel, DossierStatus, OnlineService
-from procedures.models import Dossier, Procedure, ProcedureField
+from procedures.models import HANDLING_LEVEL_CHOICES, Dossier, Procedure, ProcedureField
 from units.choices import Level
 from units.models import AdministrativeUnit
 
@@ -16,7 +16,7 @@ class ProcedureFilter(django_filters.FilterSet):
     field = django_filters.ModelChoiceFilter(
         queryset=ProcedureField.objects.all(), label=_("Lĩnh vực")
     )
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp thực hiện"))
+    level = django_filters.ChoiceFilter(choices=HANDLING_LEVEL_CHOICES, label=_("Cấp thực hiện"))
     legacy_online_level = django_filters.ChoiceFilter(
         choices=[(i, str(i)) for i in range(1, 5)], label=_("Mức độ DVC (cũ)")
     )
@@ -81,7 +81,7 @@ class StatsFilter(django_filters.FilterSet):
         field_name="procedure__field", queryset=ProcedureField.objects.all(), label=_("Lĩnh vực")
     )
     level = django_filters.ChoiceFilter(
-        field_name="procedure__level", choices=Level.choices, label=_("Cấp thực hiện")
+        field_name="procedure__level", choices=HANDLING_LEVEL_CHOICES, label=_("Cấp thực hiện")
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Kênh"))
 

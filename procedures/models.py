@@ -13,6 +13,12 @@ from procedures.querysets import DossierImportQuerySet, DossierQuerySet, Procedu
 from units.choices import Level
 from units.models import AdministrativeUnit
 
+# The tier that settles a procedure. A department (sở) settles the provincial ones, so a procedure
+# is never "department level": the catalogue keeps the statistics office's three tiers.
+HANDLING_LEVEL_CHOICES = [
+    (level.value, level.label) for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+]
+
 
 class ProcedureField(models.Model):
     """A field of administrative procedures (lĩnh vực TTHC): Tư pháp, Hộ tịch, Đất đai …"""
@@ -43,7 +49,7 @@ class Procedure(models.Model):
         on_delete=models.PROTECT,
         related_name="procedures",
     )
-    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=HANDLING_LEVEL_CHOICES)
     processing_days = models.PositiveSmallIntegerField(
         _("thời hạn giải quyết (ngày)"), null=True, blank=True
     )
