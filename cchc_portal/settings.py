@@ -203,6 +203,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc-portal@localhost")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# A filter left empty means "every value": say so instead of django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Tất cả")
 
 # Production hardening; `manage.py check --deploy` must be clean with DEBUG=0.
 if not DEBUG:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -18,6 +18,11 @@ from units.forms import DepartmentForm
 from units.models import AdministrativeUnit
 from units.tables import AdministrativeUnitTable, DepartmentTable
 
+LEVEL_ORDER = Case(
+    *(When(level=level, then=Value(i)) for i, level in enumerate(Level)),
+    output_field=IntegerField(),
+)
+
 
 class UnitListView(SingleTableMixin, FilterView):
     """Units the user may see (valid today unless the filter asks for expired or all)."""
@@ -29,7 +34,13 @@ class UnitListView(SingleTableMixin, FilterView):
     extra_context = {"title": _("Đơn vị hành chính")}
 
     def get_queryset(self):
-        return AdministrativeUnit.objects.visible_to(self.request.user).select_related("parent")
+        # Province first, then its units by official code (the tree's primary keys say nothing
+        # to a reader); a column header click re-sorts.
+        return (
+            AdministrativeUnit.objects.visible_to(self.request.user)
+            .select_related("parent")
+            .order_by(LEVEL_ORDER, "code")
+        )
 
 
 def unit_tree(request: HttpRequest) -> HttpResponse:
