@@ -120,7 +120,9 @@ class UnitResolver:
             raise UnitCodeError(
                 ERR_UNKNOWN_CODE % {"code": text, "day": f"{on:%d/%m/%Y}"}, code=text, day=on
             )
-        units = AdministrativeUnit.objects.filter(pk__in=[e.pk for e in matches]).order_by("code")
+        units = AdministrativeUnit.objects.filter(pk__in=[e.pk for e in matches]).order_by(
+            "code", "valid_from", "pk"
+        )
         described = tuple(describe(u) for u in units)
         raise UnitCodeError(
             ERR_AMBIGUOUS_CODE
