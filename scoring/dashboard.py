@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc_portal.charts import Chart, bar_chart
@@ -240,6 +241,11 @@ def _provincial_panels(user) -> list[Panel]:
                     "states": states,
                     "criteria_set": latest_set,
                     "total": sum(n for _s, _l, n in states),
+                    "deadline": latest_set.self_assessment_deadline(timezone.localdate()),
+                    # The countdown matters while some unit is still self-assessing.
+                    "counting_down": any(
+                        n for state, _l, n in states if state == AssessmentState.OPEN
+                    ),
                     "list_url": f"{reverse('scoring:assessment_list')}?year={latest_set.year}",
                 },
                 link=f"{reverse('scoring:assessment_list')}?year={latest_set.year}",
@@ -256,7 +262,17 @@ def _unit_panels(user) -> list[Panel]:
     if own is None and assessment is None and not past.years:
         return []
     history_link = reverse("scoring:unit_history", args=[unit.code])
-    context = {"unit": unit, "assessment": assessment, "history_link": history_link}
+    deadline = (
+        assessment.criteria_set.self_assessment_deadline(timezone.localdate())
+        if assessment is not None
+        else None
+    )
+    context = {
+        "unit": unit,
+        "assessment": assessment,
+        "deadline": deadline,
+        "history_link": history_link,
+    }
     link = None
     out = []
     if own is not None:
