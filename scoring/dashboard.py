@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from scoring.exports import unit_history_chart
 from scoring.models import Assessment, CriteriaSet, PublishedRanking
 from scoring.querysets import criteria_sets_visible
 from scoring.selectors import Ranking, RankingRow, UnitHistory, ranking, unit_history
+from units.choices import Level
 
 # Colours of the grades, best first (thresholds are read from the set, highest first).
 GRADE_COLORS = ("#1a7f37", "#2da44e", "#1f6feb", "#bf8700", "#b3261e", "#57606a")
@@ -37,13 +38,25 @@ def grade_colors(criteria_set: CriteriaSet) -> dict[str, str]:
     }
 
 
+def departments_last(field: str = "level") -> Case:
+    """An ordering key: the province's territorial units (districts before 2025, communes
+    since) before its departments, whose ranking is the smaller one of the same year."""
+    return Case(When(**{field: Level.DEPARTMENT}, then=Value(1)), default=Value(0))
+
+
 def latest_publication(user) -> PublishedRanking | None:
-    """The newest current publication of the user's province (district level first), 1 query."""
+    """The newest current publication of the user's province (district level first, then
+    communes, then departments), 1 query."""
     return (
         PublishedRanking.objects.current()
         .visible_to(user)
         .select_related("criteria_set")
-        .order_by("-criteria_set__year", "-criteria_set__level", "-published_at")
+        .order_by(
+            "-criteria_set__year",
+            departments_last("criteria_set__level"),
+            "-criteria_set__level",
+            "-published_at",
+        )
         .first()
     )
 
@@ -185,7 +198,7 @@ def heat_table(result: Ranking) -> HeatTable:
 def _provincial_panels(user) -> list[Panel]:
     out = []
     publication = latest_publication(user)
-    latest_set = criteria_sets_visible(user).order_by("-year", "-level").first()
+    latest_set = criteria_sets_visible(user).order_by("-year", departments_last(), "-level").first()
     if publication is None and latest_set is not None:
         out.append(
             Panel(
