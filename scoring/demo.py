@@ -43,7 +43,7 @@ from scoring.choices import AssessmentState, Component, Rule
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, PublishedRanking
 from units.choices import Level
 from units.models import AdministrativeUnit, User
-from units.resolver import UnitResolver, year_end
+from units.resolver import year_end
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 CRITERIA_FILE = FIXTURES / "scoring_criteria_district.xlsx"
@@ -336,6 +336,39 @@ def _stamp(publication: PublishedRanking, when: dt.datetime) -> None:
     )
 
 
+def _assessments_create(
+    criteria_set: CriteriaSet,
+    states: dict[str, str],
+    scores_for: Callable[[str], dict[int, dict]],
+) -> dict[str, int]:
+    """The set's assessments of these unit codes (resolved on 31 December of its year) in the
+    given states, with a score per leaf as services.assessment_ensure makes them, filled with
+    `scores_for(code)` ({criterion id: field values}). Two bulk inserts for the lot (the demo
+    writes some 20,000 scores; one save per row took most of load_demo's time)."""
+    resolver = services.set_units(criteria_set)
+    day = year_end(criteria_set.year)
+    unit_ids = {code: resolver.resolve_id(code, on=day) for code in states}
+    Assessment.objects.bulk_create(
+        [
+            Assessment(criteria_set=criteria_set, unit_id=unit_ids[code], state=state)
+            for code, state in states.items()
+        ]
+    )
+    by_unit = dict(criteria_set.assessments.values_list("unit_id", "pk"))
+    leaves = Criterion.objects.filter(criteria_set=criteria_set, is_leaf=True)
+    leaf_ids = list(leaves.values_list("pk", flat=True))
+    scores = []
+    for code in states:
+        values = scores_for(code)
+        assessment_id = by_unit[unit_ids[code]]
+        scores.extend(
+            CriterionScore(assessment_id=assessment_id, criterion_id=pk, **values.get(pk, {}))
+            for pk in leaf_ids
+        )
+    CriterionScore.objects.bulk_create(scores, batch_size=2000)
+    return {code: by_unit[unit_ids[code]] for code in states}
+
+
 def _publish_figures(
     criteria_set: CriteriaSet,
     figures: dict[str, tuple[str, str]],
@@ -347,26 +380,13 @@ def _publish_figures(
 ) -> None:
     """Assessments of the set's units with these (appraisal, survey) figures, locked and
     published: the unit's self-scores a little higher than the council's on the leaves it lost
-    points on, with the council's reason. Bulk writes: a few queries per unit."""
+    points on, with the council's reason."""
     leaves = list(Criterion.objects.filter(criteria_set=criteria_set, is_leaf=True))
     appraisal_leaves = [c for c in leaves if c.component == Component.APPRAISAL]
     survey_leaves = [c for c in leaves if c.component == Component.SURVEY]
-    by_pk = {c.pk: c for c in leaves}
-    units = services.set_units(criteria_set)
-    day = year_end(criteria_set.year)
-    assessments = {}
-    for code in figures:
-        unit = units.resolve(code, on=day)
-        assessments[code] = services.assessment_ensure(criteria_set=criteria_set, unit=unit)
-    scores = list(
-        CriterionScore.objects.filter(assessment__criteria_set=criteria_set).select_related(
-            "assessment__unit"
-        )
-    )
-    by_code: dict[str, list[CriterionScore]] = {}
-    for s in scores:
-        by_code.setdefault(s.assessment.unit.code, []).append(s)
-    for code, (appraisal, survey) in figures.items():
+
+    def scores_for(code: str) -> dict[int, dict]:
+        appraisal, survey = figures[code]
         salt = f"{criteria_set.year}|{criteria_set.level}|{code}"
         granted = spread(appraisal_leaves, D(appraisal), salt=salt)
         claimed = (
@@ -374,34 +394,34 @@ def _publish_figures(
             if self_appraisal and code in self_appraisal
             else None
         )
-        survey_points = spread(survey_leaves, D(survey), salt=salt + "|survey")
-        for s in by_code[code]:
-            criterion = by_pk[s.criterion_id]
-            if s.criterion_id in survey_points:
-                s.survey_points = survey_points[s.criterion_id]
-                continue
-            s.round1_score = granted[s.criterion_id]
-            s.self_score = (
-                claimed[s.criterion_id]
-                if claimed is not None
-                else criterion.max_points
-                if criterion.rule == Rule.MANUAL
-                else s.round1_score
-            )
-            if s.self_score != s.round1_score:
-                s.round1_reason = "Tài liệu kiểm chứng chưa chứng minh đầy đủ kết quả tự chấm."
+        values = {
+            pk: {"survey_points": points}
+            for pk, points in spread(survey_leaves, D(survey), salt=salt + "|survey").items()
+        }
+        for criterion in appraisal_leaves:
+            round1 = granted[criterion.pk]
+            if claimed is not None:
+                self_score = claimed[criterion.pk]
+            elif criterion.rule == Rule.MANUAL:
+                self_score = criterion.max_points
+            else:
+                self_score = round1
+            values[criterion.pk] = {"self_score": self_score, "round1_score": round1}
+            if self_score != round1:
+                values[criterion.pk]["round1_reason"] = (
+                    "Tài liệu kiểm chứng chưa chứng minh đầy đủ kết quả tự chấm."
+                )
             if criterion.evidence_required:
-                s.self_note = "Có văn bản kèm theo trong hồ sơ đánh giá."
-    CriterionScore.objects.bulk_update(
-        scores,
-        ["self_score", "self_note", "round1_score", "round1_reason", "survey_points"],
-        batch_size=500,
+                values[criterion.pk]["self_note"] = "Có văn bản kèm theo trong hồ sơ đánh giá."
+        return values
+
+    assessments = _assessments_create(
+        criteria_set, dict.fromkeys(figures, AssessmentState.LOCKED), scores_for
     )
     for code, (bonus, penalty, note) in (bonus_penalty or {}).items():
-        Assessment.objects.filter(pk=assessments[code].pk).update(
+        Assessment.objects.filter(pk=assessments[code]).update(
             bonus_points=D(bonus), penalty_points=D(penalty), bonus_penalty_note=note
         )
-    Assessment.objects.filter(criteria_set=criteria_set).update(state=AssessmentState.LOCKED)
     _stamp(services.ranking_publish(criteria_set=criteria_set, by=admin), when)
 
 
@@ -527,46 +547,31 @@ def _open_2026(criteria_set: CriteriaSet) -> None:
     level = criteria_set.level
     leaves = list(Criterion.objects.filter(criteria_set=criteria_set, is_leaf=True))
     appraisal_leaves = [c for c in leaves if c.component == Component.APPRAISAL]
-    by_pk = {c.pk: c for c in leaves}
-    resolver = UnitResolver(
-        scope=AdministrativeUnit.objects.subtree_of(criteria_set.province), levels=[level]
-    )
-    states = {}
-    for code in _level_codes(criteria_set):
-        unit = resolver.resolve(code, on=year_end(criteria_set.year))
-        assessment = services.assessment_ensure(criteria_set=criteria_set, unit=unit)
-        states[assessment.pk] = (code, daklak_2026_state(level, code))
-    scores = list(CriterionScore.objects.filter(assessment__criteria_set=criteria_set))
-    by_assessment: dict[int, list[CriterionScore]] = {}
-    for s in scores:
-        by_assessment.setdefault(s.assessment_id, []).append(s)
-    for assessment_pk, (code, state) in states.items():
+    states = {code: daklak_2026_state(level, code) for code in _level_codes(criteria_set)}
+
+    def scores_for(code: str) -> dict[int, dict]:
         salt = f"2026|{level}|{code}"
-        if state == AssessmentState.OPEN:
+        if states[code] == AssessmentState.OPEN:
             areas = DAKLAK_2026_OPEN_AREAS.get(code)
             if areas is None:
                 areas = int(_unit_fraction(salt, "areas") * 7)  # 0–6 areas done
             done = {str(a) for a in range(1, areas + 1)}
-            for s in by_assessment[assessment_pk]:
-                criterion = by_pk[s.criterion_id]
-                if (
-                    criterion.component == Component.APPRAISAL
-                    and criterion.code.split(".")[0] in done
-                ):
-                    s.self_score = criterion.max_points
-            continue
+            return {
+                c.pk: {"self_score": c.max_points}
+                for c in appraisal_leaves
+                if c.code.split(".")[0] in done
+            }
         # Units claim 62–68 of the 70 appraisal points.
-        claimed = spread(
-            appraisal_leaves, (62 + 6 * _unit_fraction(salt, "claim")).quantize(CENT), salt=salt
-        )
-        for s in by_assessment[assessment_pk]:
-            criterion = by_pk[s.criterion_id]
-            if s.criterion_id in claimed:
-                s.self_score = claimed[s.criterion_id]
-                if criterion.evidence_required:
-                    s.self_note = "Có văn bản kèm theo trong hồ sơ tự đánh giá."
-    CriterionScore.objects.bulk_update(scores, ["self_score", "self_note"], batch_size=500)
-    for state in (AssessmentState.SELF_ASSESSED, AssessmentState.APPRAISAL_1):
-        Assessment.objects.filter(
-            pk__in=[pk for pk, (_code, s) in states.items() if s == state]
-        ).update(state=state)
+        target = (62 + 6 * _unit_fraction(salt, "claim")).quantize(CENT)
+        claimed = spread(appraisal_leaves, target, salt=salt)
+        return {
+            c.pk: {
+                "self_score": claimed[c.pk],
+                "self_note": "Có văn bản kèm theo trong hồ sơ tự đánh giá."
+                if c.evidence_required
+                else "",
+            }
+            for c in appraisal_leaves
+        }
+
+    _assessments_create(criteria_set, states, scores_for)
