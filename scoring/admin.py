@@ -30,7 +30,7 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(admin.ModelAdmin):
-    list_display = ("name", "province", "level", "year", "status")
+    list_display = ("name", "province", "level", "year", "status", "self_assessment_due_on")
     list_filter = ("level", "status", "year")
     inlines = [CriterionInline]
 

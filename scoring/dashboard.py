@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc_portal.charts import Chart, bar_chart
@@ -19,6 +20,7 @@ from scoring.exports import unit_history_chart
 from scoring.models import Assessment, CriteriaSet, PublishedRanking
 from scoring.querysets import criteria_sets_visible
 from scoring.selectors import Ranking, RankingRow, UnitHistory, ranking, unit_history
+from units.choices import Level
 
 # Colours of the grades, best first (thresholds are read from the set, highest first).
 GRADE_COLORS = ("#1a7f37", "#2da44e", "#1f6feb", "#bf8700", "#b3261e", "#57606a")
@@ -36,13 +38,25 @@ def grade_colors(criteria_set: CriteriaSet) -> dict[str, str]:
     }
 
 
+def departments_last(field: str = "level") -> Case:
+    """An ordering key: the province's territorial units (districts before 2025, communes
+    since) before its departments, whose ranking is the smaller one of the same year."""
+    return Case(When(**{field: Level.DEPARTMENT}, then=Value(1)), default=Value(0))
+
+
 def latest_publication(user) -> PublishedRanking | None:
-    """The newest current publication of the user's province (district level first), 1 query."""
+    """The newest current publication of the user's province (district level first, then
+    communes, then departments), 1 query."""
     return (
         PublishedRanking.objects.current()
         .visible_to(user)
         .select_related("criteria_set")
-        .order_by("-criteria_set__year", "-criteria_set__level", "-published_at")
+        .order_by(
+            "-criteria_set__year",
+            departments_last("criteria_set__level"),
+            "-criteria_set__level",
+            "-published_at",
+        )
         .first()
     )
 
@@ -184,7 +198,7 @@ def heat_table(result: Ranking) -> HeatTable:
 def _provincial_panels(user) -> list[Panel]:
     out = []
     publication = latest_publication(user)
-    latest_set = criteria_sets_visible(user).order_by("-year", "-level").first()
+    latest_set = criteria_sets_visible(user).order_by("-year", departments_last(), "-level").first()
     if publication is None and latest_set is not None:
         out.append(
             Panel(
@@ -240,6 +254,11 @@ def _provincial_panels(user) -> list[Panel]:
                     "states": states,
                     "criteria_set": latest_set,
                     "total": sum(n for _s, _l, n in states),
+                    "deadline": latest_set.self_assessment_deadline(timezone.localdate()),
+                    # The countdown matters while some unit is still self-assessing.
+                    "counting_down": any(
+                        n for state, _l, n in states if state == AssessmentState.OPEN
+                    ),
                     "list_url": f"{reverse('scoring:assessment_list')}?year={latest_set.year}",
                 },
                 link=f"{reverse('scoring:assessment_list')}?year={latest_set.year}",
@@ -256,7 +275,17 @@ def _unit_panels(user) -> list[Panel]:
     if own is None and assessment is None and not past.years:
         return []
     history_link = reverse("scoring:unit_history", args=[unit.code])
-    context = {"unit": unit, "assessment": assessment, "history_link": history_link}
+    deadline = (
+        assessment.criteria_set.self_assessment_deadline(timezone.localdate())
+        if assessment is not None
+        else None
+    )
+    context = {
+        "unit": unit,
+        "assessment": assessment,
+        "deadline": deadline,
+        "history_link": history_link,
+    }
     link = None
     out = []
     if own is not None:

@@ -22,6 +22,12 @@ class CriteriaImportForm(forms.Form):
     penalty_cap = forms.DecimalField(
         label=_("Điểm trừ tối đa"), initial=0, min_value=0, max_digits=5, decimal_places=2
     )
+    self_assessment_due_on = forms.DateField(
+        label=_("Hạn tự đánh giá"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
 
     def clean_file(self):
         """Size, type by content and zip-bomb limits, before the file is read."""

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from scoring import index
@@ -55,6 +58,9 @@ class CriteriaSet(models.Model):
     )
     # [[minimum, label], …] highest first, validated by scoring.index.validate_thresholds.
     grade_thresholds = models.JSONField(_("ngưỡng xếp loại"), default=list, blank=True)
+    # The last day units may self-assess (hạn tự đánh giá), set by the province's plan; the
+    # workflow does not close on it (the council may still accept a late submission).
+    self_assessment_due_on = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
 
     objects = CriteriaSetQuerySet.as_manager()
 
@@ -85,6 +91,46 @@ class CriteriaSet(models.Model):
 
     def thresholds(self) -> list[tuple[str, str]]:
         return [(m, label) for m, label in self.grade_thresholds or []]
+
+    def self_assessment_deadline(self, today: date) -> Deadline | None:
+        """The self-assessment deadline as seen on `today`, None when the set has none."""
+        if self.self_assessment_due_on is None:
+            return None
+        return Deadline(self.self_assessment_due_on, (self.self_assessment_due_on - today).days)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due day and the days left to it on the day it was read (negative once past)."""
+
+    due_on: date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def status(self) -> str:
+        """ "còn 14 ngày", "hạn cuối hôm nay", "quá hạn 3 ngày"."""
+        days = abs(self.days_left)
+        if self.days_left > 0:
+            return ngettext("còn %(n)s ngày", "còn %(n)s ngày", days) % {"n": days}
+        if self.days_left == 0:
+            return str(_("hạn cuối hôm nay"))
+        return ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", days) % {"n": days}
+
+    @property
+    def date_label(self) -> str:
+        """ "Hạn tự đánh giá: 15/12/2026", for whoever is past self-assessing."""
+        return _("Hạn tự đánh giá: %(day)s") % {"day": f"{self.due_on:%d/%m/%Y}"}
+
+    def __str__(self) -> str:
+        """ "Hạn tự đánh giá: 15/12/2026, còn 14 ngày"."""
+        return _("Hạn tự đánh giá: %(day)s, %(status)s") % {
+            "day": f"{self.due_on:%d/%m/%Y}",
+            "status": self.status,
+        }
 
 
 class Criterion(models.Model):
@@ -192,6 +238,11 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.criteria_set}"
+
+    @property
+    def is_self_assessing(self) -> bool:
+        """Still the unit's turn to self-score: the deadline counts down (or is overdue)."""
+        return self.state == AssessmentState.OPEN
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -727,6 +728,7 @@ def criteria_set_import(
     legal_basis: str = "",
     bonus_cap: Decimal = Decimal("0"),
     penalty_cap: Decimal = Decimal("0"),
+    self_assessment_due_on: dt.date | None = None,
 ) -> CriteriaSet:
     """A criteria set from a file, rejected as a whole with row-level errors."""
     if level not in ASSESSED_LEVELS:
@@ -766,6 +768,7 @@ def criteria_set_import(
         bonus_cap=bonus_cap,
         penalty_cap=penalty_cap,
         grade_thresholds=DEFAULT_THRESHOLDS,
+        self_assessment_due_on=self_assessment_due_on,
     )
     criteria_set.full_clean()
     criteria_set.save()

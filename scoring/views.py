@@ -58,6 +58,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "publication": publication,
             "can_publish": request.user.is_provincial_admin,
+            "deadline": criteria_set.self_assessment_deadline(timezone.localdate()),
         },
     )
 
@@ -97,6 +98,7 @@ def set_import(request: HttpRequest) -> HttpResponse:
                     legal_basis=form.cleaned_data["legal_basis"],
                     bonus_cap=form.cleaned_data["bonus_cap"],
                     penalty_cap=form.cleaned_data["penalty_cap"],
+                    self_assessment_due_on=form.cleaned_data["self_assessment_due_on"],
                 )
             except services.ScoringImportError as exc:
                 errors = exc.errors
@@ -139,6 +141,7 @@ def _sheet_context(request, assessment: Assessment, **extra) -> dict:
         "can_add_evidence": services.can_add_evidence(user, assessment),
         "can_set_bonus": services.can_set_bonus(user, assessment),
         "transitions": services.available_transitions(user, assessment),
+        "deadline": assessment.criteria_set.self_assessment_deadline(timezone.localdate()),
         "fields": ScoreField,
         "survey": Component.SURVEY,
         "errors": {},

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--legal-basis", default="", help="ví dụ 2071/QĐ-UBND")
         parser.add_argument("--bonus-cap", default="0", type=Decimal)
         parser.add_argument("--penalty-cap", default="0", type=Decimal)
+        parser.add_argument(
+            "--due",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="hạn tự đánh giá, YYYY-MM-DD (ví dụ 2026-12-15)",
+        )
 
     def handle(self, *args, **options):
         if not options["file"].is_file():
@@ -44,6 +51,7 @@ class Command(BaseCommand):
                 legal_basis=options["legal_basis"],
                 bonus_cap=options["bonus_cap"],
                 penalty_cap=options["penalty_cap"],
+                self_assessment_due_on=options["due"],
             )
         except ScoringImportError as exc:
             raise CommandError("Tệp bị từ chối:\n" + "\n".join(exc.errors)) from None
