@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import statistics
 import sys
@@ -30,10 +31,11 @@ def _setup() -> tuple[list[str], list[str]]:
     from procedures.models import Procedure, ProcedureField
     from units.choices import Level
     from units.models import AdministrativeUnit
+    from units.resolver import resolve_unit
 
     if not AdministrativeUnit.objects.filter(code=DISTRICT).exists():
         call_command("import_units", str(ROOT / "fixtures" / "units_2024_five_provinces.json"))
-    district = AdministrativeUnit.objects.by_code(DISTRICT)
+    district = resolve_unit(DISTRICT, on=dt.date.today())
     units = list(AdministrativeUnit.objects.subtree_of(district).values_list("code", flat=True))
     field, _ = ProcedureField.objects.get_or_create(code="BENCH", defaults={"name": "Bench"})
     codes = [f"9.{k:06d}.BENCH" for k in range(PROCEDURES)]

@@ -54,11 +54,12 @@ def load_units():
     """The province's official units (idempotent); returns (province, districts, communes)."""
     from units.choices import Level
     from units.models import AdministrativeUnit
+    from units.resolver import resolve_unit
     from units.services import units_import
 
     data = [p for p in json.loads(UNITS_FILE.read_text()) if str(p["code"]) == PROVINCE]
     units_import(data=data)
-    province = AdministrativeUnit.objects.by_code(PROVINCE)
+    province = resolve_unit(PROVINCE, on=dt.date.today())
     below = AdministrativeUnit.objects.subtree_of(province).order_by("code")
     districts = list(below.filter(level=Level.DISTRICT))
     communes = list(below.filter(level=Level.COMMUNE))

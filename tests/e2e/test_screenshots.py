@@ -10,6 +10,7 @@ scaled down (×1/50) to keep the test fast: rates stay close to the demo's, coun
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from cchc_portal.demo import DEMO_PASSWORD, load_demo
 from units.choices import Role
 from units.demo import ensure_user
-from units.models import AdministrativeUnit
+from units.resolver import resolve_unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,13 +42,13 @@ def demo(monkeypatch):
     for name in SCALED:
         monkeypatch.setattr(procedures_demo, name, getattr(procedures_demo, name) // 50)
     load_demo(out=lambda _line: None)
-    # A provincial admin of Lai Châu, whose province has published rankings (the demo's
-    # Đắk Lắk has only its 2024 round in progress, so no heat-table yet).
+    # A provincial admin of today's Lai Châu, who reads the old province's published district
+    # rankings through the lineage (the heat-table of points lost per area).
     ensure_user(
         username="quantri.laichau",
         full_name="Lò Văn Châu",
         role=Role.PROVINCIAL_ADMIN,
-        unit=AdministrativeUnit.objects.by_code("12"),
+        unit=resolve_unit("12", on=dt.date(2026, 12, 1)),
         email="quantri@sonoivu.laichau.local",
     )
 
