@@ -16,14 +16,17 @@ from inspections import services
 from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, MemberRole
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
 from units.models import AdministrativeUnit, User
+from units.resolver import resolve_unit
 
 D = dt.date
 M = services.MemberData
 PLACEHOLDER = "(chưa rõ tên – dữ liệu mẫu)"
 
 
-def _unit(code: str) -> AdministrativeUnit:
-    return AdministrativeUnit.objects.by_code(code)
+def _unit(code: str, on: dt.date) -> AdministrativeUnit:
+    """The unit holding `code` on the day of the visit: codes were reused in 2025 (66 is the
+    old and the new Đắk Lắk, 24280 was Xã Ea KPam and is now Xã Cư M'gar)."""
+    return resolve_unit(code, on=on)
 
 
 def _plan(*, issuer: AdministrativeUnit, title: str, year: int, **fields) -> InspectionPlan:
@@ -58,7 +61,8 @@ def load(*, out: Callable[[str], None]) -> None:
 
 
 def _cumgar() -> bool:
-    daklak, cumgar = _unit("66"), _unit("648")
+    day = D(2019, 9, 27)
+    daklak, cumgar = _unit("66", day), _unit("648", day)
     plan = _plan(
         issuer=daklak,
         issuer_name="Sở Nội vụ",
@@ -110,7 +114,7 @@ def _cumgar() -> bool:
         held_on=D(2019, 9, 27),
         representatives="Lãnh đạo UBND huyện Cư M'gar\n"
         "Lãnh đạo UBND các xã, thị trấn được kiểm tra",
-        sites=[cumgar, _unit("24274"), _unit("24280"), _unit("24259")],
+        sites=[cumgar, *(_unit(code, day) for code in ("24274", "24280", "24259"))],
     )
     _answer_all(
         inspection,
@@ -177,7 +181,8 @@ def _cumgar() -> bool:
 
 
 def _kimson() -> bool:
-    ninhbinh, kimson = _unit("37"), _unit("376")
+    day = D(2019, 4, 24)
+    ninhbinh, kimson = _unit("37", day), _unit("376", day)
     plan = _plan(
         issuer=ninhbinh,
         issuer_name="Sở Nội vụ",
@@ -253,7 +258,7 @@ def _kimson() -> bool:
 
 
 def _lapvo() -> bool:
-    lapvo = _unit("875")
+    lapvo = _unit("875", D(2022, 2, 18))
     plan = _plan(
         issuer=lapvo,
         issuer_name="",
@@ -319,7 +324,7 @@ LACDUONG_BODIES = ["Văn phòng HĐND và UBND huyện", "Phòng Nội vụ"]  #
 
 
 def _lacduong() -> list[bool]:
-    lacduong = _unit("675")
+    lacduong = _unit("675", D(2019, 4, 15))
     communes = list(AdministrativeUnit.objects.filter(parent=lacduong).order_by("code"))
     units = [(c, "") for c in communes] + [(lacduong, b) for b in LACDUONG_BODIES]
     # Dates are placeholders: the article says only that 8 units were inspected in 2019.
