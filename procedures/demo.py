@@ -28,6 +28,7 @@ except the last ones of November 2026, still in progress on 01/12/2026 (some alr
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -440,11 +441,17 @@ def _all_rows(
 ) -> Iterator[Row]:
     # Resolve every unit before the first row is produced: on PostgreSQL the rows feed a COPY,
     # and the connection cannot run another query until it ends.
+    # (So this is a plain function returning a chain, not a generator that would query late.)
     units = {code: _unit_ids(code) for code in ("648", "112", "675")}
-    yield from _rows(procedures, units)
-    for unit, profile in new:
-        group = "new_commune" if unit.level == Level.COMMUNE else unit.code
-        yield from _new_unit_rows(unit=unit, profile=profile, procedure_ids=procedures[group])
+    new_rows = (
+        _new_unit_rows(
+            unit=unit,
+            profile=profile,
+            procedure_ids=procedures["new_commune" if unit.level == Level.COMMUNE else unit.code],
+        )
+        for unit, profile in new
+    )
+    return itertools.chain(_rows(procedures, units), itertools.chain.from_iterable(new_rows))
 
 
 def _working_days(year: int, month: int) -> list[dt.date]:
