@@ -17,6 +17,7 @@ from django.utils import timezone
 from inspections import services
 from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, MemberRole
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
+from units.demo import NOW as DEMO_TODAY
 from units.models import AdministrativeUnit, User
 from units.resolver import resolve_unit
 
@@ -175,7 +176,7 @@ def _cumgar() -> bool:
         finding=online,
         text="Có giải pháp nâng tỷ lệ hồ sơ nộp trực tuyến mức độ 3, 4; báo cáo kết quả.",
         responsible_unit=cumgar,
-        due_on=timezone.localdate() + dt.timedelta(days=30),  # open, not yet due
+        due_on=DEMO_TODAY + dt.timedelta(days=30),  # open, not yet due on 01/12/2026
     )
     # The demo announces nothing by e-mail: mark the notices as already sent.
     Recommendation.objects.filter(inspection=inspection).update(notified_at=timezone.now())
@@ -390,7 +391,7 @@ def _any_user() -> User:
 # only the timestamps the services take from the clock (conclusion, review, verification) are
 # set afterwards to the days the story gives them.
 
-NOW_2026 = D(2026, 12, 1)  # the demo's "today" (units/demo.py)
+NOW_2026 = DEMO_TODAY  # 01/12/2026
 PERIOD_2026 = (D(2025, 7, 1), D(2025, 12, 31))  # the new units' first half-year
 CONTENTS_2026 = [
     "Chỉ đạo, điều hành công tác cải cách hành chính; kế hoạch CCHC năm 2026",

@@ -38,6 +38,7 @@ from django.utils import timezone
 from procedures.choices import Channel, DossierStatus, OnlineService
 from procedures.models import Dossier, Procedure, ProcedureField
 from units.choices import TWO_TIER_FROM, Level
+from units.demo import NOW as DEMO_TODAY
 from units.models import AdministrativeUnit
 from units.resolver import resolve_unit
 
@@ -82,12 +83,12 @@ LACDUONG_COMMUNES_LATE = 3
 # --- the new Tỉnh Đắk Lắk (since 01/07/2025) ------------------------------------------------
 
 NEW_PROVINCE = "66"
-NEW_TREE_DAY = dt.date(2026, 12, 1)  # the demo's "today"; the units of the two-tier tree
+NEW_TREE_DAY = DEMO_TODAY  # 01/12/2026: the units of the two-tier tree are resolved on it
 NEW_FIRST_MONTH = (2025, 7)
 NEW_LAST_MONTH = (2026, 11)  # the last month with dossiers: the dashboards' current quarter
 NEW_PREFIX = f"{CODE_PREFIX}66N-"
 # The day every November dossier still in progress is judged on (the demo's "today").
-NEW_OPEN_ON = dt.date(2026, 12, 1)
+NEW_OPEN_ON = DEMO_TODAY
 
 
 @dataclass(frozen=True)
