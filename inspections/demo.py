@@ -1,4 +1,5 @@
-"""Demo inspections from the source articles (docs/domain.md, "Seed facts").
+"""Demo inspections from the source articles (docs/domain.md, "Seed facts"), and the 2026
+plans of the new Tỉnh Đắk Lắk (communes and departments) as they stand on 01/12/2026.
 
 Idempotent: each plan, team and inspection is looked up by its natural key first and left alone
 when it exists. Names the articles do not give (team heads of Đắk Lắk and Lạc Dương, the two
@@ -9,21 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from inspections import services
 from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, MemberRole
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
+from units.demo import NOW as DEMO_TODAY
 from units.models import AdministrativeUnit, User
+from units.resolver import resolve_unit
 
 D = dt.date
 M = services.MemberData
 PLACEHOLDER = "(chưa rõ tên – dữ liệu mẫu)"
 
 
-def _unit(code: str) -> AdministrativeUnit:
-    return AdministrativeUnit.objects.by_code(code)
+def _unit(code: str, on: dt.date) -> AdministrativeUnit:
+    """The unit holding `code` on the day of the visit: codes were reused in 2025 (66 is the
+    old and the new Đắk Lắk, 24280 was Xã Ea KPam and is now Xã Cư M'gar)."""
+    return resolve_unit(code, on=on)
 
 
 def _plan(*, issuer: AdministrativeUnit, title: str, year: int, **fields) -> InspectionPlan:
@@ -52,13 +58,15 @@ def load(*, out: Callable[[str], None]) -> None:
         _kimson(),
         _lapvo(),
         *_lacduong(),
+        *_load_2026(),
     ]
     n = sum(1 for c in created if c)
     out(f"Kiểm tra CCHC: {n} cuộc kiểm tra mẫu tạo mới.")
 
 
 def _cumgar() -> bool:
-    daklak, cumgar = _unit("66"), _unit("648")
+    day = D(2019, 9, 27)
+    daklak, cumgar = _unit("66", day), _unit("648", day)
     plan = _plan(
         issuer=daklak,
         issuer_name="Sở Nội vụ",
@@ -110,7 +118,7 @@ def _cumgar() -> bool:
         held_on=D(2019, 9, 27),
         representatives="Lãnh đạo UBND huyện Cư M'gar\n"
         "Lãnh đạo UBND các xã, thị trấn được kiểm tra",
-        sites=[cumgar, _unit("24274"), _unit("24280"), _unit("24259")],
+        sites=[cumgar, *(_unit(code, day) for code in ("24274", "24280", "24259"))],
     )
     _answer_all(
         inspection,
@@ -168,7 +176,7 @@ def _cumgar() -> bool:
         finding=online,
         text="Có giải pháp nâng tỷ lệ hồ sơ nộp trực tuyến mức độ 3, 4; báo cáo kết quả.",
         responsible_unit=cumgar,
-        due_on=timezone.localdate() + dt.timedelta(days=30),  # open, not yet due
+        due_on=DEMO_TODAY + dt.timedelta(days=30),  # open, not yet due on 01/12/2026
     )
     # The demo announces nothing by e-mail: mark the notices as already sent.
     Recommendation.objects.filter(inspection=inspection).update(notified_at=timezone.now())
@@ -177,7 +185,8 @@ def _cumgar() -> bool:
 
 
 def _kimson() -> bool:
-    ninhbinh, kimson = _unit("37"), _unit("376")
+    day = D(2019, 4, 24)
+    ninhbinh, kimson = _unit("37", day), _unit("376", day)
     plan = _plan(
         issuer=ninhbinh,
         issuer_name="Sở Nội vụ",
@@ -253,7 +262,7 @@ def _kimson() -> bool:
 
 
 def _lapvo() -> bool:
-    lapvo = _unit("875")
+    lapvo = _unit("875", D(2022, 2, 18))
     plan = _plan(
         issuer=lapvo,
         issuer_name="",
@@ -319,7 +328,7 @@ LACDUONG_BODIES = ["Văn phòng HĐND và UBND huyện", "Phòng Nội vụ"]  #
 
 
 def _lacduong() -> list[bool]:
-    lacduong = _unit("675")
+    lacduong = _unit("675", D(2019, 4, 15))
     communes = list(AdministrativeUnit.objects.filter(parent=lacduong).order_by("code"))
     units = [(c, "") for c in communes] + [(lacduong, b) for b in LACDUONG_BODIES]
     # Dates are placeholders: the article says only that 8 units were inspected in 2019.
@@ -372,3 +381,434 @@ def _any_user() -> User:
         or User.objects.filter(is_superuser=True).first()
         or User.objects.order_by("pk").first()
     )
+
+
+# --- 2026: the new Tỉnh Đắk Lắk (two-tier government since 01/07/2025) ----------------------
+#
+# Not from the articles: a plausible year of the new province's Sở Nội vụ, seen on 01/12/2026.
+# People's names are invented for the demo. Every state comes from the services, so concluded
+# inspections have their frozen report and recommendations follow the remediation workflow;
+# only the timestamps the services take from the clock (conclusion, review, verification) are
+# set afterwards to the days the story gives them.
+
+NOW_2026 = DEMO_TODAY  # 01/12/2026
+PERIOD_2026 = (D(2025, 7, 1), D(2025, 12, 31))  # the new units' first half-year
+CONTENTS_2026 = [
+    "Chỉ đạo, điều hành công tác cải cách hành chính; kế hoạch CCHC năm 2026",
+    "Kiểm soát, công khai thủ tục hành chính; hoạt động của bộ phận một cửa",
+    "Giải quyết hồ sơ TTHC: đúng hạn, trực tuyến, số hóa kết quả",
+    "Chế độ công vụ, kỷ luật, kỷ cương và văn hóa công sở",
+    "Chuyển đổi số: văn bản điện tử, chữ ký số, hồ sơ công việc trên môi trường mạng",
+]
+TEAM_2026 = "Đoàn kiểm tra công tác CCHC năm 2026"
+
+
+@dataclass(frozen=True)
+class Rec2026:
+    """A recommendation of a 2026 visit and where it stands on 01/12/2026: "open" (not
+    reported), "reported" (awaiting the inspector), "verified" (reported on `reported_on`,
+    verified a week later)."""
+
+    finding: str
+    text: str
+    due_on: dt.date
+    state: str = "open"
+    reported_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Visit2026:
+    """One target of a 2026 plan; not `held`: still planned (December 2026)."""
+
+    code: str
+    scheduled_on: dt.date
+    held: bool = True
+    notice: str = ""
+    strengths: tuple[str, ...] = ()
+    recommendations: tuple[Rec2026, ...] = ()
+    partly: tuple[int, ...] = ()  # checklist items met only in part
+    conclude: bool = True  # False: visited, findings recorded, not yet concluded
+
+
+COMMON_STRENGTHS = (
+    "Ban hành kịp thời kế hoạch CCHC năm 2026 sau khi sắp xếp, tổ chức chính quyền địa phương "
+    "hai cấp; phân công rõ người phụ trách từng nội dung.",
+    "Bộ phận một cửa được bố trí tại trụ sở mới, niêm yết đầy đủ thông tin liên hệ, đường dây "
+    "nóng tiếp nhận phản ánh, kiến nghị.",
+)
+
+COMMUNE_VISITS = [
+    Visit2026(
+        "24280",
+        D(2026, 3, 18),
+        notice="41/TB-SNV",
+        strengths=COMMON_STRENGTHS,
+        partly=(1, 2),
+        recommendations=(
+            Rec2026(
+                "Danh mục TTHC niêm yết tại bộ phận một cửa chưa cập nhật theo Quyết định công "
+                "bố của Chủ tịch UBND tỉnh sau sắp xếp.",
+                "Cập nhật, niêm yết đầy đủ danh mục TTHC cấp xã theo quyết định công bố mới "
+                "của tỉnh; báo cáo kết quả về Sở Nội vụ.",
+                D(2026, 4, 30),  # open and overdue on 01/12/2026: cumgar.xa must act
+            ),
+            Rec2026(
+                "Tỷ lệ hồ sơ nộp trực tuyến còn thấp so với chỉ tiêu của tỉnh.",
+                "Hướng dẫn người dân nộp hồ sơ trực tuyến tại bộ phận một cửa; báo cáo tỷ lệ "
+                "hằng quý.",
+                D(2026, 6, 30),
+                state="verified",
+                reported_on=D(2026, 6, 24),
+            ),
+            Rec2026(
+                "Kết quả giải quyết TTHC chưa được số hóa đầy đủ.",
+                "Số hóa 100 % kết quả giải quyết TTHC còn hiệu lực của các xã cũ (Ea KPam, Ea "
+                "H'đinh, Cư M'gar) chuyển về xã.",
+                D(2026, 12, 20),  # open, due this month
+            ),
+        ),
+    ),
+    Visit2026(
+        "24259",
+        D(2026, 4, 15),
+        notice="52/TB-SNV",
+        strengths=COMMON_STRENGTHS[:1],
+        partly=(3,),
+        recommendations=(
+            Rec2026(
+                "Một số công chức chưa đeo thẻ công chức khi thực thi công vụ.",
+                "Chấn chỉnh việc đeo thẻ và thực hiện văn hóa công sở; báo cáo kết quả.",
+                D(2026, 5, 31),
+                state="verified",
+                reported_on=D(2026, 5, 20),
+            ),
+            Rec2026(
+                "Chưa lập hồ sơ công việc trên hệ thống quản lý văn bản.",
+                "Lập hồ sơ công việc điện tử cho toàn bộ văn bản đến, đi từ 01/07/2025.",
+                D(2026, 12, 10),
+                state="reported",  # awaiting the inspector's verification
+                reported_on=D(2026, 11, 26),
+            ),
+        ),
+    ),
+    Visit2026(
+        "24265",
+        D(2026, 5, 20),
+        notice="63/TB-SNV",
+        strengths=COMMON_STRENGTHS[1:],
+        partly=(2, 4),
+        recommendations=(
+            Rec2026(
+                "Còn hồ sơ TTHC giải quyết quá hạn nhưng chưa có văn bản xin lỗi người dân.",
+                "Thực hiện văn bản xin lỗi đối với mọi hồ sơ quá hạn; rà soát nguyên nhân.",
+                D(2026, 8, 31),  # open and overdue
+            ),
+        ),
+    ),
+    Visit2026(
+        "24133",
+        D(2026, 6, 17),
+        notice="71/TB-SNV",
+        strengths=COMMON_STRENGTHS,
+        partly=(4,),
+        recommendations=(
+            Rec2026(
+                "Tỷ lệ văn bản đi được ký số chưa đạt chỉ tiêu.",
+                "Ký số toàn bộ văn bản đi trừ văn bản mật; báo cáo kết quả.",
+                D(2026, 11, 30),
+                state="reported",  # reported in time, not yet verified: overdue since 01/12
+                reported_on=D(2026, 11, 20),
+            ),
+            Rec2026(
+                "Bộ phận một cửa chưa có khu vực chờ cho người cao tuổi, người khuyết tật.",
+                "Bố trí khu vực ưu tiên tại bộ phận một cửa.",
+                D(2026, 8, 15),
+                state="verified",
+                reported_on=D(2026, 8, 10),
+            ),
+        ),
+    ),
+    Visit2026(
+        "24235",
+        D(2026, 8, 19),
+        notice="88/TB-SNV",
+        strengths=COMMON_STRENGTHS[:1],
+        recommendations=(
+            Rec2026(
+                "Chưa công khai kết quả đánh giá chất lượng giải quyết TTHC hằng quý.",
+                "Công khai kết quả đánh giá trên trang thông tin điện tử của xã.",
+                D(2026, 10, 31),
+                state="verified",
+                reported_on=D(2026, 10, 20),
+            ),
+        ),
+    ),
+    Visit2026(
+        "24310",
+        D(2026, 10, 14),
+        notice="97/TB-SNV",
+        strengths=COMMON_STRENGTHS,
+        partly=(1,),
+        recommendations=(
+            Rec2026(
+                "Quy trình nội bộ giải quyết TTHC cấp xã chưa được cập nhật trên hệ thống.",
+                "Cập nhật quy trình nội bộ, quy trình điện tử của các TTHC cấp xã.",
+                D(2026, 12, 4),  # due within days: the reminder goes out
+            ),
+            Rec2026(
+                "Chưa bố trí đủ công chức tại bộ phận một cửa vào giờ cao điểm.",
+                "Bố trí thêm công chức tiếp nhận hồ sơ vào các ngày cao điểm.",
+                D(2026, 12, 31),
+            ),
+        ),
+    ),
+    Visit2026("22015", D(2026, 12, 9), held=False),
+    Visit2026("24211", D(2026, 12, 16), held=False),
+]
+
+DEPARTMENT_VISITS = [
+    Visit2026(
+        "66-STP",
+        D(2026, 4, 8),
+        notice="48/TB-SNV",
+        strengths=(
+            "Công bố, công khai kịp thời danh mục TTHC lĩnh vực tư pháp sau sắp xếp; 100 % "
+            "TTHC đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn trình.",
+        ),
+        partly=(2,),
+        recommendations=(
+            Rec2026(
+                "Còn hồ sơ cấp phiếu lý lịch tư pháp trả kết quả trễ hẹn.",
+                "Rà soát quy trình cấp phiếu lý lịch tư pháp, bảo đảm trả kết quả đúng hẹn; "
+                "báo cáo kết quả.",
+                D(2026, 9, 30),  # open and overdue: stp.daklak must act
+            ),
+            Rec2026(
+                "Chưa số hóa đầy đủ hồ sơ, kết quả giải quyết TTHC lĩnh vực hộ tịch của tỉnh "
+                "Phú Yên (cũ) chuyển về.",
+                "Hoàn thành số hóa sổ hộ tịch, hồ sơ chuyển về sau hợp nhất tỉnh.",
+                D(2026, 12, 15),  # open, due this month
+            ),
+        ),
+    ),
+    Visit2026(
+        "66-SYT",
+        D(2026, 5, 13),
+        notice="60/TB-SNV",
+        strengths=(
+            "Bộ phận tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công hoạt động nền nếp.",
+        ),
+        partly=(3,),
+        recommendations=(
+            Rec2026(
+                "Chưa ban hành quy chế văn hóa công sở sau hợp nhất.",
+                "Ban hành quy chế văn hóa công sở của Sở.",
+                D(2026, 7, 31),
+                state="verified",
+                reported_on=D(2026, 7, 15),
+            ),
+            Rec2026(
+                "Thời gian thẩm định hồ sơ cấp chứng chỉ hành nghề còn kéo dài.",
+                "Rút ngắn thời gian thẩm định hồ sơ cấp chứng chỉ hành nghề khám, chữa bệnh.",
+                D(2026, 12, 5),
+                state="reported",
+                reported_on=D(2026, 11, 30),
+            ),
+        ),
+    ),
+    Visit2026(
+        "66-SXD",
+        D(2026, 9, 16),
+        notice="92/TB-SNV",
+        strengths=COMMON_STRENGTHS[:1],
+        partly=(1,),
+        recommendations=(
+            Rec2026(
+                "Chưa cập nhật quy trình nội bộ TTHC lĩnh vực xây dựng.",
+                "Cập nhật quy trình nội bộ, quy trình điện tử TTHC lĩnh vực xây dựng.",
+                D(2026, 12, 15),
+                state="reported",
+                reported_on=D(2026, 11, 24),
+            ),
+            Rec2026(
+                "Tỷ lệ hồ sơ cấp giấy phép xây dựng nộp trực tuyến còn thấp.",
+                "Có giải pháp nâng tỷ lệ nộp hồ sơ trực tuyến; báo cáo kết quả.",
+                D(2026, 12, 31),
+            ),
+        ),
+    ),
+    # Visited, findings being recorded: not concluded yet.
+    Visit2026(
+        "66-STC",
+        D(2026, 11, 18),
+        strengths=COMMON_STRENGTHS[:1],
+        conclude=False,
+    ),
+    Visit2026("66-SCT", D(2026, 12, 10), held=False),
+]
+
+
+def _load_2026() -> list[bool]:
+    province = _unit("66", NOW_2026)
+    inspector = User.objects.filter(username="thanhtra.daklak").first()
+    admin = User.objects.filter(username="quantri.daklak").first() or _any_user()
+    team = _team(
+        unit=province,
+        name=TEAM_2026,
+        decision_number="35/QĐ-SNV",
+        decision_date=D(2026, 2, 10),
+        members=[
+            M(
+                name="Lê Minh Tuấn",
+                role=MemberRole.HEAD,
+                position="Phó Giám đốc Sở Nội vụ",
+                organisation="Sở Nội vụ tỉnh Đắk Lắk",
+            ),
+            M(
+                name="Hoàng Thị Thu",
+                role=MemberRole.DEPUTY,
+                position="Trưởng phòng Cải cách hành chính",
+                organisation="Sở Nội vụ tỉnh Đắk Lắk",
+            ),
+            M(
+                name=inspector.get_full_name() if inspector else "Trần Thị Kiểm",
+                role=MemberRole.MEMBER,
+                position="Chuyên viên",
+                organisation="Sở Nội vụ tỉnh Đắk Lắk",
+                user=inspector,
+            ),
+            M(
+                name="Nguyễn Văn Hải",
+                role=MemberRole.MEMBER,
+                position="Phó Chánh Văn phòng",
+                organisation="Văn phòng UBND tỉnh Đắk Lắk",
+            ),
+            M(
+                name="Y Bhin Êban",
+                role=MemberRole.MEMBER,
+                position="Phó Trưởng phòng Chuyển đổi số",
+                organisation="Sở Khoa học và Công nghệ tỉnh Đắk Lắk",
+            ),
+            M(
+                name="Đỗ Thị Mai",
+                role=MemberRole.SECRETARY,
+                position="Chuyên viên Phòng Cải cách hành chính",
+                organisation="Sở Nội vụ tỉnh Đắk Lắk",
+            ),
+        ],
+    )
+    made = []
+    for number, title, visits in (
+        (
+            "15/KH-SNV",
+            "Kiểm tra công tác cải cách hành chính năm 2026 tại các xã, phường",
+            COMMUNE_VISITS,
+        ),
+        (
+            "16/KH-SNV",
+            "Kiểm tra công tác cải cách hành chính năm 2026 tại các sở, ban, ngành",
+            DEPARTMENT_VISITS,
+        ),
+    ):
+        units = {v.code: _unit(v.code, v.scheduled_on) for v in visits}
+        plan = _plan(
+            issuer=province,
+            issuer_name="Sở Nội vụ",
+            year=2026,
+            number=number,
+            issued_on=D(2026, 1, 20),
+            title=title,
+            purpose="Đánh giá kết quả triển khai công tác CCHC sau sắp xếp, tổ chức chính "
+            "quyền địa phương hai cấp; kịp thời chấn chỉnh hạn chế, tồn tại.",
+            period_start=PERIOD_2026[0],
+            period_end=PERIOD_2026[1],
+            contents=CONTENTS_2026,
+            targets=[
+                services.TargetData(unit=units[v.code], scheduled_on=v.scheduled_on) for v in visits
+            ],
+        )
+        for visit in visits:
+            made.append(
+                _visit_2026(
+                    plan=plan,
+                    team=team,
+                    unit=units[visit.code],
+                    visit=visit,
+                    inspector=inspector or admin,
+                    recorder=admin,
+                )
+            )
+    return made
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_default_timezone())
+
+
+def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder: User) -> bool:
+    if Inspection.objects.filter(plan=plan, unit=unit).exists():
+        return False
+    inspection = services.inspection_save(
+        plan=plan,
+        team=team,
+        unit=unit,
+        scheduled_on=visit.scheduled_on,
+        held_on=visit.scheduled_on if visit.held else None,
+        representatives=f"Lãnh đạo {unit.name}\nCông chức phụ trách CCHC, bộ phận một cửa",
+        sites=[unit],
+    )
+    if not visit.held:
+        return True
+    _answer_all(
+        inspection,
+        {i: (ChecklistOutcome.PARTLY, "Còn hạn chế (xem phần tồn tại).") for i in visit.partly},
+    )
+    for text in visit.strengths:
+        services.finding_add(inspection=inspection, kind=FindingKind.STRENGTH, text=text)
+    recs = []
+    for rec in visit.recommendations:
+        finding = services.finding_add(
+            inspection=inspection, kind=FindingKind.LIMITATION, text=rec.finding
+        )
+        recs.append(
+            (
+                rec,
+                services.recommendation_add(
+                    inspection=inspection,
+                    finding=finding,
+                    text=rec.text,
+                    responsible_unit=unit,
+                    due_on=rec.due_on,
+                ),
+            )
+        )
+    if not visit.conclude:
+        return True
+    concluded_on = visit.scheduled_on + dt.timedelta(days=7)
+    # The notices went out with the conclusion: the demo sends no e-mail when it loads.
+    Recommendation.objects.filter(inspection=inspection).update(notified_at=_at(concluded_on))
+    services.inspection_conclude(inspection=inspection, by=inspector, notice_number=visit.notice)
+    Inspection.objects.filter(pk=inspection.pk).update(concluded_at=_at(concluded_on, 15))
+    for rec, recommendation in recs:
+        if rec.state == "open":
+            continue
+        # Staff of the unit send their report on paper; Sở Nội vụ records it for them unless
+        # the unit has a demo account of its own.
+        reporter = User.objects.filter(unit=unit).first() or recorder
+        services.remediation_report(
+            recommendation=recommendation,
+            by=reporter,
+            text=f"Đã thực hiện: {rec.text[0].lower()}{rec.text[1:]}",
+            reported_on=rec.reported_on,
+        )
+        if rec.state == "verified":
+            services.recommendation_verify(
+                recommendation=recommendation, by=inspector, note="Đã kiểm tra, xác nhận khắc phục."
+            )
+            verified = _at(rec.reported_on + dt.timedelta(days=7), 10)
+            Recommendation.objects.filter(pk=recommendation.pk).update(verified_at=verified)
+            recommendation.remediations.update(reviewed_at=verified)
+    inspection.refresh_from_db()
+    if not inspection.recommendations.open().exists():
+        services.inspection_close(inspection=inspection)
+    return True

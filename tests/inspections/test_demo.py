@@ -1,13 +1,28 @@
-"""The demo reproduces the articles' facts and a second run changes nothing."""
+"""The demo reproduces the articles' facts, lives on 01/12/2026 with the new Tỉnh Đắk Lắk's
+2026 plans, and a second run changes nothing."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from inspections import demo as inspections_demo
-from inspections.choices import InspectionKind, InspectionState, MemberRole
-from inspections.models import Finding, Inspection, InspectionPlan, Recommendation
+from inspections.choices import (
+    InspectionKind,
+    InspectionState,
+    MemberRole,
+    RecommendationState,
+)
+from inspections.models import (
+    Finding,
+    Inspection,
+    InspectionPlan,
+    Recommendation,
+    Remediation,
+)
 from inspections.selectors import plans_with_progress
 from units import demo as units_demo
 from units.models import User
@@ -15,11 +30,31 @@ from units.resolver import resolve_unit
 
 pytestmark = pytest.mark.django_db
 
+NOW = dt.date(2026, 12, 1)  # the demo's "today"
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The units and inspections demo, loaded once for the module inside a transaction rolled
+    back when the module ends."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            units_demo.load(out=lambda s: None)
+            inspections_demo.load(out=lambda s: None)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
 
 @pytest.fixture
-def demo(db):
-    units_demo.load(out=lambda s: None)
-    inspections_demo.load(out=lambda s: None)
+def demo(demo_world, db):
+    """The demo inside this test's savepoint, on 01/12/2026 10:00 in Vietnam."""
+    moment = dt.datetime.combine(NOW, dt.time(10), tzinfo=timezone.get_default_timezone())
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 def _counts():
@@ -28,6 +63,9 @@ def _counts():
         Inspection.objects.count(),
         Finding.objects.count(),
         Recommendation.objects.count(),
+        Remediation.objects.count(),
+        sorted(Recommendation.objects.values_list("state", flat=True)),
+        sorted(Inspection.objects.values_list("state", flat=True)),
     )
 
 
@@ -38,7 +76,7 @@ def test_second_run_changes_nothing(demo):
 
 
 def test_cumgar_inspection_by_doan_1798(demo):
-    inspection = Inspection.objects.get(unit__code="648")
+    inspection = Inspection.objects.get(unit__code="648", plan__year=2019)
     assert inspection.team.name == "Đoàn 1798"
     assert inspection.held_on == dt.date(2019, 9, 27)
     assert (inspection.period_start, inspection.period_end) == (
@@ -51,6 +89,9 @@ def test_cumgar_inspection_by_doan_1798(demo):
         "24280",
         "648",
     ]
+    # The 2019 sites are the old communes (Ea KPam, not the new Xã Cư M'gar that took 24280).
+    assert {s.valid_until for s in inspection.sites.all()} == {dt.date(2025, 6, 30)}
+    assert inspection.plan.issuer == resolve_unit("66", on=dt.date(2019, 9, 27))
     assert inspection.state == InspectionState.CONCLUDED
     limitations = inspection.findings.filter(kind="limitation").values_list("text", flat=True)
     assert any("mức độ 3 và 4 còn thấp" in t for t in limitations)
@@ -95,3 +136,139 @@ def test_demo_user_cumgar_has_something_to_remediate(demo, client_for):
     html = client_for(user).get(reverse("inspections:recommendation_list")).content.decode()
     assert "table-danger overdue" in html
     assert "văn hóa công sở" in html
+
+
+# --- 2026: the new Tỉnh Đắk Lắk -----------------------------------------------------------
+
+
+def _plan_2026(number):
+    return plans_with_progress(InspectionPlan.objects.filter(number=number)).get()
+
+
+def test_2026_plan_of_communes_issued_by_the_new_province(demo):
+    plan = _plan_2026("15/KH-SNV")
+    assert plan.issued_on == dt.date(2026, 1, 20) and plan.year == 2026
+    assert plan.issuer == resolve_unit("66", on=NOW)
+    assert plan.issuer.valid_from == dt.date(2025, 7, 1)
+    assert str(plan) == "15/KH-SNV (20/01/2026)"
+    targets = list(plan.targets.select_related("unit"))
+    assert len(targets) == 8
+    assert {t.unit.level for t in targets} == {"commune"}
+    assert all(t.unit.valid_from == dt.date(2025, 7, 1) for t in targets)  # new communes only
+    assert resolve_unit("24280", on=NOW) in [t.unit for t in targets]  # Xã Cư M'gar
+    assert max(t.scheduled_on for t in targets) == dt.date(2026, 12, 16)
+    assert (plan.inspected, plan.planned) == (6, 8)
+
+
+def test_2026_plan_of_departments_includes_the_justice_department(demo):
+    plan = _plan_2026("16/KH-SNV")
+    units = [t.unit for t in plan.targets.select_related("unit")]
+    assert len(units) == 5 and {u.level for u in units} == {"department"}
+    assert resolve_unit("66-STP", on=NOW) in units
+    assert (plan.inspected, plan.planned) == (3, 5)
+    states = sorted(plan.inspections.values_list("state", flat=True))
+    assert states == ["concluded"] * 3 + ["in_progress", "planned"]
+
+
+def test_2026_team_formed_by_decision(demo):
+    team = Inspection.objects.filter(plan__number="15/KH-SNV").first().team
+    assert (team.decision_number, team.decision_date) == ("35/QĐ-SNV", dt.date(2026, 2, 10))
+    members = list(team.members.all())
+    head = team.head
+    assert (head.position, head.organisation) == (
+        "Phó Giám đốc Sở Nội vụ",
+        "Sở Nội vụ tỉnh Đắk Lắk",
+    )
+    assert sum(m.role == MemberRole.SECRETARY for m in members) == 1
+    assert {m.organisation for m in members} - {"Sở Nội vụ tỉnh Đắk Lắk"}  # other departments
+    assert any(m.user and m.user.username == "thanhtra.daklak" for m in members)
+
+
+def test_2026_concluded_inspections_have_frozen_reports(demo):
+    visits = Inspection.objects.filter(plan__year=2026)
+    done = visits.filter(state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED])
+    assert done.count() == 9
+    for inspection in done:
+        assert inspection.report_snapshot["notice_number"].endswith("/TB-SNV")
+        assert inspection.report_snapshot["issuer"] == "SỞ NỘI VỤ"
+        assert inspection.report_snapshot["issuer_parent"] == "UBND TỈNH ĐẮK LẮK"
+        assert not inspection.checklist.filter(outcome="").exists()
+        assert inspection.concluded_at.date() > inspection.held_on
+        assert inspection.findings.filter(kind="strength").exists()
+    assert visits.filter(state=InspectionState.CLOSED).count() == 1  # all verified
+    planned = visits.filter(state=InspectionState.PLANNED)
+    assert sorted(planned.values_list("scheduled_on", flat=True)) == [
+        dt.date(2026, 12, 9),
+        dt.date(2026, 12, 10),
+        dt.date(2026, 12, 16),
+    ]
+    assert not planned.filter(held_on__isnull=False).exists()
+
+
+def test_2026_recommendations_on_1_december(demo):
+    recs = Recommendation.objects.filter(inspection__plan__year=2026)
+    verified = recs.filter(state=RecommendationState.VERIFIED)
+    assert verified.count() == 5
+    for rec in verified:
+        remediation = rec.remediations.get()
+        assert remediation.accepted and remediation.reported_on <= rec.due_on
+        assert rec.verified_at.date() > remediation.reported_on
+    reported = recs.filter(state=RecommendationState.REPORTED)
+    assert reported.count() == 4 and all(r.remediations.get().accepted is None for r in reported)
+    overdue = recs.overdue(NOW)
+    assert set(overdue.values_list("responsible_unit__code", flat=True)) == {
+        "24280",
+        "24265",
+        "66-STP",
+        "24133",  # reported in November, due 30/11, not yet verified
+    }
+    due_in_december = recs.open().filter(due_on__gte=NOW, due_on__lte=dt.date(2026, 12, 31))
+    assert due_in_december.count() == 8
+    assert not recs.filter(notified_at__isnull=True).exists()  # the demo sends no mail
+
+
+def test_second_run_changes_nothing_in_2026(demo):
+    before = _counts()
+    snapshots = dict(Inspection.objects.values_list("pk", "report_snapshot"))
+    inspections_demo.load(out=lambda s: None)
+    assert _counts() == before
+    assert dict(Inspection.objects.values_list("pk", "report_snapshot")) == snapshots
+
+
+@pytest.mark.parametrize(
+    ("username", "text"),
+    [
+        ("cumgar.xa", "Cập nhật, niêm yết đầy đủ danh mục TTHC cấp xã"),
+        ("stp.daklak", "Rà soát quy trình cấp phiếu lý lịch tư pháp"),
+    ],
+)
+def test_new_unit_staff_have_an_overdue_recommendation_to_remediate(
+    demo, client_for, username, text
+):
+    user = User.objects.get(username=username)
+    own = Recommendation.objects.visible_to(user).overdue(NOW)
+    assert own.filter(responsible_unit=user.unit, text__startswith=text).exists()
+    html = client_for(user).get("/").content.decode()
+    assert "Kiến nghị cần khắc phục" in html and text in html
+    tracker = client_for(user).get(reverse("inspections:recommendation_list")).content.decode()
+    assert "table-danger overdue" in tracker and text in tracker
+    other = {"cumgar.xa": "lý lịch tư pháp", "stp.daklak": "danh mục TTHC cấp xã"}[username]
+    assert other not in tracker  # each sees only its own unit's
+
+
+def test_inspector_has_reports_to_verify(demo, client_for):
+    user = User.objects.get(username="thanhtra.daklak")
+    to_verify = Recommendation.objects.visible_to(user).filter(state=RecommendationState.REPORTED)
+    assert to_verify.count() == 4
+    client = client_for(user)
+    html = client.get("/").content.decode()
+    assert "Kế hoạch kiểm tra năm 2026" in html and "9/13" in html
+    listing = client.get(
+        reverse("inspections:recommendation_list"), {"state": RecommendationState.REPORTED}
+    ).content.decode()
+    assert listing.count("Đã báo cáo khắc phục") >= 4
+    rec = to_verify.first()
+    page = client.get(rec.get_absolute_url()).content.decode()
+    assert "Xác nhận đã khắc phục" in page  # the verify action is offered
+    inspections = client.get(reverse("inspections:inspection_list")).content.decode()
+    assert "Sở Tư pháp" in inspections and "Xã Cư M’gar" in inspections
