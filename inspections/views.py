@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,7 +132,7 @@ def plan_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @user_passes("is_provincial")
-def plan_inspections_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def plan_inspections_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     plan = get_visible_or_404(InspectionPlan.objects.select_related("issuer"), request.user, pk=pk)
     return xlsx_response(**exports.plan_inspections_xlsx(plan))
 
@@ -488,7 +489,7 @@ class RecommendationListView(SingleTableMixin, FilterView):
         return context
 
 
-def recommendations_xlsx(request: AuthedHttpRequest) -> HttpResponse:
+def recommendations_xlsx(request: AuthedHttpRequest) -> HttpResponseBase:
     qs = RecommendationFilter(
         request.GET, queryset=Recommendation.objects.visible_to(request.user).for_tracker()
     ).qs

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,12 +42,12 @@ from procedures.services import (
 )
 from procedures.tables import DossierImportTable, DossierTable, ProcedureTable, StatsTable
 from units.choices import Level
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, User
 
 ALL_TIME_START = dt.date(2000, 1, 1)
 
 
-def _root_units(user) -> list[AdministrativeUnit]:
+def _root_units(user: User) -> list[AdministrativeUnit]:
     """The units a user's figures start from: their scope unit, or every province (superuser)."""
     if user.scope_unit is not None:
         return [user.scope_unit]
@@ -194,7 +195,7 @@ def _export_in_background(request: AuthedHttpRequest, dossiers, total: int) -> H
     return redirect("procedures:dossier_export_job", job=job)
 
 
-def dossier_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+def dossier_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
     """The list's rows (same scoping and filters) as CSV, streamed, or Excel: downloaded at once
     up to EXPORT_DIRECT_MAX_ROWS rows, written by a background job above that."""
     if fmt not in ("xlsx", "csv"):
@@ -278,7 +279,7 @@ def dossier_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def stats(request: AuthedHttpRequest) -> HttpResponse:
+def stats(request: AuthedHttpRequest) -> HttpResponseBase:
     """Dossier statistics per unit for a period, with a total row, a chart and an Excel file."""
     user = request.user
     filterset = StatsFilter(
@@ -297,7 +298,7 @@ def stats(request: AuthedHttpRequest) -> HttpResponse:
     if end < start:
         start, end = end, start
     selected = data.get("unit")
-    roots = [selected] if selected else _root_units(user)
+    roots: list[AdministrativeUnit] = [selected] if selected else _root_units(user)
     # One unit: its own desk, then each unit below it with everything under it.
     units = [roots[0], *roots[0].children.order_by("code")] if len(roots) == 1 else roots
     figures = dossier_stats(
