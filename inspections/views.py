@@ -44,6 +44,11 @@ from inspections.tables import (
 )
 
 
+def _form_errors(form: Any) -> list[str]:
+    """Every message of an invalid form, flat (rendered into the section's error list)."""
+    return [str(e) for errs in form.errors.values() for e in errs]
+
+
 def _errors(exc: ValidationError, form: Any = None) -> list[str]:
     """Attach a service's ValidationError to the form (by field when it names one)."""
     if form is not None and hasattr(exc, "error_dict"):
@@ -294,7 +299,7 @@ def checklist_record(request: AuthedHttpRequest, pk: int, result_id: int) -> Htt
         except ValidationError as exc:
             errors = list(exc.messages)
     else:
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = _form_errors(form)
     return _section(request, pk, "checklist", section_errors=errors)
 
 
@@ -368,7 +373,7 @@ def dossier_draw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = list(exc.messages)
     else:
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = _form_errors(form)
     return _section(request, pk, "dossier_checks", section_errors=errors)
 
 
@@ -377,9 +382,9 @@ def dossier_pick(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     from procedures.models import Dossier
 
     inspection = _editable(request, pk)
-    form = forms.DossierPickForm(request.POST)
+    form: forms.DossierPickForm | None = forms.DossierPickForm(request.POST)
     errors: list[str] = []
-    if form.is_valid():
+    if form is not None and form.is_valid():
         code = form.cleaned_data["code"].strip()
         dossier = Dossier.objects.filter(code=code).first()
         if dossier is None:
@@ -391,7 +396,7 @@ def dossier_pick(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors = _errors(exc, form)
     if form is not None and form.errors:
-        errors = errors or [e for errs in form.errors.values() for e in errs]
+        errors = errors or _form_errors(form)
     return _section(request, pk, "dossier_checks", pick_form=form, section_errors=errors)
 
 
@@ -413,7 +418,7 @@ def dossier_check_record(request: AuthedHttpRequest, pk: int, check_id: int) -> 
         except ValidationError as exc:
             errors = list(exc.messages)
     else:
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = _form_errors(form)
     return _section(request, pk, "dossier_checks", section_errors=errors)
 
 
@@ -519,6 +524,7 @@ def _recommendation_page(
     can_report = (
         not user.is_provincial
         and rec.state != RecommendationState.VERIFIED
+        and user.scope_unit is not None
         and rec.responsible_unit.is_within(user.scope_unit)
     )
     return render(
