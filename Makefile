@@ -11,7 +11,7 @@ DEBUG ?= 1
 DEV := DEBUG=$(DEBUG)
 PORT ?= 8000
 
-.PHONY: run test e2e screenshots bench loadtest lint format install messages migrate demo clean
+.PHONY: run test e2e screenshots bench loadtest lint typecheck format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,13 +58,18 @@ bench: messages
 loadtest: messages
 	$(PY) tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## mypy with django-stubs over the portal's code ([tool.mypy] in pyproject.toml); incremental,
+## its cache in .mypy_cache/
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
@@ -28,7 +29,7 @@ class Chart:
     title: str
     svg: SafeString
     headers: list[str]
-    rows: list[list[object]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
 
 
 def _style(colors: Sequence[str]):
@@ -138,7 +139,7 @@ def _bar(title, labels, series, horizontal, max_value, value_suffix, colors, bar
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
-        data = []
+        data: list[float | dict[str, Any] | None] = []
         for i, value in enumerate(values):
             v = None if value is None else float(value)
             if bar_colors and len(series) == 1:

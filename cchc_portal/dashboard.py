@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.http import HttpRequest
+
+from cchc_portal.http import AuthedHttpRequest
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Panel:
     width: int = 6  # Bootstrap columns out of 12 on large screens
 
 
-def dashboard_panels(request: HttpRequest) -> list[Panel]:
+def dashboard_panels(request: AuthedHttpRequest) -> list[Panel]:
     panels: list[Panel] = []
     for config in apps.get_app_configs():
         try:

@@ -7,6 +7,7 @@ surface later as a confusing error (docs/conventions.md, "Settings from the envi
 from __future__ import annotations
 
 import os
+from typing import Any, cast, overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -14,6 +15,10 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
@@ -59,7 +64,11 @@ def env_database(name: str, *, default_sqlite_path: str, conn_max_age: int) -> d
             "OPTIONS": {"timeout": 20},
         }
     try:
-        config = dj_database_url.parse(raw, conn_max_age=conn_max_age, conn_health_checks=True)
+        # A plain dict from here on: the OPTIONS below are ours, not the TypedDict's.
+        config = cast(
+            dict[str, Any],
+            dj_database_url.parse(raw, conn_max_age=conn_max_age, conn_health_checks=True),
+        )
     except Exception as exc:  # dj_database_url raises several types for a bad URL
         raise ImproperlyConfigured(f"{name} cannot be parsed ({exc}).") from None
     if not config.get("ENGINE"):

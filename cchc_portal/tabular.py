@@ -13,11 +13,14 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from cchc_portal.uploads import zip_too_large
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,7 +36,9 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(stream: IO[str], headers: list[str], rows: Iterable[Iterable[Any]]) -> None:
+def write_csv(
+    stream: SupportsWrite[str], headers: list[str], rows: Iterable[Iterable[Any]]
+) -> None:
     writer = csv.writer(stream)
     writer.writerow(headers)
     _write_rows(writer, rows)

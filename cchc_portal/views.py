@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cchc_portal.dashboard import dashboard_panels
+from cchc_portal.http import AuthedHttpRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """The role dashboard: each app contributes its panels (cchc_portal/dashboard.py)."""
     return render(
         request,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc_portal.dashboard import Panel
+from cchc_portal.http import AuthedHttpRequest
 from inspections.models import InspectionPlan, Recommendation
 from inspections.selectors import dashboard_counts, plans_with_progress
 
@@ -51,7 +51,7 @@ def own_recommendations(user, today: dt.date, limit: int = OWN_RECOMMENDATIONS):
     )
 
 
-def panels(request: HttpRequest) -> list[Panel]:
+def panels(request: AuthedHttpRequest) -> list[Panel]:
     user = request.user
     if not user.is_authenticated or user.scope_unit is None:
         return []

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from units.choices import Level
 from units.models import AdministrativeUnit
 from units.resolver import UnitCodeError, UnitResolver
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -28,7 +31,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _date_field(label: str, required: bool = True) -> forms.DateField:
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model-choice field `name`, typed so its queryset can be narrowed."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _date_field(label: StrOrPromise, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
 
 
@@ -88,9 +98,9 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["issuer"].queryset = AdministrativeUnit.objects.visible_to(user).exclude(
-            level=Level.COMMUNE
-        )
+        _choice_field(self, "issuer").queryset = AdministrativeUnit.objects.visible_to(
+            user
+        ).exclude(level=Level.COMMUNE)
 
     @classmethod
     def initial_for(cls, plan: InspectionPlan) -> dict[str, Any]:
@@ -169,7 +179,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = AdministrativeUnit.objects.visible_to(user).exclude(
+        _choice_field(self, "unit").queryset = AdministrativeUnit.objects.visible_to(user).exclude(
             level=Level.COMMUNE
         )
 
@@ -235,9 +245,9 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = InspectionPlan.objects.visible_to(user)
-        self.fields["team"].queryset = InspectionTeam.objects.visible_to(user)
-        self.fields["unit"].queryset = AdministrativeUnit.objects.visible_to(user).exclude(
+        _choice_field(self, "plan").queryset = InspectionPlan.objects.visible_to(user)
+        _choice_field(self, "team").queryset = InspectionTeam.objects.visible_to(user)
+        _choice_field(self, "unit").queryset = AdministrativeUnit.objects.visible_to(user).exclude(
             level=Level.PROVINCE
         )
 
@@ -254,7 +264,7 @@ class ChecklistForm(forms.Form):
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=FindingKind.choices)
     text = forms.CharField(label=gettext_lazy("Nội dung"), max_length=4000)
-    criterion = forms.ModelChoiceField(
+    criterion: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=gettext_lazy("Tiêu chí bị ảnh hưởng"), queryset=None, required=False
     )
 
@@ -263,7 +273,7 @@ class FindingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         province_id = inspection.unit.province_id
-        self.fields["criterion"].queryset = Criterion.objects.filter(
+        _choice_field(self, "criterion").queryset = Criterion.objects.filter(
             criteria_set__province_id=province_id
         ).select_related("criteria_set")
 
@@ -280,10 +290,12 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible_unit"].queryset = AdministrativeUnit.objects.subtree_of(
+        _choice_field(self, "responsible_unit").queryset = AdministrativeUnit.objects.subtree_of(
             inspection.unit
         )
-        self.fields["finding"].queryset = inspection.findings.filter(kind=FindingKind.LIMITATION)
+        _choice_field(self, "finding").queryset = inspection.findings.filter(
+            kind=FindingKind.LIMITATION
+        )
 
 
 class DossierPickForm(forms.Form):
@@ -336,7 +348,9 @@ class RemediationForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Kết quả khắc phục"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    files = MultipleFileField(label=gettext_lazy("Tài liệu kèm theo"), required=False)
+    # The form's metaclass moves declared fields into base_fields, so this never shadows
+    # BaseForm.files (the uploaded files) at run time; the stubs see only the class body.
+    files = MultipleFileField(label=gettext_lazy("Tài liệu kèm theo"), required=False)  # type: ignore[assignment]
 
 
 class ReviewForm(forms.Form):

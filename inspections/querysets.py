@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -11,20 +11,25 @@ from django.utils import timezone
 from inspections.choices import RecommendationState
 from units.querysets import visible
 
+if TYPE_CHECKING:
+    # Named in the QuerySet["…"] bases below, which ruff does not read as annotations.
+    from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation  # noqa: F401
+    from units.querysets import AnyUser
 
-class InspectionPlanQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> InspectionPlanQuerySet:
+
+class InspectionPlanQuerySet(models.QuerySet["InspectionPlan"]):
+    def visible_to(self, user: AnyUser) -> InspectionPlanQuerySet:
         """Plans issued within the user's scope (provincial roles: the whole province)."""
         return visible(self, user, via="issuer")
 
 
-class InspectionTeamQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> InspectionTeamQuerySet:
+class InspectionTeamQuerySet(models.QuerySet["InspectionTeam"]):
+    def visible_to(self, user: AnyUser) -> InspectionTeamQuerySet:
         return visible(self, user, via="unit")
 
 
-class InspectionQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> InspectionQuerySet:
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def visible_to(self, user: AnyUser) -> InspectionQuerySet:
         """Inspections of units in the user's scope: staff see their unit and its communes."""
         return visible(self, user, via="unit")
 
@@ -32,8 +37,8 @@ class InspectionQuerySet(models.QuerySet):
         return self.select_related("plan", "team", "unit")
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> RecommendationQuerySet:
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def visible_to(self, user: AnyUser) -> RecommendationQuerySet:
         """Recommendations whose responsible unit lies within the user's scope."""
         return visible(self, user, via="responsible_unit")
 

@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -45,6 +45,9 @@ from inspections.models import (
     TeamMember,
 )
 from units.models import AdministrativeUnit, User
+
+if TYPE_CHECKING:
+    from procedures.querysets import DossierQuerySet
 
 TEAM_WITHOUT_HEAD = gettext_lazy("Đoàn kiểm tra phải có đúng một trưởng đoàn.")
 INSPECTION_NOT_EDITABLE = gettext_lazy(
@@ -339,7 +342,7 @@ def _period_bounds(inspection: Inspection) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def period_dossiers(inspection: Inspection):
+def period_dossiers(inspection: Inspection) -> DossierQuerySet:
     """The unit's dossiers received in the period, in a stable order (by id)."""
     from procedures.models import Dossier
 
@@ -492,7 +495,7 @@ def _check_attachment(upload: UploadedFile) -> None:
     ext = os.path.splitext(upload.name or "")[1].lower()
     if ext not in ALLOWED_EXTENSIONS:
         raise ValidationError({"files": ATTACHMENT_TYPE.format(name=upload.name)})
-    if upload.size > MAX_ATTACHMENT_MB * 1024 * 1024:
+    if (upload.size or 0) > MAX_ATTACHMENT_MB * 1024 * 1024:  # a request's upload has a size
         raise ValidationError(
             {"files": ATTACHMENT_TOO_BIG.format(name=upload.name, mb=MAX_ATTACHMENT_MB)}
         )

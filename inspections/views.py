@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
 from cchc_portal.xlsx import xlsx_response
@@ -40,6 +42,11 @@ from inspections.tables import (
     InspectionTeamTable,
     RecommendationTable,
 )
+
+
+def _form_errors(form: Any) -> list[str]:
+    """Every message of an invalid form, flat (rendered into the section's error list)."""
+    return [str(e) for errs in form.errors.values() for e in errs]
 
 
 def _errors(exc: ValidationError, form: Any = None) -> list[str]:
@@ -74,7 +81,7 @@ class PlanListView(SingleTableMixin, FilterView):
 
 
 @user_passes("is_provincial")
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = get_visible_or_404(
         selectors.plans_with_progress(InspectionPlan.objects.all()), request.user, pk=pk
     )
@@ -95,7 +102,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_form(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     *,
     form,
     save: Callable[..., Any],
@@ -117,7 +124,7 @@ def _save_form(
 
 
 @user_passes("is_provincial")
-def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def plan_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=pk) if pk else None
     initial = forms.PlanForm.initial_for(plan) if plan else {"issuer": request.user.scope_unit}
     return _save_form(
@@ -130,7 +137,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def plan_inspections_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_inspections_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     plan = get_visible_or_404(InspectionPlan.objects.select_related("issuer"), request.user, pk=pk)
     return xlsx_response(**exports.plan_inspections_xlsx(plan))
 
@@ -153,7 +160,7 @@ class TeamListView(SingleTableView):
 
 
 @user_passes("is_provincial")
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     team = get_visible_or_404(
         InspectionTeam.objects.select_related("unit").prefetch_related("members"),
         request.user,
@@ -163,7 +170,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def team_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     team = get_visible_or_404(InspectionTeam.objects.all(), request.user, pk=pk) if pk else None
     initial = forms.TeamForm.initial_for(team) if team else {"unit": request.user.scope_unit}
     return _save_form(
@@ -189,14 +196,14 @@ class InspectionListView(SingleTableMixin, FilterView):
         return Inspection.objects.visible_to(self.request.user).for_list()
 
 
-def _inspection(request: HttpRequest, pk: int) -> Inspection:
+def _inspection(request: AuthedHttpRequest, pk: int) -> Inspection:
     inspection = selectors.inspection_for_page(Inspection.objects.visible_to(request.user), pk)
     if inspection is None:
         raise Http404
     return inspection
 
 
-def _editable(request: HttpRequest, pk: int) -> Inspection:
+def _editable(request: AuthedHttpRequest, pk: int) -> Inspection:
     """The inspection, visible (404) and editable by this user's role (403)."""
     inspection = get_visible_or_404(
         Inspection.objects.select_related("unit", "plan"), request.user, pk=pk
@@ -205,7 +212,7 @@ def _editable(request: HttpRequest, pk: int) -> Inspection:
     return inspection
 
 
-def _page_context(request: HttpRequest, inspection: Inspection, **forms_: Any) -> dict:
+def _page_context(request: AuthedHttpRequest, inspection: Inspection, **forms_: Any) -> dict:
     can_edit = request.user.is_provincial and inspection.is_editable
     return {
         "inspection": inspection,
@@ -224,7 +231,7 @@ def _page_context(request: HttpRequest, inspection: Inspection, **forms_: Any) -
     }
 
 
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     context = _page_context(request, inspection)
     # Computed for the whole page only, not for each htmx section save (one dossier aggregate).
@@ -237,7 +244,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     inspection = None
     if pk:
         inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
@@ -267,7 +274,7 @@ def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     )
 
 
-def _section(request: HttpRequest, pk: int, name: str, **kwargs: Any) -> HttpResponse:
+def _section(request: AuthedHttpRequest, pk: int, name: str, **kwargs: Any) -> HttpResponse:
     """Re-render one section of the inspection page (htmx) or go back to the page."""
     inspection = _inspection(request, pk)
     if not request.htmx:
@@ -279,7 +286,7 @@ def _section(request: HttpRequest, pk: int, name: str, **kwargs: Any) -> HttpRes
 
 
 @require_POST
-def checklist_record(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
+def checklist_record(request: AuthedHttpRequest, pk: int, result_id: int) -> HttpResponse:
     inspection = _editable(request, pk)
     result = inspection.checklist.filter(pk=result_id).select_related("inspection").first()
     if result is None:
@@ -292,12 +299,12 @@ def checklist_record(request: HttpRequest, pk: int, result_id: int) -> HttpRespo
         except ValidationError as exc:
             errors = list(exc.messages)
     else:
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = _form_errors(form)
     return _section(request, pk, "checklist", section_errors=errors)
 
 
 def _add_to_section(
-    request: HttpRequest, pk: int, *, form_class, service, section: str, form_name: str
+    request: AuthedHttpRequest, pk: int, *, form_class, service, section: str, form_name: str
 ) -> HttpResponse:
     """Validate a section's form, call its service, and re-render the section (htmx) with the
     form cleared on success or kept with its errors."""
@@ -314,7 +321,7 @@ def _add_to_section(
 
 
 @require_POST
-def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _add_to_section(
         request,
         pk,
@@ -326,7 +333,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def finding_delete(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
+def finding_delete(request: AuthedHttpRequest, pk: int, finding_id: int) -> HttpResponse:
     inspection = _editable(request, pk)
     finding = (
         Finding.objects.filter(inspection=inspection, pk=finding_id)
@@ -344,7 +351,7 @@ def finding_delete(request: HttpRequest, pk: int, finding_id: int) -> HttpRespon
 
 
 @require_POST
-def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _add_to_section(
         request,
         pk,
@@ -356,7 +363,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def dossier_draw(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_draw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _editable(request, pk)
     form = forms.DossierDrawForm(request.POST)
     errors: list[str] = []
@@ -366,18 +373,18 @@ def dossier_draw(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = list(exc.messages)
     else:
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = _form_errors(form)
     return _section(request, pk, "dossier_checks", section_errors=errors)
 
 
 @require_POST
-def dossier_pick(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_pick(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     from procedures.models import Dossier
 
     inspection = _editable(request, pk)
-    form = forms.DossierPickForm(request.POST)
+    form: forms.DossierPickForm | None = forms.DossierPickForm(request.POST)
     errors: list[str] = []
-    if form.is_valid():
+    if form is not None and form.is_valid():
         code = form.cleaned_data["code"].strip()
         dossier = Dossier.objects.filter(code=code).first()
         if dossier is None:
@@ -389,12 +396,12 @@ def dossier_pick(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors = _errors(exc, form)
     if form is not None and form.errors:
-        errors = errors or [e for errs in form.errors.values() for e in errs]
+        errors = errors or _form_errors(form)
     return _section(request, pk, "dossier_checks", pick_form=form, section_errors=errors)
 
 
 @require_POST
-def dossier_check_record(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
+def dossier_check_record(request: AuthedHttpRequest, pk: int, check_id: int) -> HttpResponse:
     inspection = _editable(request, pk)
     check = (
         DossierCheck.objects.filter(inspection=inspection, pk=check_id)
@@ -411,12 +418,12 @@ def dossier_check_record(request: HttpRequest, pk: int, check_id: int) -> HttpRe
         except ValidationError as exc:
             errors = list(exc.messages)
     else:
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = _form_errors(form)
     return _section(request, pk, "dossier_checks", section_errors=errors)
 
 
 @require_POST
-def inspection_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_conclude(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _editable(request, pk)
     form = forms.ConcludeForm(request.POST)
     form.is_valid()
@@ -435,7 +442,7 @@ def inspection_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def inspection_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _editable(request, pk)
     try:
         services.inspection_reopen(
@@ -450,7 +457,7 @@ def inspection_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _editable(request, pk)
     try:
         services.inspection_close(inspection=inspection)
@@ -460,7 +467,7 @@ def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(inspection)
 
 
-def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
     pdf = exports.inspection_report_pdf(inspection)
     return pdf_response(pdf, filename=f"ket-luan-kiem-tra-{inspection.pk}.pdf")
@@ -487,14 +494,14 @@ class RecommendationListView(SingleTableMixin, FilterView):
         return context
 
 
-def recommendations_xlsx(request: HttpRequest) -> HttpResponse:
+def recommendations_xlsx(request: AuthedHttpRequest) -> HttpResponseBase:
     qs = RecommendationFilter(
         request.GET, queryset=Recommendation.objects.visible_to(request.user).for_tracker()
     ).qs
     return xlsx_response(**exports.tracker_xlsx(qs, today=timezone.localdate()))
 
 
-def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+def _recommendation(request: AuthedHttpRequest, pk: int) -> Recommendation:
     return get_visible_or_404(
         Recommendation.objects.select_related(
             "responsible_unit", "inspection__unit", "finding"
@@ -504,17 +511,20 @@ def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
     )
 
 
-def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rec = _recommendation(request, pk)
     form = forms.RemediationForm()
     return _recommendation_page(request, rec, form)
 
 
-def _recommendation_page(request: HttpRequest, rec: Recommendation, form: Any) -> HttpResponse:
+def _recommendation_page(
+    request: AuthedHttpRequest, rec: Recommendation, form: Any
+) -> HttpResponse:
     user = request.user
     can_report = (
         not user.is_provincial
         and rec.state != RecommendationState.VERIFIED
+        and user.scope_unit is not None
         and rec.responsible_unit.is_within(user.scope_unit)
     )
     return render(
@@ -535,7 +545,7 @@ def _recommendation_page(request: HttpRequest, rec: Recommendation, form: Any) -
 
 
 @require_POST
-def remediation_report(request: HttpRequest, pk: int) -> HttpResponse:
+def remediation_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rec = _recommendation(request, pk)
     # Remediation is the responsible unit's word, not the inspector's.
     require(request.user.is_unit_staff)
@@ -557,7 +567,7 @@ def remediation_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _recommendation_page(request, rec, form)
 
 
-def _review(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+def _review(request: AuthedHttpRequest, pk: int, accept: bool) -> HttpResponse:
     rec = _recommendation(request, pk)
     require(request.user.is_provincial)
     note = request.POST.get("note", "")
@@ -575,16 +585,16 @@ def _review(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
 
 
 @require_POST
-def recommendation_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_verify(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, accept=True)
 
 
 @require_POST
-def recommendation_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_send_back(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, accept=False)
 
 
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     attachment = (
         RemediationAttachment.objects.filter(pk=pk)
         .select_related("remediation__recommendation")

@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max, OuterRef, Subquery
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc_portal.charts import bar_chart
 from cchc_portal.dashboard import Panel
+from cchc_portal.http import AuthedHttpRequest
 from procedures.models import Dossier
 from procedures.selectors import DossierStats, dossier_stats, dossier_stats_total
 from units.models import AdministrativeUnit
@@ -185,7 +185,7 @@ def _quarter_context(day: dt.date) -> dict:
     return {"quarter": quarter, "today_quarter": today, "stale": quarter != today}
 
 
-def panels(request: HttpRequest) -> list[Panel]:
+def panels(request: AuthedHttpRequest) -> list[Panel]:
     user = request.user
     if not user.is_authenticated or user.scope_unit is None:
         return []

@@ -271,12 +271,12 @@ def _load_procedures(fields: dict[str, ProcedureField]) -> dict[str, list[int]]:
         )
     laichau = provinces["12"]
     for i in range(20):
-        field = ("HT", "CT", "DD", "TP")[i % 4]
+        field_code = ("HT", "CT", "DD", "TP")[i % 4]
         add(
             f"1.{4000 + i:06d}.H12",
             "laichau",
-            name=f"Thủ tục {fields[field].name.lower()} cấp huyện số {i + 1}",
-            field=fields[field],
+            name=f"Thủ tục {fields[field_code].name.lower()} cấp huyện số {i + 1}",
+            field=fields[field_code],
             level=Level.DISTRICT,
             processing_days=10,
             online_service=OnlineService.FULL if i % 3 == 0 else OnlineService.PARTIAL,

@@ -10,11 +10,13 @@ from django.db.models import Q
 from units.querysets import province_scope_q, visible
 
 if TYPE_CHECKING:
-    from units.models import User
+    # Named in the QuerySet["…"] bases below, which ruff does not read as annotations.
+    from procedures.models import Dossier, DossierImport, Procedure  # noqa: F401
+    from units.querysets import AnyUser
 
 
-class ProcedureQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> ProcedureQuerySet:
+class ProcedureQuerySet(models.QuerySet["Procedure"]):
+    def visible_to(self, user: AnyUser) -> ProcedureQuerySet:
         """The national catalogue plus the lists published by the provinces the user sees.
 
         Procedures are public documents; the scoping only keeps other provinces' variants out of
@@ -28,8 +30,8 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(Q(province__isnull=True) | q)
 
 
-class DossierQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> DossierQuerySet:
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def visible_to(self, user: AnyUser) -> DossierQuerySet:
         """Dossiers received by units the user sees (provincial roles: the whole province)."""
         return visible(self, user, via="unit")
 
@@ -38,9 +40,9 @@ class DossierQuerySet(models.QuerySet):
         return self.select_related("procedure", "unit")
 
 
-class DossierImportQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> DossierImportQuerySet:
+class DossierImportQuerySet(models.QuerySet["DossierImport"]):
+    def visible_to(self, user: AnyUser) -> DossierImportQuerySet:
         """Imports are a provincial matter: admins and inspectors see their province's imports."""
-        if not getattr(user, "is_authenticated", False) or not user.is_provincial:
+        if not user.is_authenticated or not user.is_provincial:
             return self.none()
         return visible(self, user, via="unit")

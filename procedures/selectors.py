@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -44,6 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from procedures.choices import Channel, DossierStatus
@@ -125,7 +127,7 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return begin, stop
 
 
-def _day_before_due():
+def _day_before_due() -> Combinable:
     """`due_at` minus one day, as the database computes it fastest.
 
     SQLite has no interval type: Django would call a Python function per row (most of the
@@ -137,11 +139,11 @@ def _day_before_due():
     return F("due_at") - ONE_DAY
 
 
-def _conditions(begin: dt.datetime, stop: dt.datetime) -> dict[str, ExpressionWrapper]:
+def _conditions(begin: dt.datetime, stop: dt.datetime) -> dict[str, ExpressionWrapper[Q]]:
     """The per-dossier facts the figures are counted from, each a small boolean column; the
     counting itself is `_COUNTS` (they are combined there, once per row)."""
 
-    def fact(condition: Q) -> ExpressionWrapper:
+    def fact(condition: Q) -> ExpressionWrapper[Q]:
         return ExpressionWrapper(condition, output_field=BooleanField())
 
     kept = ~Q(status__in=EXCLUDED)
@@ -239,7 +241,7 @@ def dossier_stats(
     start: dt.date,
     end: dt.date,
     include_descendants: bool = False,
-    dossiers: QuerySet | None = None,
+    dossiers: QuerySet[Dossier] | None = None,
 ) -> dict[int, DossierStats]:
     """Figures per unit (keyed by unit id) for the period `start`…`end` (inclusive).
 
@@ -280,7 +282,8 @@ def dossier_stats(
     inner = qs.annotate(**conditions).values(
         "bucket", "digitised_dossier", "digitised_result", "paid_online", *conditions
     )
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for branch in _branches(begin, stop):
         part_sql, part_params = inner.filter(branch).query.sql_with_params()
         parts.append(part_sql)
@@ -303,7 +306,7 @@ def dossier_stats_total(stats: Iterable[DossierStats]) -> DossierStats:
     return DossierStats(unit_id=None, **totals)
 
 
-def procedure_online_levels(*, procedures: QuerySet[Procedure]) -> list[dict]:
+def procedure_online_levels(*, procedures: QuerySet[Procedure]) -> list[dict[str, Any]]:
     """Counts of procedures per handling level by online service, in one query.
 
     Rows: {"level", "total", "legacy_1".."legacy_4", "online_full", "online_partial"}, e.g. the

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.backends.utils import CursorWrapper
+from django.db.models import CharField, QuerySet, TextChoices
 from django.utils import timezone
 
 from cchc_portal import background
@@ -98,8 +99,8 @@ def _key(value: Any) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").split())
 
 
-def _aliases(choices, extra: dict[str, str]) -> dict[str, str]:
-    mapping = {}
+def _aliases(choices: type[TextChoices], extra: dict[str, str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
     for value, label in choices.choices:
         mapping[_key(value)] = value
         mapping[_key(str(label))] = value
@@ -166,7 +167,7 @@ class ImportError_:
     column: str
     reason: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
     def __str__(self) -> str:
@@ -229,10 +230,10 @@ def parse_datetime_cell(value: Any, *, end_of_day: bool = False) -> dt.datetime 
     if isinstance(value, dt.date):
         time = dt.time(23, 59, 59) if end_of_day else dt.time.min
         return dt.datetime.combine(value, time, tzinfo=tz)
-    day, time = parse_date_time_text(str(value).strip())
-    if time is None:
-        time = dt.time(23, 59, 59) if end_of_day else dt.time.min
-    return dt.datetime.combine(day, time, tzinfo=tz)
+    day, at = parse_date_time_text(str(value).strip())
+    if at is None:
+        at = dt.time(23, 59, 59) if end_of_day else dt.time.min
+    return dt.datetime.combine(day, at, tzinfo=tz)
 
 
 def parse_date_time_text(text: str) -> tuple[dt.date, dt.time | None]:
@@ -338,6 +339,11 @@ class _DossierRow:
     paid_online: bool
 
 
+# The rows `iter_table` yields, (row number, cells); and the importer's progress callback.
+_Rows = Iterator[tuple[int, list[Any]]]
+_Progress = Callable[[int], None]
+
+
 def _check_columns(header: list[str], required: list[str], result: ImportResult) -> dict[str, int]:
     index = {name: i for i, name in enumerate(header) if name}
     for column in required:
@@ -436,6 +442,9 @@ def _dossier_row(
     if result.error_count > errors_before:
         result.rejected += 1
         return None
+    # Each of these was reported as an error above when missing; the asserts only say so.
+    assert procedure_id is not None and unit_id is not None and channel is not None
+    assert received is not None and status is not None
     return _DossierRow(
         code=code,
         procedure_id=procedure_id,
@@ -531,7 +540,17 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _import_row_by_row(*, index, rows, scope, units, result, dry_run, progress, **_) -> None:
+def _import_row_by_row(
+    *,
+    index: dict[str, int],
+    rows: _Rows,
+    scope: ImportScope,
+    units: UnitResolver,
+    result: ImportResult,
+    dry_run: bool,
+    progress: _Progress | None,
+    **_: Any,
+) -> None:
     """Check each row in Python and upsert in batches (bulk_create with update_conflicts)."""
     procedures = dict(Procedure.objects.values_list("code", "pk"))
     first_seen: dict[str, int] = {}  # code → row, to report a code repeated in the file
@@ -552,7 +571,7 @@ def _import_row_by_row(*, index, rows, scope, units, result, dry_run, progress, 
         if progress:
             progress(result.total_rows)
 
-    code_at = index.get("ma_ho_so")
+    code_at = index["ma_ho_so"]  # a required column, so present (`_check_columns`)
     # Read in chunks so the dossiers outside the scope are looked up once per chunk, before its
     # rows are checked (their errors then come in row order like every other).
     for chunk in _chunks(_rows_guarded(rows, result), BATCH_SIZE):
@@ -650,7 +669,17 @@ class _NotPlainCsv(Exception):
 
 
 def _import_in_sql(
-    *, path, header, index, rows, scope, units, result, dry_run, progress, **_
+    *,
+    path: Path,
+    header: list[str],
+    index: dict[str, int],
+    rows: _Rows,
+    scope: ImportScope,
+    units: UnitResolver,
+    result: ImportResult,
+    dry_run: bool,
+    progress: _Progress | None,
+    **_: Any,
 ) -> None:
     width = max(len(header), 1)
     cells = [f"c{i}" for i in range(width)]
@@ -704,7 +733,7 @@ def _import_in_sql(
             progress(result.total_rows)
 
 
-def _stage_units(cursor, units: UnitResolver) -> None:
+def _stage_units(cursor: CursorWrapper, units: UnitResolver) -> None:
     """The units of the importer's scope, as the resolver matches them (code key, validity)."""
     cursor.execute(
         f"CREATE TEMP TABLE {UNITS_TABLE} (key text, valid_from date, valid_until date, "
@@ -717,7 +746,7 @@ def _stage_units(cursor, units: UnitResolver) -> None:
     cursor.execute(f"ANALYZE {UNITS_TABLE}")
 
 
-def _mark_foreign_dossiers(cursor) -> None:
+def _mark_foreign_dossiers(cursor: CursorWrapper) -> None:
     """Flag the rows whose code is a dossier received by a unit outside the importer's scope
     (every unit the scope ever held is in UNITS_TABLE)."""
     cursor.execute(
@@ -730,7 +759,13 @@ def _mark_foreign_dossiers(cursor) -> None:
     )
 
 
-def _stage_csv_bytes(cursor, path: Path, header: list[str], cells: list[str], progress) -> bool:
+def _stage_csv_bytes(
+    cursor: CursorWrapper,
+    path: Path,
+    header: list[str],
+    cells: list[str],
+    progress: _Progress | None,
+) -> bool:
     """COPY the file's bytes after its header line; False (nothing staged) when PostgreSQL's
     CSV parser would not read them as `iter_table` does: other quoting, ragged or blank rows,
     broken UTF-8 (then `iter_table` reports it)."""
@@ -778,7 +813,13 @@ def _stage_csv_bytes(cursor, path: Path, header: list[str], cells: list[str], pr
     return True
 
 
-def _stage_rows(cursor, rows, cells: list[str], result: ImportResult, progress) -> None:
+def _stage_rows(
+    cursor: CursorWrapper,
+    rows: _Rows,
+    cells: list[str],
+    result: ImportResult,
+    progress: _Progress | None,
+) -> None:
     """COPY the rows `iter_table` yields (with their numbers), each cell as `_text` has it."""
     width = len(cells)
     with cursor.cursor.copy(f"COPY {RAW_TABLE} (row_no, {', '.join(cells)}) FROM STDIN") as copy:
@@ -798,9 +839,9 @@ class _Lookup:
 
     key: str
     columns: list[tuple[str, str]]
-    fn: Callable[[str | None], tuple]
+    fn: Callable[[str | None], tuple[Any, ...]]
 
-    def join(self, cursor, alias: str, params: dict) -> str:
+    def join(self, cursor: CursorWrapper, alias: str, params: dict[str, Any]) -> str:
         cursor.execute(f"SELECT DISTINCT {self.key} FROM {TEXT_TABLE}")
         keys = [key for (key,) in cursor.fetchall()]
         found = [self.fn(key) for key in keys]
@@ -823,7 +864,7 @@ def _lookups() -> dict[str, _Lookup]:
     found = [("value", "text"), ("bits", "int")]
 
     def coded(column: str, mapping: Callable[[str], Any], unknown: str) -> _Lookup:
-        def fn(raw: str) -> tuple:
+        def fn(raw: str | None) -> tuple[Any, ...]:
             text = _text(raw)
             if not text:
                 return None, _bit(column, ERR_REQUIRED)
@@ -832,20 +873,21 @@ def _lookups() -> dict[str, _Lookup]:
 
         return _Lookup(column, found, fn)
 
-    def unit_code(raw: str) -> tuple:  # (code as written, code key); resolved with the day
+    # The lookups get NULL (None) for a missing column or cell, as DISTINCT gives it.
+    def unit_code(raw: str | None) -> tuple[Any, ...]:  # (code as written, code key)
         text = _text(raw)
         if not text:
             return None, None, _bit("ma_don_vi", ERR_REQUIRED)
         return text, code_key(text), 0
 
-    def status(raw: str) -> tuple:
+    def status(raw: str | None) -> tuple[Any, ...]:
         if not _text(raw):
             return None, 0  # derived from the dates
         value = STATUS_ALIASES.get(_key(raw))
         return value, 0 if value is not None else _bit("trang_thai", ERR_UNKNOWN_STATUS)
 
     def boolean(column: str) -> _Lookup:
-        def fn(raw: str) -> tuple:
+        def fn(raw: str | None) -> tuple[Any, ...]:
             try:
                 return _bool(raw), 0
             except ValueError:
@@ -853,7 +895,7 @@ def _lookups() -> dict[str, _Lookup]:
 
         return _Lookup(column, [("value", "boolean"), ("bits", "int")], fn)
 
-    def day(raw: str) -> tuple:  # (date, time of day if given, ok); '' is a blank cell
+    def day(raw: str | None) -> tuple[Any, ...]:  # (date, time of day if given, ok)
         if not raw:
             return None, None, True
         try:
@@ -861,7 +903,7 @@ def _lookups() -> dict[str, _Lookup]:
         except ValueError:
             return None, None, False
 
-    def time_of_day(raw: str | None) -> tuple:  # (time, ok)
+    def time_of_day(raw: str | None) -> tuple[Any, ...]:  # (time, ok)
         if raw is None:
             return None, True
         try:
@@ -886,7 +928,7 @@ def _lookups() -> dict[str, _Lookup]:
     return lookups
 
 
-def _convert(cursor, cells: list[str], cell) -> None:
+def _convert(cursor: CursorWrapper, cells: list[str], cell: Callable[[str], str]) -> None:
     """The typed rows, each with the bits of its failed checks (`errors`); blank rows dropped."""
     ws = {"ws": WHITESPACE}
 
@@ -1002,7 +1044,7 @@ def _convert(cursor, cells: list[str], cell) -> None:
     cursor.execute("SET LOCAL enable_mergejoin = on")
 
 
-def _resolve_unit_days(cursor, params: dict[str, Any]) -> None:
+def _resolve_unit_days(cursor: CursorWrapper, params: dict[str, Any]) -> None:
     """Each distinct (unit code, received day text) of the file, with the code's key and
     required-bit and the unit it names that day, joined from the staged scope by code key and
     validity: the one candidate written as the code is, else the one candidate at all
@@ -1036,7 +1078,10 @@ def _resolve_unit_days(cursor, params: dict[str, Any]) -> None:
 
 
 def _collect_errors(
-    cursor, cell, result: ImportResult, unit_reason: Callable[[str, dt.datetime], str]
+    cursor: CursorWrapper,
+    cell: Callable[[str], str],
+    result: ImportResult,
+    unit_reason: Callable[[str, dt.datetime], str],
 ) -> None:
     """Count every error and keep the first MAX_ERRORS, in row order."""
     cursor.execute(
@@ -1158,7 +1203,15 @@ class _ProvinceCodes:
     day: dt.date
 
 
-def _procedure_row(number, values, index, provinces, fields_by_code, existing, result) -> None:
+def _procedure_row(
+    number: int,
+    values: list[Any],
+    index: dict[str, int],
+    provinces: _ProvinceCodes,
+    fields_by_code: dict[str, ProcedureField],
+    existing: set[str],
+    result: ImportResult,
+) -> None:
     def cell(column: str) -> str:
         i = index.get(column)
         return _text(values[i]) if i is not None and i < len(values) else ""
@@ -1175,8 +1228,9 @@ def _procedure_row(number, values, index, provinces, fields_by_code, existing, r
         ("ma_linh_vuc", field_code, ProcedureField, "code"),
         ("ten_linh_vuc", cell("ten_linh_vuc"), ProcedureField, "name"),
     ):
-        limit = model._meta.get_field(name_of).max_length
-        if len(value) > limit:
+        field = model._meta.get_field(name_of)
+        limit = field.max_length if isinstance(field, CharField) else None
+        if limit is not None and len(value) > limit:
             result.add_error(number, column, ERR_TOO_LONG.format(limit=limit))
     level = LEVEL_ALIASES.get(_key(cell("cap_thuc_hien")))
     if level is None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django_tables2 import LazyPaginator, RequestConfig, SingleTableMixin
 
 from cchc_portal import background
 from cchc_portal.charts import bar_chart
+from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
 from cchc_portal.tabular import csv_chunks
 from cchc_portal.xlsx import XLSX_CONTENT_TYPE, xlsx_response
@@ -40,12 +42,12 @@ from procedures.services import (
 )
 from procedures.tables import DossierImportTable, DossierTable, ProcedureTable, StatsTable
 from units.choices import Level
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, User
 
 ALL_TIME_START = dt.date(2000, 1, 1)
 
 
-def _root_units(user) -> list[AdministrativeUnit]:
+def _root_units(user: User) -> list[AdministrativeUnit]:
     """The units a user's figures start from: their scope unit, or every province (superuser)."""
     if user.scope_unit is not None:
         return [user.scope_unit]
@@ -70,7 +72,7 @@ class ProcedureListView(SingleTableMixin, FilterView):
         return context
 
 
-def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def procedure_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     procedure = get_visible_or_404(
         Procedure.objects.select_related("field", "province"), request.user, pk=pk
     )
@@ -141,7 +143,7 @@ def _export_total_key(job: str) -> str:
     return f"procedures:dossier-export:{job}:total"
 
 
-def _own_job(request: HttpRequest, job: str) -> tuple[Path, str]:
+def _own_job(request: AuthedHttpRequest, job: str) -> tuple[Path, str]:
     """(folder, state) of one of the user's own export jobs, else 404. The job id starts with
     its owner's id; the files are the truth (`.xlsx` done, `.part` running, `.failed`), so any
     worker process can answer, the cache only carries the row counts."""
@@ -163,7 +165,7 @@ def _sweep_old_exports(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _export_in_background(request: HttpRequest, dossiers, total: int) -> HttpResponse:
+def _export_in_background(request: AuthedHttpRequest, dossiers, total: int) -> HttpResponse:
     folder = _exports_folder()
     folder.mkdir(parents=True, exist_ok=True)
     _sweep_old_exports(folder)
@@ -193,7 +195,7 @@ def _export_in_background(request: HttpRequest, dossiers, total: int) -> HttpRes
     return redirect("procedures:dossier_export_job", job=job)
 
 
-def dossier_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def dossier_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
     """The list's rows (same scoping and filters) as CSV, streamed, or Excel: downloaded at once
     up to EXPORT_DIRECT_MAX_ROWS rows, written by a background job above that."""
     if fmt not in ("xlsx", "csv"):
@@ -235,7 +237,7 @@ def _job_context(job: str, state: str) -> dict:
     return {"job": job, "state": state, "done": min(done, total), "total": total}
 
 
-def dossier_export_job(request: HttpRequest, job: str) -> HttpResponse:
+def dossier_export_job(request: AuthedHttpRequest, job: str) -> HttpResponse:
     """The page a long Excel export waits on: a progress bar, then the download link."""
     _folder, state = _own_job(request, job)
     return render(
@@ -245,7 +247,7 @@ def dossier_export_job(request: HttpRequest, job: str) -> HttpResponse:
     )
 
 
-def dossier_export_progress(request: HttpRequest, job: str) -> HttpResponse:
+def dossier_export_progress(request: AuthedHttpRequest, job: str) -> HttpResponse:
     """The progress bar, polled by htmx every second while the job runs."""
     _folder, state = _own_job(request, job)
     response = render(request, "procedures/_export_progress.html", _job_context(job, state))
@@ -254,7 +256,7 @@ def dossier_export_progress(request: HttpRequest, job: str) -> HttpResponse:
     return response
 
 
-def dossier_export_download(request: HttpRequest, job: str) -> FileResponse:
+def dossier_export_download(request: AuthedHttpRequest, job: str) -> FileResponse:
     folder, state = _own_job(request, job)
     if state != "xlsx":
         raise Http404
@@ -266,7 +268,7 @@ def dossier_export_download(request: HttpRequest, job: str) -> FileResponse:
     )
 
 
-def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_visible_or_404(
         Dossier.objects.select_related("procedure__field", "unit"), request.user, pk=pk
     )
@@ -277,7 +279,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedHttpRequest) -> HttpResponseBase:
     """Dossier statistics per unit for a period, with a total row, a chart and an Excel file."""
     user = request.user
     filterset = StatsFilter(
@@ -296,7 +298,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     if end < start:
         start, end = end, start
     selected = data.get("unit")
-    roots = [selected] if selected else _root_units(user)
+    roots: list[AdministrativeUnit] = [selected] if selected else _root_units(user)
     # One unit: its own desk, then each unit below it with everything under it.
     units = [roots[0], *roots[0].children.order_by("code")] if len(roots) == 1 else roots
     figures = dossier_stats(
@@ -373,7 +375,7 @@ def _table_record(name: str, s, is_total: bool) -> dict:
 
 
 @user_passes("is_provincial")
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthedHttpRequest) -> HttpResponse:
     table = DossierImportTable(
         DossierImport.objects.visible_to(request.user).select_related("created_by")
     )
@@ -386,7 +388,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthedHttpRequest) -> HttpResponse:
     form = DossierUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -412,7 +414,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
     return render(
         request,
@@ -428,7 +430,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @user_passes("is_provincial")
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
     require(record.status == DossierImportStatus.PREVIEWED)
     try:
@@ -442,7 +444,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx every second while the import runs."""
     record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
     processed = dossier_import_progress(record)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, Value, When
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc_portal.charts import Chart, bar_chart
 from cchc_portal.dashboard import Panel
+from cchc_portal.http import AuthedHttpRequest
 from scoring import index
 from scoring.choices import AssessmentState
 from scoring.exports import unit_history_chart
@@ -21,6 +22,11 @@ from scoring.models import Assessment, CriteriaSet, PublishedRanking
 from scoring.querysets import criteria_sets_visible
 from scoring.selectors import Ranking, RankingRow, UnitHistory, ranking, unit_history
 from units.choices import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from units.models import User
 
 # Colours of the grades, best first (thresholds are read from the set, highest first).
 GRADE_COLORS = ("#1a7f37", "#2da44e", "#1f6feb", "#bf8700", "#b3261e", "#57606a")
@@ -61,7 +67,7 @@ def latest_publication(user) -> PublishedRanking | None:
     )
 
 
-def state_counts(user, criteria_set: CriteriaSet) -> list[tuple[str, str, int]]:
+def state_counts(user: User, criteria_set: CriteriaSet) -> list[tuple[str, StrOrPromise, int]]:
     """(state, label, count) of the set's assessments the user sees, in workflow order; 1 query."""
     counts = dict(
         Assessment.objects.visible_to(user)
@@ -337,7 +343,7 @@ def _unit_panels(user) -> list[Panel]:
     return out
 
 
-def panels(request: HttpRequest) -> list[Panel]:
+def panels(request: AuthedHttpRequest) -> list[Panel]:
     user = request.user
     if not user.is_authenticated or user.scope_unit is None:
         return []

@@ -145,17 +145,17 @@ DUE_2026_DEPARTMENTS = dt.date(2027, 1, 10)
 # 2026: the units that have submitted (self_assessed) or are in appraisal round 1 by now; every
 # other unit is self-assessing, some without a score yet.
 DAKLAK_2026_SUBMITTED_SHARE = D("0.22")
-DAKLAK_2026_APPRAISAL_1 = {
+DAKLAK_2026_APPRAISAL_1: dict[str, tuple[str, ...]] = {
     Level.COMMUNE: ("24235", "24373", "24490", "22015"),  # Buôn Đôn, Ea Kar, Krông Pắc, Tuy Hòa
     Level.DEPARTMENT: ("66-SNV", "66-STC"),
 }
-DAKLAK_2026_SUBMITTED_NAMED = {Level.DEPARTMENT: ("66-VPUBND", "66-TTT", "66-SKHCN")}
+DAKLAK_2026_SUBMITTED_NAMED: dict[str, tuple[str, ...]] = {Level.DEPARTMENT: ("66-VPUBND", "66-TTT", "66-SKHCN")}
 # How far the named units have got: the areas they have self-scored.
 DAKLAK_2026_OPEN_AREAS = {"24280": 3, "66-STP": 2}
 
 
 def load(*, out: Callable[[str], None]) -> None:
-    admin = User.objects.filter(is_superuser=True).first()
+    admin = User.objects.get(is_superuser=True)  # created by the units part of the demo
     ninh_binh = _published_set("37", 2018, NINH_BINH_2018, admin, legal="Quyết định của UBND tỉnh")
     out(f"Chỉ số CCHC: {ninh_binh}")
     for year, figures in LAI_CHAU.items():
@@ -357,7 +357,7 @@ def _assessments_create(
     by_unit = dict(criteria_set.assessments.values_list("unit_id", "pk"))
     leaves = Criterion.objects.filter(criteria_set=criteria_set, is_leaf=True)
     leaf_ids = list(leaves.values_list("pk", flat=True))
-    scores = []
+    scores: list[CriterionScore] = []
     for code in states:
         values = scores_for(code)
         assessment_id = by_unit[unit_ids[code]]
@@ -372,7 +372,7 @@ def _assessments_create(
 def _publish_figures(
     criteria_set: CriteriaSet,
     figures: dict[str, tuple[str, str]],
-    admin: User | None,
+    admin: User,
     *,
     when: dt.datetime,
     bonus_penalty: dict[str, tuple[str, str, str]] | None = None,
@@ -394,7 +394,7 @@ def _publish_figures(
             if self_appraisal and code in self_appraisal
             else None
         )
-        values = {
+        values: dict[int, dict[str, D | str]] = {
             pk: {"survey_points": points}
             for pk, points in spread(survey_leaves, D(survey), salt=salt + "|survey").items()
         }
@@ -439,7 +439,7 @@ def _level_codes(criteria_set: CriteriaSet) -> list[str]:
 # --------------------------------------------------------------------------- Đắk Lắk
 
 
-def _daklak_2024_districts(admin: User | None) -> CriteriaSet:
+def _daklak_2024_districts(admin: User) -> CriteriaSet:
     criteria_set, created = _import_set("66", 2024, due=dt.date(2024, 12, 20))
     if created:
         _publish_figures(
@@ -452,7 +452,7 @@ def _daklak_2024_districts(admin: User | None) -> CriteriaSet:
     return criteria_set
 
 
-def _daklak_2024_communes(admin: User | None) -> CriteriaSet:
+def _daklak_2024_communes(admin: User) -> CriteriaSet:
     criteria_set, created = _import_set(
         "66",
         2024,
@@ -498,7 +498,7 @@ def _new_sets(year: int, due: dict[str, dt.date]) -> list[tuple[CriteriaSet, boo
     ]
 
 
-def _daklak_2025(admin: User | None) -> list[CriteriaSet]:
+def _daklak_2025(admin: User) -> list[CriteriaSet]:
     (communes, new_communes), (departments, new_departments) = _new_sets(
         2025, {Level.COMMUNE: DUE_2025, Level.DEPARTMENT: DUE_2025}
     )

@@ -10,7 +10,7 @@ page can say where the structure changed instead of silently comparing unlike th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,12 +64,12 @@ def _name(title: str) -> str:
     return re.sub(r"\s+", " ", title).strip().casefold()
 
 
-def _sort_key(code: str) -> tuple:
+def _sort_key(code: str) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\s]+", code.strip()))
 
 
 # How a year's area is paired with an earlier line, in order of preference.
-_PAIRINGS = (
+_PAIRINGS: tuple[tuple[str | None, Callable[[AreaCell, AreaCell], bool]], ...] = (
     (None, lambda a, b: a.code == b.code and _name(a.title) == _name(b.title)),
     (RENUMBERED, lambda a, b: _name(a.title) == _name(b.title)),
     (RENAMED, lambda a, b: a.code == b.code),

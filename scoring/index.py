@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -68,7 +68,9 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 # --------------------------------------------------------------------------- rules of a leaf
 
 
-def validate_params(rule: str, params: Mapping[str, Any] | None, max_points: Decimal) -> dict:
+def validate_params(
+    rule: str, params: Mapping[str, Any] | None, max_points: Decimal
+) -> dict[str, Any]:
     """Normalised parameters for a rule, or RuleError.
 
     - manual, yes_no: no parameters.
@@ -182,30 +184,37 @@ def survey_points(
 # --------------------------------------------------------------------------- the tree
 
 
+# A criterion's or a unit's key: whatever the caller identifies them by (a primary key in the
+# portal, a string in the tests); the functions below hand back the keys they were given.
+K = TypeVar("K", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class Node:
+class Node(Generic[K]):
     """A criterion as the arithmetic sees it."""
 
-    key: Hashable
-    parent: Hashable | None
+    key: K
+    parent: K | None
     max_points: Decimal
     component: str = "appraisal"
 
 
-def children_of(nodes: Sequence[Node]) -> dict[Hashable | None, list[Node]]:
-    tree: dict[Hashable | None, list[Node]] = {}
+def children_of(nodes: Sequence[Node[K]]) -> dict[K | None, list[Node[K]]]:
+    tree: dict[K | None, list[Node[K]]] = {}
     for node in nodes:
         tree.setdefault(node.parent, []).append(node)
     return tree
 
 
-def subtotals(nodes: Sequence[Node], leaf_scores: Mapping[Hashable, Decimal | None]) -> dict:
+def subtotals(
+    nodes: Sequence[Node[K]], leaf_scores: Mapping[K, Decimal | None]
+) -> dict[K, Decimal]:
     """Unrounded points of every node: a leaf its score (None → 0, capped at its max), a parent
     the sum of its children."""
     tree = children_of(nodes)
-    result: dict[Hashable, Decimal] = {}
+    result: dict[K, Decimal] = {}
 
-    def visit(node: Node) -> Decimal:
+    def visit(node: Node[K]) -> Decimal:
         kids = tree.get(node.key, [])
         if kids:
             total = sum((visit(k) for k in kids), ZERO)
@@ -221,7 +230,7 @@ def subtotals(nodes: Sequence[Node], leaf_scores: Mapping[Hashable, Decimal | No
 
 
 def component_total(
-    nodes: Sequence[Node], leaf_scores: Mapping[Hashable, Decimal | None], component: str
+    nodes: Sequence[Node[K]], leaf_scores: Mapping[K, Decimal | None], component: str
 ) -> Decimal:
     """Sum of the leaves of one component (appraisal or survey), unrounded."""
     parents = {n.parent for n in nodes}
@@ -235,10 +244,10 @@ def component_total(
     return total
 
 
-def tree_errors(nodes: Sequence[Node]) -> list[tuple[Hashable, str]]:
+def tree_errors(nodes: Sequence[Node[K]]) -> list[tuple[K, str]]:
     """(key, code) for parents whose maximum differs from the sum of their children's."""
     tree = children_of(nodes)
-    errors = []
+    errors: list[tuple[K, str]] = []
     for node in nodes:
         kids = tree.get(node.key, [])
         if kids and sum((k.max_points for k in kids), ZERO) != node.max_points:
@@ -334,7 +343,7 @@ def validate_thresholds(raw: Any) -> list[list[str]]:
 # --------------------------------------------------------------------------- ranking
 
 
-def competition_ranks(indices: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
+def competition_ranks(indices: Mapping[K, Decimal]) -> dict[K, int]:
     """Standard competition ranking ("1224"): equal indices share a rank, the next one skips."""
     ordered = sorted(indices.values(), reverse=True)
     first_position: dict[Decimal, int] = {}
@@ -362,22 +371,22 @@ def format_rank_change(change: int | None, *, new_label: str = "mới") -> str:
 
 
 @dataclass(frozen=True)
-class RankedRow:
-    key: Hashable
+class RankedRow(Generic[K]):
+    key: K
     result: IndexResult
     rank: int
     previous_rank: int | None
     change: int | None
     grade: str
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def rank_rows(
-    results: Mapping[Hashable, IndexResult],
+    results: Mapping[K, IndexResult],
     *,
-    previous_ranks: Mapping[Hashable, int] | None = None,
+    previous_ranks: Mapping[K, int] | None = None,
     thresholds: Sequence[tuple[Any, str]] = (),
-) -> list[RankedRow]:
+) -> list[RankedRow[K]]:
     """Rows ordered by rank (then key), with grade and change against last year's ranks."""
     previous_ranks = previous_ranks or {}
     ranks = competition_ranks({k: r.index for k, r in results.items()})

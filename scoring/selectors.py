@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import ExtractYear
@@ -29,8 +29,12 @@ from scoring.models import (
 from units.models import AdministrativeUnit, UnitLineage
 from units.querysets import province_scope_q
 
+if TYPE_CHECKING:
+    from scoring.querysets import PublishedRankingQuerySet
+    from units.querysets import AnyUser
 
-def criteria_nodes(criteria: list[Criterion]) -> list[index.Node]:
+
+def criteria_nodes(criteria: list[Criterion]) -> list[index.Node[int]]:
     return [index.Node(c.pk, c.parent_id, c.max_points, c.component) for c in criteria]
 
 
@@ -52,7 +56,7 @@ def tree_order(criteria: list[Criterion]) -> list[Criterion]:
 
 def unit_result(
     criteria_set: CriteriaSet,
-    nodes: list[index.Node],
+    nodes: list[index.Node[int]],
     points: dict[int, Decimal | None],
     *,
     bonus: Decimal,
@@ -279,7 +283,17 @@ def _points_by_assessment(
     return by_assessment
 
 
-def _live_results(criteria_set: CriteriaSet) -> tuple[dict, dict, list, dict]:
+_AreaPoints = list[tuple[str, str, Decimal, Decimal]]
+
+
+def _live_results(
+    criteria_set: CriteriaSet,
+) -> tuple[
+    dict[int, index.IndexResult],
+    dict[int, AdministrativeUnit],
+    list[tuple[str, str]],
+    dict[int, _AreaPoints],
+]:
     """(results by unit id, units by id, areas, area points by unit) computed from the scores:
     3 queries whatever the number of units."""
     criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
@@ -288,7 +302,9 @@ def _live_results(criteria_set: CriteriaSet) -> tuple[dict, dict, list, dict]:
     scored = _points_by_assessment(criteria_set, criteria)
     by_assessment = {a.pk: scored.get(a.pk, {}) for a in assessments}
     areas = sorted((c for c in criteria if c.parent_id is None), key=lambda c: (c.position, c.code))
-    results, units, area_points = {}, {}, {}
+    results: dict[int, index.IndexResult] = {}
+    units: dict[int, AdministrativeUnit] = {}
+    area_points: dict[int, _AreaPoints] = {}
     for a in assessments:
         points = by_assessment[a.pk]
         results[a.unit_id] = unit_result(
@@ -329,10 +345,9 @@ def ranking(*, criteria_set: CriteriaSet, live: bool = False) -> Ranking:
     provisional ranking computed from the current scores. Fixed query count."""
     publication = None if live else criteria_set.publications.current().first()
     if publication is not None:
-        results = list(publication.results.all())
         area_titles: list[tuple[str, str]] = []
         rows = []
-        for r in results:
+        for r in publication.results.all():
             areas = [
                 (code, title, Decimal(pts), Decimal(mx))
                 for code, (title, pts, mx) in r.areas.items()
@@ -385,7 +400,7 @@ def ranking(*, criteria_set: CriteriaSet, live: bool = False) -> Ranking:
     return Ranking(criteria_set, rows, None, area_titles)
 
 
-def published_rankings():
+def published_rankings() -> PublishedRankingQuerySet:
     """Current publications for the public page, newest first (1 query)."""
     return (
         PublishedRanking.objects.current()
@@ -445,12 +460,12 @@ def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpa
     totals = index.subtotals(nodes, points)
     children = index.children_of(nodes)
 
-    def leaves(key):
+    def leaves(key: int) -> list[int]:
         kids = children.get(key, [])
         return [key] if not kids else [leaf for kid in kids for leaf in leaves(kid.key)]
 
     fixed = dict(points)
-    lost = []
+    lost: list[tuple[Criterion, Decimal]] = []
     for criterion in named:
         lost.append(
             (criterion, index.round2(criterion.max_points - totals.get(criterion.pk, index.ZERO)))
@@ -534,7 +549,7 @@ class UnitHistory:
         return next((y for y in reversed(self.years) if y.predecessor is None), None)
 
 
-def unit_history(*, unit: AdministrativeUnit, user) -> UnitHistory:
+def unit_history(*, unit: AdministrativeUnit, user: AnyUser) -> UnitHistory:
     """A unit's published index, rank and points per area over all years on record, oldest
     first, from the frozen publications (never live scores): 1 query.
 

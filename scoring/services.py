@@ -213,6 +213,13 @@ def available_transitions(user: User, assessment: Assessment) -> list[Transition
 # --------------------------------------------------------------------------- assessments
 
 
+def _history_by(obj: Assessment | CriterionScore, user: User) -> None:
+    """Name `user` in the history row simple_history writes when `obj` is next saved."""
+    # simple_history's documented hook: an attribute its post_save handler reads, not a field,
+    # so nothing can declare it (the library ships no types either).
+    obj._history_user = user  # type: ignore[union-attr]
+
+
 @transaction.atomic
 def assessment_ensure(*, criteria_set: CriteriaSet, unit: AdministrativeUnit) -> Assessment:
     """The unit's assessment for the set, with an empty score per leaf criterion."""
@@ -353,7 +360,7 @@ def score_save(
         setattr(score, field, points)
     score.version += 1
     score.updated_by = by
-    score._history_user = by
+    _history_by(score, by)
     score.save()
     return score
 
@@ -381,7 +388,7 @@ def assessment_transition(*, assessment_id: int, action: str, by: User) -> Asses
         if unscored:
             raise ScoringError(UNSCORED % {"codes": ", ".join(sorted(unscored))})
     assessment.state = transition.target
-    assessment._history_user = by
+    _history_by(assessment, by)
     assessment.save()
     return assessment
 
@@ -407,7 +414,7 @@ def bonus_penalty_set(
     assessment.bonus_points = bonus_value
     assessment.penalty_points = penalty_value
     assessment.bonus_penalty_note = note.strip()
-    assessment._history_user = by
+    _history_by(assessment, by)
     assessment.save()
     return assessment
 
@@ -417,7 +424,8 @@ def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Ev
     """Attach a file to a score after checking the size and the type by its content."""
     if not can_add_evidence(by, score.assessment):
         raise PermissionDenied(SCORE_FIELD_LOCKED)
-    if upload.size > EVIDENCE_MAX_BYTES:
+    size = upload.size or 0  # an upload from a request always knows its size
+    if size > EVIDENCE_MAX_BYTES:
         raise ScoringError(EVIDENCE_TOO_LARGE % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)})
     try:
         found = uploads.document_type(upload, field=_("Tài liệu kiểm chứng"))
@@ -431,7 +439,7 @@ def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Ev
         score=score,
         original_name=name,
         content_type=content_type,
-        size=upload.size,
+        size=size,
         uploaded_by=by,
     )
     safe_name = re.sub(r"[^\w.-]", "_", name, flags=re.ASCII) or "tai-lieu"
@@ -483,7 +491,7 @@ def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
     )
     for a in assessments:
         a.state = S.PUBLISHED
-        a._history_user = by
+        _history_by(a, by)
         a.save()
     return publication
 
@@ -506,7 +514,7 @@ def ranking_unpublish(*, criteria_set: CriteriaSet, by: User, reason: str) -> Pu
     publication.save()
     for a in criteria_set.assessments.filter(state=S.PUBLISHED):
         a.state = S.LOCKED
-        a._history_user = by
+        _history_by(a, by)
         a.save()
     return publication
 
@@ -570,14 +578,15 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _parse_params(raw: str) -> dict:
+def _parse_params(raw: str) -> dict[str, Any]:
     """Rule parameters as JSON ({"threshold": 0.95}) or key=value pairs (per_violation=0.5;
     tiers=0.5:1|0.8:2|0.95:4)."""
     raw = raw.strip()
     if not raw:
         return {}
     if raw.startswith("{"):
-        return json.loads(raw)
+        parsed: dict[str, Any] = json.loads(raw)  # text starting with "{" parses to an object
+        return parsed
     params: dict[str, Any] = {}
     for part in raw.split(";"):
         if not part.strip():
@@ -591,7 +600,7 @@ def _parse_params(raw: str) -> dict:
     return params
 
 
-def criteria_rows(path: Path) -> tuple[list[dict], list[str]]:
+def criteria_rows(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Parsed criteria rows of a file and the row-level errors (nothing is saved here)."""
     errors: list[str] = []
     try:
@@ -670,7 +679,7 @@ def criteria_rows(path: Path) -> tuple[list[dict], list[str]]:
     return parsed, errors
 
 
-def criteria_check_tree(parsed: list[dict]) -> list[str]:
+def criteria_check_tree(parsed: list[dict[str, Any]]) -> list[str]:
     """Orphans, children not summing to their parent, components, totals not 100."""
     errors = []
     by_code = {r["code"]: r for r in parsed}
@@ -776,7 +785,7 @@ def criteria_set_import(
     return criteria_set
 
 
-def criteria_create(*, criteria_set: CriteriaSet, rows: list[dict]) -> None:
+def criteria_create(*, criteria_set: CriteriaSet, rows: list[dict[str, Any]]) -> None:
     """Create the tree (parents before children; rows already validated)."""
     parents = {r["parent"] for r in rows}
     created: dict[str, Criterion] = {}
@@ -822,7 +831,7 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
     units = set_units(criteria_set)
     day = year_end(criteria_set.year)
     errors: list[str] = []
-    writes: list[tuple[AdministrativeUnit, Criterion | None, dict]] = []
+    writes: list[tuple[AdministrativeUnit, Criterion | None, dict[str, Decimal | None]]] = []
     count = 0
     try:
         for number, values in rows:
@@ -836,16 +845,16 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
             except UnitCodeError as exc:
                 errors.append(f"{where}: {exc.message}")
                 continue
+            data: dict[str, Decimal | None] = {}
             if not code:
-                data = {}
                 for column, key in (("diem_thuong", "bonus"), ("diem_tru", "penalty")):
                     try:
                         data[key] = parse_points(_text(row.get(column))) or index.ZERO
                     except ScoringError as exc:
                         errors.append(f"{where}, {column}: {exc.message}")
-                if data.get("bonus", 0) > criteria_set.bonus_cap:
+                if (data.get("bonus") or 0) > criteria_set.bonus_cap:
                     errors.append(f"{where}: " + BONUS_ABOVE_CAP % {"cap": criteria_set.bonus_cap})
-                if data.get("penalty", 0) > criteria_set.penalty_cap:
+                if (data.get("penalty") or 0) > criteria_set.penalty_cap:
                     errors.append(
                         f"{where}: " + PENALTY_ABOVE_CAP % {"cap": criteria_set.penalty_cap}
                     )
@@ -858,7 +867,6 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
                     % {"where": where, "v": code}
                 )
                 continue
-            data = {}
             for column, field in SCORE_COLUMNS.items():
                 if column not in header:
                     continue
@@ -885,13 +893,13 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
             assessments[unit.pk] = assessment_ensure(criteria_set=criteria_set, unit=unit)
         assessment = assessments[unit.pk]
         if criterion is None:
-            assessment.bonus_points = data.get("bonus", index.ZERO)
-            assessment.penalty_points = data.get("penalty", index.ZERO)
+            assessment.bonus_points = data.get("bonus") or index.ZERO
+            assessment.penalty_points = data.get("penalty") or index.ZERO
             assessment.save()
             continue
         score = CriterionScore.objects.get(assessment=assessment, criterion=criterion)
-        for field, value in data.items():
-            setattr(score, field, value)
+        for name, value in data.items():
+            setattr(score, name, value)
         score.version += 1
         score.save()
     return count

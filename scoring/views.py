@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require
 from cchc_portal.xlsx import xlsx_response
@@ -43,7 +45,7 @@ class CriteriaSetListView(SingleTableMixin, FilterView):
         return CriteriaSet.objects.visible_to(self.request.user).select_related("province")
 
 
-def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def set_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_visible_or_404(
         CriteriaSet.objects.select_related("province"), request.user, pk=pk
     )
@@ -63,10 +65,12 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _set_province(request: HttpRequest, year: int) -> AdministrativeUnit:
+def _set_province(request: AuthedHttpRequest, year: int) -> AdministrativeUnit:
     """The admin's province as it stood at the end of `year`: a 2024 set of the merged Đắk Lắk's
     admin belongs to the old Đắk Lắk (same code, within the admin's scope through the lineage)."""
     own = request.user.scope_unit
+    if own is None:  # set_import lets in only admins who have a province
+        raise PermissionDenied
     if own.is_valid_on(year_end(year)):
         return own
     try:
@@ -77,7 +81,7 @@ def _set_province(request: HttpRequest, year: int) -> AdministrativeUnit:
         raise services.ScoringImportError([exc.message]) from None
 
 
-def set_import(request: HttpRequest) -> HttpResponse:
+def set_import(request: AuthedHttpRequest) -> HttpResponse:
     """Provincial admins upload a criteria set for their province (rejected as a whole)."""
     require(request.user.is_provincial_admin and request.user.scope_unit is not None)
     form = CriteriaImportForm(request.POST or None, request.FILES or None)
@@ -150,13 +154,13 @@ def _sheet_context(request, assessment: Assessment, **extra) -> dict:
     }
 
 
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     return render(request, "scoring/assessment_detail.html", _sheet_context(request, assessment))
 
 
 @require_POST
-def score_save(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+def score_save(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
     """Save one cell; htmx gets the sheet back (subtotals updated, message at the cell)."""
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
@@ -201,15 +205,16 @@ def score_save(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
     return redirect("scoring:assessment_detail", pk=assessment.pk)
 
 
-def score_history(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+def score_history(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     score = get_object_or_404(
         CriterionScore.objects.select_related("criterion"), pk=score_pk, assessment=assessment
     )
     records = list(score.history.select_related("history_user").order_by("history_date"))
     tracked = [f.value for f in ScoreField] + ["round1_reason", "round2_reason"]
+    labels = {f.name: f.verbose_name for f in CriterionScore._meta.fields}
     changes = []
-    previous = None
+    previous: Any = None  # the record before (simple_history's models are untyped)
     for record in records:
         for name in tracked:
             old = getattr(previous, name, None) if previous else None
@@ -219,7 +224,7 @@ def score_history(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
                     {
                         "when": record.history_date,
                         "who": record.history_user,
-                        "field": CriterionScore._meta.get_field(name).verbose_name,
+                        "field": labels[name],
                         "old": old,
                         "new": new,
                     }
@@ -239,7 +244,7 @@ def score_history(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+def evidence_upload(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
     require(services.can_add_evidence(request.user, assessment))
@@ -255,7 +260,7 @@ def evidence_upload(request: HttpRequest, pk: int, score_pk: int) -> HttpRespons
     return redirect("scoring:assessment_detail", pk=assessment.pk)
 
 
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: AuthedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """The only door to evidence files: 404 unless the assessment is visible to the user."""
     assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, score__assessment=assessment)
@@ -268,7 +273,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 
 
 @require_POST
-def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def assessment_transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
     names = {t.name for t in services.available_transitions(request.user, assessment)}
     if action not in services.TRANSITIONS:
@@ -283,7 +288,7 @@ def assessment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 
 
 @require_POST
-def assessment_bonus(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_bonus(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
     require(services.can_set_bonus(request.user, assessment))
     try:
@@ -301,7 +306,7 @@ def assessment_bonus(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def set_open(request: HttpRequest, pk: int) -> HttpResponse:
+def set_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
     require(request.user.is_provincial_admin)
     count = services.assessments_open(criteria_set=criteria_set, by=request.user)
@@ -310,7 +315,7 @@ def set_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def set_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
     require(request.user.is_provincial_admin)
     try:
@@ -322,7 +327,7 @@ def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def set_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+def set_unpublish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
     require(request.user.is_provincial_admin)
     try:
@@ -338,7 +343,7 @@ def set_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- rankings
 
 
-def _ranking_for(request: HttpRequest, pk: int) -> selectors.Ranking:
+def _ranking_for(request: AuthedHttpRequest, pk: int) -> selectors.Ranking:
     """The ranking a user may see: provincial roles the live one, unit staff only a published
     one (a provisional ranking shows other units' unpublished scores)."""
     criteria_set = get_visible_or_404(
@@ -350,7 +355,9 @@ def _ranking_for(request: HttpRequest, pk: int) -> selectors.Ranking:
     return ranking
 
 
-def _ranking_context(request: HttpRequest, ranking: selectors.Ranking, **extra) -> dict:
+def _ranking_context(
+    request: HttpRequest, ranking: selectors.Ranking, **extra: Any
+) -> dict[str, Any]:
     user_unit = getattr(request.user, "unit_id", None)
     selected = exports.selected_row(ranking, request.GET.get("unit"), user_unit)
     # Rows link to the unit's history only where the user may open it (1 query).
@@ -370,7 +377,7 @@ def _ranking_context(request: HttpRequest, ranking: selectors.Ranking, **extra) 
     }
 
 
-def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ranking_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ranking = _ranking_for(request, pk)
     context = _ranking_context(request, ranking, can_publish=request.user.is_provincial_admin)
     return render(request, "scoring/ranking_detail.html", context)
@@ -381,7 +388,7 @@ def _filename(ranking: selectors.Ranking, ext: str) -> str:
     return f"xep-hang-cchc-{cs.province.code}-{cs.level}-{cs.year}.{ext}"
 
 
-def ranking_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+def ranking_xlsx(request: AuthedHttpRequest, pk: int) -> FileResponse:
     ranking = _ranking_for(request, pk)
     return xlsx_response(
         filename=_filename(ranking, "xlsx"),
@@ -390,7 +397,7 @@ def ranking_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def ranking_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def ranking_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ranking = _ranking_for(request, pk)
     return pdf_response(exports.ranking_pdf(ranking), filename=_filename(ranking, "pdf"))
 
@@ -423,7 +430,7 @@ def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- unit history
 
 
-def _history_day(request: HttpRequest) -> dt.date:
+def _history_day(request: AuthedHttpRequest) -> dt.date:
     """The day a code is read on: ?on=YYYY-MM-DD (links to a code's earlier holder), else today."""
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
@@ -431,7 +438,7 @@ def _history_day(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _unit_for_code(request: HttpRequest, code: str) -> tuple[AdministrativeUnit, list[Any]]:
+def _unit_for_code(request: AuthedHttpRequest, code: str) -> tuple[AdministrativeUnit, list[Any]]:
     """The unit a code names for this user, and the other units that held the same code.
 
     The unit holding it on the day asked (today by default); when none does, the latest one
@@ -466,7 +473,7 @@ def _unit_for_code(request: HttpRequest, code: str) -> tuple[AdministrativeUnit,
     return unit, others
 
 
-def unit_history(request: HttpRequest, code: str) -> HttpResponse:
+def unit_history(request: AuthedHttpRequest, code: str) -> HttpResponse:
     """A unit's published index, rank and points per area over the years (before a merger, its
     predecessors'). Provincial roles see any unit of their province, unit staff their own unit
     and those below it; others get 404. A reused code names the unit holding it today, and the

@@ -35,6 +35,7 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -344,7 +345,7 @@ FILES = {
 }
 
 
-def check(rows: list[tuple[str, ...]], survey_area: str) -> None:
+def check(rows: Sequence[tuple[str, ...]], survey_area: str) -> None:
     """Children sum to their parent; appraisal 70 + survey 30; every rule used."""
     points = {code: Decimal(mx) for code, _t, mx, *_rest in rows}
     for code in points:
@@ -363,7 +364,7 @@ def check(rows: list[tuple[str, ...]], survey_area: str) -> None:
         raise SystemExit("no rate criterion with the on-time metric")
 
 
-def workbook_bytes(rows: list[tuple[str, ...]], survey_area: str) -> bytes:
+def workbook_bytes(rows: Sequence[tuple[str, ...]], survey_area: str) -> bytes:
     wb = Workbook()
     wb.properties.creator = "CCHC portal"
     wb.properties.created = wb.properties.modified = PINNED

@@ -21,10 +21,10 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Đơn vị và vai trò"), {"fields": ("unit", "role")}),
     )
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
+        *(BaseUserAdmin.add_fieldsets or ()),
         (_("Đơn vị và vai trò"), {"fields": ("unit", "role", "email")}),
     )

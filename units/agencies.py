@@ -84,7 +84,9 @@ def agencies_import(
         return _save(agencies)
 
 
-def _check(table: list[tuple[int, dict[str, str]]], scope) -> list[_Agency]:
+def _check(
+    table: list[tuple[int, dict[str, str]]], scope: QuerySet[AdministrativeUnit] | None
+) -> list[_Agency]:
     resolver = UnitResolver(scope=scope, levels=[Level.PROVINCE])
     errors: list[str] = []
     agencies: list[_Agency] = []
@@ -151,7 +153,8 @@ def _save(agencies: list[_Agency]) -> AgencyImportResult:
             level=Level.DEPARTMENT, code__in={a.code for a in agencies}
         )
     }
-    to_create, to_update = [], []
+    to_create: list[AdministrativeUnit] = []
+    to_update: list[AdministrativeUnit] = []
     for agency in agencies:
         unit = existing.get((agency.code, agency.valid_from))
         if unit is None:
@@ -172,6 +175,7 @@ def _save(agencies: list[_Agency]) -> AgencyImportResult:
     AdministrativeUnit.objects.bulk_create(to_create)
     AdministrativeUnit.objects.bulk_update(to_update, ["name", "parent"])
     for unit in (*to_create, *to_update):
+        assert unit.parent is not None  # every agency was given its province above
         unit.path = f"{unit.parent.path}{unit.pk}/"
     AdministrativeUnit.objects.bulk_update([*to_create, *to_update], ["path"])
     result.created, result.updated = len(to_create), len(to_update)

@@ -69,7 +69,7 @@ class AdministrativeUnit(models.Model):
             type(self).objects.filter(pk=self.pk).update(path=path)
 
     def clean(self) -> None:
-        allowed_parents = {
+        allowed_parents: dict[str, set[str | None]] = {
             Level.PROVINCE: {None},
             Level.DISTRICT: {Level.PROVINCE},
             # Communes sit directly under their province after 1 July 2025.

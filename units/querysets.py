@@ -10,13 +10,20 @@ that leads to a unit.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from units.models import AdministrativeUnit, User
+
+    # Whoever asks: `request.user` of any view, signed in or not (anonymous users see nothing).
+    AnyUser: TypeAlias = User | AnonymousUser
+
+_QS = TypeVar("_QS", bound="models.QuerySet[Any]")
 
 
 def _scope_paths(user: Any) -> list[str] | None:
@@ -68,14 +75,14 @@ def province_scope_q(user: Any, *, via: str = "province") -> Q | None:
     return Q(**{f"{via}__in": list(roots)})
 
 
-def visible(qs: models.QuerySet, user: Any, *, via: str = "") -> Any:
+def visible(qs: _QS, user: Any, *, via: str = "") -> _QS:
     """`qs` narrowed to what the user sees through `via` (the one rule, applied)."""
     q = scope_q(user, via=via)
     return qs.none() if q is None else qs.filter(q)
 
 
-class AdministrativeUnitQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> AdministrativeUnitQuerySet:
+class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
+    def visible_to(self, user: AnyUser) -> AdministrativeUnitQuerySet:
         """Units a user may see: provincial roles the whole province, staff their own subtree.
 
         Anonymous users and users without a unit see nothing. Superusers see everything.

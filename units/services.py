@@ -67,7 +67,7 @@ class _Row:
     parent_code: str | None
 
 
-def _name(item: dict) -> str:
+def _name(item: dict[str, Any]) -> str:
     return official_name(item["name"], item.get("division_type"))
 
 
@@ -82,7 +82,7 @@ def _flatten(data: Any) -> list[_Row]:
     rows: list[_Row] = []
     errors: list[str] = []
 
-    def code_of(item: dict, level: Level, where: str) -> str | None:
+    def code_of(item: dict[str, Any], level: Level, where: str) -> str | None:
         for key in ("code", "name"):
             if key not in item:
                 errors.append(ERR_MISSING_KEY.format(where=where, key=key))

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.permissions import get_visible_or_404, require
 from units import selectors
 from units.agencies import department_save
@@ -43,7 +44,7 @@ class UnitListView(SingleTableMixin, FilterView):
         )
 
 
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthedHttpRequest) -> HttpResponse:
     """The units the user sees as a tree by level: province → communes and departments; the
     old districts under the old province (with the "expired" or "all" filter)."""
     validity = request.GET.get("validity") or "current"
@@ -84,7 +85,7 @@ def _code_notes(unit: AdministrativeUnit, holders: list[AdministrativeUnit]) -> 
     return notes
 
 
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One unit: code, level, validity, parent, children, lineage and the code's other holders.
     Everything through visible_to: a unit outside the scope is a 404, and so are links to it."""
     user = request.user
@@ -108,7 +109,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _departments(request: HttpRequest):
+def _departments(request: AuthedHttpRequest):
     return AdministrativeUnit.objects.visible_to(request.user).filter(level=Level.DEPARTMENT)
 
 
@@ -135,17 +136,20 @@ class DepartmentListView(SingleTableMixin, FilterView):
         return table
 
 
-def _province_of_admin(request: HttpRequest) -> AdministrativeUnit:
+def _province_of_admin(request: AuthedHttpRequest) -> AdministrativeUnit:
     scope = request.user.scope_unit
-    require(
+    if not (
         request.user.is_provincial_admin and scope is not None and scope.level == Level.PROVINCE
-    )
+    ):
+        raise PermissionDenied
     return scope
 
 
-def _department_form(request: HttpRequest, department: AdministrativeUnit | None) -> HttpResponse:
+def _department_form(
+    request: AuthedHttpRequest, department: AdministrativeUnit | None
+) -> HttpResponse:
     province = _province_of_admin(request)
-    if department is not None:
+    if department is not None and department.parent is not None:
         province = department.parent
     initial = DepartmentForm.initial_for(department) if department else {}
     form = DepartmentForm(request.POST or None, initial=initial)
@@ -165,12 +169,12 @@ def _department_form(request: HttpRequest, department: AdministrativeUnit | None
     )
 
 
-def department_create(request: HttpRequest) -> HttpResponse:
+def department_create(request: AuthedHttpRequest) -> HttpResponse:
     """Provincial admins add a department or agency to their province."""
     return _department_form(request, None)
 
 
-def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def department_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     department = get_visible_or_404(
         AdministrativeUnit.objects.filter(level=Level.DEPARTMENT).select_related("parent"),
         request.user,
