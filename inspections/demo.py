@@ -377,9 +377,8 @@ def _lacduong() -> list[bool]:
 
 def _any_user() -> User:
     # The units part of the demo creates both; the superuser is there in every demo database.
-    return (
-        User.objects.filter(username="thanhtra.daklak").first()
-        or User.objects.get(is_superuser=True)
+    return User.objects.filter(username="thanhtra.daklak").first() or User.objects.get(
+        is_superuser=True
     )
 
 

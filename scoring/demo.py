@@ -149,7 +149,9 @@ DAKLAK_2026_APPRAISAL_1: dict[str, tuple[str, ...]] = {
     Level.COMMUNE: ("24235", "24373", "24490", "22015"),  # Buôn Đôn, Ea Kar, Krông Pắc, Tuy Hòa
     Level.DEPARTMENT: ("66-SNV", "66-STC"),
 }
-DAKLAK_2026_SUBMITTED_NAMED: dict[str, tuple[str, ...]] = {Level.DEPARTMENT: ("66-VPUBND", "66-TTT", "66-SKHCN")}
+DAKLAK_2026_SUBMITTED_NAMED: dict[str, tuple[str, ...]] = {
+    Level.DEPARTMENT: ("66-VPUBND", "66-TTT", "66-SKHCN")
+}
 # How far the named units have got: the areas they have self-scored.
 DAKLAK_2026_OPEN_AREAS = {"24280": 3, "66-STP": 2}
 
