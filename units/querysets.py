@@ -103,21 +103,3 @@ class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         )
-
-    def by_code(self, code: str | int, *, on: dt.date | None = None) -> AdministrativeUnit:
-        """The unit with an official code, as it stood on a day (the latest one when no day).
-
-        Codes are matched as given and, failing that, zero-padded to each level's width, so
-        `12`, `112` and `24280` all resolve. Raises DoesNotExist when none matches.
-        """
-        from units.choices import CODE_WIDTH
-
-        code = str(code).strip()
-        candidates = {code} | {code.zfill(width) for width in CODE_WIDTH.values()}
-        qs = self.filter(code__in=candidates)
-        if on is not None:
-            qs = qs.valid_on(on)
-        unit = qs.order_by(models.F("valid_from").desc(nulls_last=True), "-level").first()
-        if unit is None:
-            raise self.model.DoesNotExist(f"No administrative unit with code {code}.")
-        return unit
