@@ -30,6 +30,20 @@ class Chart:
     svg: SafeString
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    # Said under the chart when it draws only part of its table (a province of 100+ communes).
+    note: str = ""
+
+
+# A dashboard chart of more bars than this is a wall of colour on a phone: it draws a part and
+# says which, and its table keeps every row.
+MAX_BARS = 20
+
+
+def ends(items: Sequence[Any], *, keep: int = MAX_BARS // 2) -> list[Any]:
+    """The first and the last `keep` items (all of them when there are no more than 2 × keep):
+    what a chart of a long ranking draws, best and worst."""
+    items = list(items)
+    return items if len(items) <= 2 * keep else [*items[:keep], *items[-keep:]]
 
 
 def _style(colors: Sequence[str]):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc_portal.charts import bar_chart
+from cchc_portal.charts import MAX_BARS, bar_chart
 from cchc_portal.dashboard import Panel
 from cchc_portal.http import AuthedHttpRequest
 from procedures.models import Dossier
@@ -46,6 +46,12 @@ class Quarter:
     def end(self) -> dt.date:
         following = self.next()
         return following.start - dt.timedelta(days=1)
+
+    @property
+    def so_far(self) -> dt.date:
+        """The quarter's last day, or today while it runs: a dossier due next week is not
+        overdue yet, however the quarter ends."""
+        return min(self.end, timezone.localdate())
 
     def next(self) -> Quarter:
         if self.number == 4:
@@ -141,7 +147,7 @@ def unit_rates(user, quarter: Quarter) -> list[tuple[AdministrativeUnit, Dossier
     """
     units = list(AdministrativeUnit.objects.filter(parent=user.scope_unit).order_by("code"))
     figures = cached_stats(
-        units=units, start=quarter.start, end=quarter.end, version=dossier_data_version()
+        units=units, start=quarter.start, end=quarter.so_far, version=dossier_data_version()
     )
     return [(u, figures[u.pk]) for u in units if figures[u.pk].handled]
 
@@ -164,7 +170,7 @@ def unit_comparison(user, quarter: Quarter) -> UnitComparison:
     version = dossier_data_version()
     # One aggregate gives both: the unit's subtree apart and the rest of the province.
     now = cached_stats(
-        units=[province, unit], start=quarter.start, end=quarter.end, version=version
+        units=[province, unit], start=quarter.start, end=quarter.so_far, version=version
     )
     before = quarter.previous()
     previous = cached_stats(units=[unit], start=before.start, end=before.end, version=version)[
@@ -196,10 +202,13 @@ def panels(request: AuthedHttpRequest) -> list[Panel]:
         return []
     context = _quarter_context(day)
     quarter = context["quarter"]
-    link = stats_link(quarter.start, quarter.end)
+    link = stats_link(quarter.start, quarter.so_far)
     if user.is_provincial:
         rows = unit_rates(user, quarter)
-        bars = rows[::-1]  # pygal draws the first bar at the bottom
+        # A province of 100+ units: draw the ones that need attention (lowest on-time rate).
+        worst = sorted(rows, key=lambda r: (r[1].on_time_rate is None, r[1].on_time_rate or 0))
+        drawn = rows if len(rows) <= MAX_BARS else sorted(worst[:MAX_BARS], key=rows.index)
+        bars = drawn[::-1]  # pygal draws the first bar at the bottom
         chart = bar_chart(
             title=_("Tỷ lệ đúng hạn và trực tuyến theo đơn vị, %(quarter)s") % {"quarter": quarter},
             labels=[u.name for u, _s in bars],
@@ -211,7 +220,14 @@ def panels(request: AuthedHttpRequest) -> list[Panel]:
             max_value=100,
             value_suffix=" %",
         )
-        chart.rows.reverse()  # the table reads in unit code order
+        chart.rows = [
+            [u.name, _percent(s.on_time_rate), _percent(s.online_rate)] for u, s in rows
+        ]  # the table reads in unit code order, every unit
+        if len(drawn) < len(rows):
+            chart.note = _(
+                "Biểu đồ: %(n)s đơn vị có tỷ lệ đúng hạn thấp nhất; đủ %(all)s đơn vị trong số "
+                "liệu của biểu đồ."
+            ) % {"n": len(drawn), "all": len(rows)}
         return [
             Panel(
                 title=_("Giải quyết hồ sơ %(quarter)s") % {"quarter": quarter},

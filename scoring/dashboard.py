@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc_portal.charts import Chart, bar_chart
+from cchc_portal.charts import Chart, bar_chart, ends
 from cchc_portal.dashboard import Panel
 from cchc_portal.http import AuthedHttpRequest
 from scoring import index
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from units.models import User
+
+
+def _ranking_label(row: RankingRow) -> str:
+    return f"{row.rank}. {row.unit_name} ({row.grade})"
+
 
 # Colours of the grades, best first (thresholds are read from the set, highest first).
 GRADE_COLORS = ("#1a7f37", "#2da44e", "#1f6feb", "#bf8700", "#b3261e", "#57606a")
@@ -218,16 +223,22 @@ def _provincial_panels(user) -> list[Panel]:
         criteria_set = publication.criteria_set
         result = ranking(criteria_set=criteria_set)
         colors = grade_colors(criteria_set)
-        rows = result.rows[::-1]  # pygal draws the first bar at the bottom: rank 1 on top
+        shown = ends(result.rows)
+        rows = shown[::-1]  # pygal draws the first bar at the bottom: rank 1 on top
         chart = bar_chart(
             title=_("Chỉ số CCHC %(year)s") % {"year": criteria_set.year},
-            labels=[f"{r.rank}. {r.unit_name} ({r.grade})" for r in rows],
+            labels=[_ranking_label(r) for r in rows],
             series={_("Chỉ số"): [r.index for r in rows]},
             horizontal=True,
             max_value=100,
             bar_colors=[colors.get(r.grade, GRADE_COLORS[-1]) for r in rows],
         )
-        chart.rows.reverse()  # the table reads in rank order
+        chart.rows = [[_ranking_label(r), r.index] for r in result.rows]  # rank order, all
+        if len(shown) < len(result.rows):
+            chart.note = _(
+                "Biểu đồ: %(n)s đơn vị đứng đầu và %(n)s đơn vị cuối bảng; đủ %(all)s đơn vị "
+                "trong số liệu của biểu đồ."
+            ) % {"n": len(shown) // 2, "all": len(result.rows)}
         out.append(
             Panel(
                 title=_("Xếp hạng đã công bố năm %(year)s") % {"year": criteria_set.year},

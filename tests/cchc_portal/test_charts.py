@@ -54,3 +54,11 @@ def test_a_chart_is_drawn_once_per_distinct_input_and_language(monkeypatch):
     with translation.override("en"):
         english = draw([86.375, 79.52])
     assert len(drawn) == 3 and "86.38" in english.svg
+
+
+def test_a_long_ranking_draws_its_best_and_worst_ten():
+    from cchc_portal.charts import ends
+
+    assert ends(range(20)) == list(range(20))  # up to 20 bars: all of them
+    assert ends(range(102)) == [*range(10), *range(92, 102)]
+    assert ends(range(5), keep=2) == [0, 1, 3, 4]

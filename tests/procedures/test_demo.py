@@ -198,8 +198,10 @@ def test_commune_dashboard_on_1_december_2026_shows_quarter_iv(loaded, client_fo
     ]
     assert _figure(html, "online")[0] == _percent(_rate(2 * p.online, received))
     assert _figure(html, "digitised-result")[0] == _percent(_rate(2 * p.digitised_result, finished))
-    # Judged at the quarter's end (31/12/2026), every dossier still open counts as overdue.
-    assert _figure(html, "overdue")[0] == str(p.open_at_end)
+    # Judged on 01/12/2026, not at the quarter's end: only the open dossiers already past their
+    # due day are overdue; the others are due in December.
+    assert _figure(html, "overdue")[0] == str(p.overdue_at_end)
+    assert p.overdue_at_end < p.open_at_end  # the table has both kinds, so this tells them apart
 
 
 def test_provincial_dashboard_on_1_december_2026_shows_quarter_iv(loaded, client_for):
@@ -209,3 +211,6 @@ def test_provincial_dashboard_on_1_december_2026_shows_quarter_iv(loaded, client
     assert "Giải quyết hồ sơ Quý IV/2026" in html
     assert 'data-figure="quarter-note"' not in html
     assert "Xã Cư M’gar" in html and "Sở Tư pháp" in html
+    # 102 communes and the 14 departments that settle TTHC: the chart draws the 20 lowest
+    # on-time rates and says so; its table keeps every unit.
+    assert "Biểu đồ: 20 đơn vị có tỷ lệ đúng hạn thấp nhất; đủ 116 đơn vị" in html
