@@ -238,6 +238,15 @@ class TestPlansAndTeams:
         assert _status(client_for, personas.laichau_admin, plan.get_absolute_url()) == 404
         assert _status(client_for, personas.cumgar_staff, plan.get_absolute_url()) == 403
 
+    def test_new_inspection_link_of_a_plan_keeps_its_id_whole(self, personas, client_for):
+        """Ids are numbers, not amounts: plan 1234 links to ?plan=1234, never ?plan=1.234
+        (Vietnamese number formatting groups thousands with a dot)."""
+        plan = make_plan(personas, contents=(), targets=[])  # nothing points at it yet
+        InspectionPlan.objects.filter(pk=plan.pk).update(id=1234)
+        plan = InspectionPlan.objects.get(pk=1234)
+        html = client_for(personas.inspector).get(plan.get_absolute_url()).content.decode()
+        assert "?plan=1234" in html
+
     def test_create_plan_through_the_form(self, personas, client_for):
         client = client_for(personas.inspector)
         response = client.post(
