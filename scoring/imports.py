@@ -9,6 +9,7 @@ writes nothing, so a re-import adds no history. Every write names its author.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -72,12 +73,24 @@ ANSWER_OUT_OF_SCALE = gettext_lazy("câu trả lời phải là số từ %(a)s 
 
 
 @dataclass(frozen=True)
+class Change:
+    """One stored value an import replaces (for the preview page and the command's summary)."""
+
+    unit: AdministrativeUnit
+    criterion_code: str  # '' for the unit's bonus / penalty
+    field: str
+    old: Decimal | None
+    new: Decimal | None
+
+
+@dataclass(frozen=True)
 class ImportResult:
-    """What an import did: rows read, cells (or bonus/penalty values) changed, rows unchanged."""
+    """What an import did (or, dry run, would do): rows read, values changed, rows unchanged."""
 
     rows: int
     changed: int
     unchanged_rows: int
+    changes: list[Change] = dc_field(default_factory=list)
 
 
 class _Clear:
@@ -152,10 +165,13 @@ def _frozen_error(assessment: Assessment | None, unit: AdministrativeUnit) -> st
 
 
 @transaction.atomic
-def scores_import(*, path: Path, criteria_set: CriteriaSet, by: User) -> ImportResult:
+def scores_import(
+    *, path: Path, criteria_set: CriteriaSet, by: User, dry_run: bool = False
+) -> ImportResult:
     """Scores from a council's spreadsheet; all rows or none (ScoringImportError lists every
     refused row with its column). Rows with a criterion code carry scores; the row without one
-    carries the unit's bonus / penalty. Unchanged values are not written."""
+    carries the unit's bonus / penalty. Unchanged values are not written. `dry_run` checks and
+    reports the changes, then rolls everything back (the upload page's preview)."""
     try:
         header, rows = iter_table(path)
         formulas = formula_cells_without_value(path)
@@ -242,7 +258,7 @@ def scores_import(*, path: Path, criteria_set: CriteriaSet, by: User) -> ImportR
         errors.append(str(exc))
     if errors:
         raise ScoringImportError(errors)
-    return _apply(criteria_set, writes, by=by, rows=count)
+    return _apply(criteria_set, writes, by=by, rows=count, dry_run=dry_run)
 
 
 def _bonus_data(
@@ -272,6 +288,7 @@ def _apply(
     *,
     by: User,
     rows: int,
+    dry_run: bool,
 ) -> ImportResult:
     assessments: dict[int, Assessment] = {}
     for unit in {unit.pk: unit for unit, _c, _d in writes}.values():
@@ -281,6 +298,7 @@ def _apply(
         for s in CriterionScore.objects.filter(assessment__criteria_set=criteria_set)
     }
     changed = unchanged = 0
+    changes: list[Change] = []
     for unit, criterion, data in writes:
         assessment = assessments[unit.pk]
         target: Assessment | CriterionScore = (
@@ -292,6 +310,8 @@ def _apply(
             unchanged += 1
             continue
         for name, value in diff.items():
+            old = getattr(target, name)
+            changes.append(Change(unit, criterion.code if criterion else "", name, old, value))
             setattr(target, name, value)
         changed += len(diff)
         if isinstance(target, CriterionScore):
@@ -299,7 +319,10 @@ def _apply(
             target.updated_by = by
         _history_by(target, by)
         target.save()
-    return ImportResult(rows=rows, changed=changed, unchanged_rows=unchanged)
+    if dry_run:
+        # Inside the import's own atomic block: only what this import did is undone.
+        transaction.set_rollback(True)
+    return ImportResult(rows=rows, changed=changed, unchanged_rows=unchanged, changes=changes)
 
 
 @transaction.atomic
@@ -310,6 +333,7 @@ def survey_answers_import(
     by: User,
     scale_min: int = 1,
     scale_max: int = 5,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Survey points computed from raw answers: per unit and criterion the answers (of every
     respondent group) are averaged, normalised on the scale and multiplied by the maximum.
@@ -374,4 +398,4 @@ def survey_answers_import(
             values, scale_min=scale_min, scale_max=scale_max, max_points=criterion.max_points
         ).quantize(QUANTUM, rounding=ROUND_HALF_UP)
         writes.append((unit_by_pk[unit_pk], criterion, {ScoreField.SURVEY: points}))
-    return _apply(criteria_set, writes, by=by, rows=len(answers))
+    return _apply(criteria_set, writes, by=by, rows=len(answers), dry_run=dry_run)

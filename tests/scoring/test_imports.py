@@ -231,3 +231,81 @@ def test_survey_points_from_answers_round_once_at_the_end(world, tmp_path):
     assert score(cs, p.cumgar, "3.1").survey_points == D("6.5625")
     sheet = selectors.score_sheet(assessment=Assessment.objects.get())
     assert sheet.result.index == D("11.57")
+
+
+# --------------------------------------------------------------------------- the upload page
+
+
+def _upload(client, cs, content: str, **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = {
+        "file": SimpleUploadedFile("scores.csv", content.encode(), content_type="text/csv"),
+        "kind": "scores",
+        "scale_min": 1,
+        "scale_max": 5,
+        **extra,
+    }
+    return client.post(reverse("scoring:scores_upload", args=[cs.pk]), data)
+
+
+def test_the_page_previews_without_saving(world, client_for):
+    cs, p = world
+    make_assessment(criteria_set=cs, unit=p.cumgar, scores={"1.2": ("3", None, None, None)})
+    before = snapshot()
+    response = _upload(
+        client_for(p.inspector), cs, HEADER + "\n648,1.2,4.125,,,,\n648,2.3,,,,,\n", preview="1"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Xem trước (chưa lưu): 2 dòng, 1 giá trị sẽ thay đổi, 1 dòng không đổi." in page
+    assert "3,0000" in page and "4,1250" in page
+    assert snapshot() == before
+
+
+def test_the_page_imports_as_the_logged_in_user(world, client_for):
+    cs, p = world
+    response = _upload(client_for(p.inspector), cs, HEADER + "\n648,1.2,4.125,,,,\n", apply="1")
+    assert response.status_code == 302
+    s = score(cs, p.cumgar, "1.2")
+    assert s.self_score == D("4.125")
+    assert s.history.latest().history_user == p.inspector
+
+
+def test_the_page_lists_every_refused_row(world, client_for):
+    cs, p = world
+    response = _upload(
+        client_for(p.admin), cs, HEADER + "\n648,1.2,4.12345,,,,\n648,1.2,4,,,1,\n", apply="1"
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Dòng 2, cột tu_danh_gia: “4.12345” có quá 4 chữ số thập phân." in page
+    assert "Dòng 3, cột ma_tieu_chi: trùng đơn vị 648, tiêu chí 1.2 với dòng 2." in page
+    assert "Dòng 3, cột diem_thuong (1.2)" in page
+    assert not Assessment.objects.exists()
+
+
+def test_the_page_takes_raw_survey_answers(world, client_for):
+    cs, p = world
+    response = _upload(
+        client_for(p.admin),
+        cs,
+        "ma_don_vi,nhom,ma_tieu_chi,tra_loi\n648,dan,3.1,4\n648,dan,3.1,5\n",
+        kind="survey_answers",
+        apply="1",
+    )
+    assert response.status_code == 302
+    assert score(cs, p.cumgar, "3.1").survey_points == D("26.25")  # mean 4.5: 0.875 × 30
+
+
+def test_unit_staff_have_no_upload_page_nor_link(world, client_for):
+    from django.urls import reverse
+
+    cs, p = world
+    client = client_for(p.cumgar_staff)
+    assert client.get(reverse("scoring:scores_upload", args=[cs.pk])).status_code == 403
+    page = client.get(reverse("scoring:set_detail", args=[cs.pk])).content.decode()
+    assert "scores-upload" not in page
+    page = client_for(p.admin).get(reverse("scoring:set_detail", args=[cs.pk])).content.decode()
+    assert "scores-upload" in page
