@@ -72,3 +72,13 @@ def test_the_sheet_shows_rules_and_why_a_metric_has_no_suggestion(tiered_set, pe
     )
     assert "≥ 80 %: 2 điểm; ≥ 50 %: 1,5 điểm; ≥ 30 %: 1 điểm" in page
     assert "Tỷ lệ hồ sơ giải quyết đúng hạn: chưa có hồ sơ trong kỳ, chưa có gợi ý" in page
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(D("4.5"), "4,50"), (D("4.1250"), "4,125"), (D("10.0025"), "10,0025"), (D(6), "6,00")],
+)
+def test_a_score_cell_shows_every_stored_decimal(value, shown):
+    from scoring.templatetags.scoring_tags import points
+
+    assert points(value) == shown
