@@ -34,3 +34,39 @@ class CriteriaImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         uploads.check_table(upload, field=self.fields["file"].label)
         return upload
+
+
+SCALE_EMPTY = _("Giá trị cao nhất của thang phải lớn hơn giá trị thấp nhất.")
+
+
+SCALE_EMPTY = _("Giá trị cao nhất của thang phải lớn hơn giá trị thấp nhất.")
+
+
+class ScoresImportForm(forms.Form):
+    """Upload of scores or raw survey answers for a set (same format as `import_scores`)."""
+
+    SCORES, ANSWERS = "scores", "survey_answers"
+
+    file = forms.FileField(label=_("Tệp điểm (XLSX/CSV)"))
+    kind = forms.ChoiceField(
+        label=_("Nội dung tệp"),
+        choices=[
+            (SCORES, _("Điểm tự đánh giá, thẩm định, điều tra, thưởng / trừ")),
+            (ANSWERS, _("Câu trả lời phiếu điều tra xã hội học (thô)")),
+        ],
+        initial=SCORES,
+    )
+    scale_min = forms.IntegerField(label=_("Thang trả lời từ"), initial=1, min_value=0)
+    scale_max = forms.IntegerField(label=_("đến"), initial=5, min_value=1)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        uploads.check_table(upload, field=self.fields["file"].label)
+        return upload
+
+    def clean(self):
+        data = super().clean() or {}
+        low, high = data.get("scale_min"), data.get("scale_max")
+        if low is not None and high is not None and high <= low:
+            self.add_error("scale_max", SCALE_EMPTY)
+        return data

@@ -216,10 +216,10 @@ class Assessment(models.Model):
         default=AssessmentState.OPEN,
     )
     bonus_points = models.DecimalField(
-        _("điểm thưởng"), max_digits=5, decimal_places=2, default=Decimal("0")
+        _("điểm thưởng"), max_digits=7, decimal_places=4, default=Decimal("0")
     )
     penalty_points = models.DecimalField(
-        _("điểm trừ"), max_digits=5, decimal_places=2, default=Decimal("0")
+        _("điểm trừ"), max_digits=7, decimal_places=4, default=Decimal("0")
     )
     bonus_penalty_note = models.TextField(_("căn cứ thưởng / trừ điểm"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -262,20 +262,20 @@ class CriterionScore(models.Model):
         Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="scores"
     )
     self_score = models.DecimalField(
-        _("điểm tự đánh giá"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("điểm tự đánh giá"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     self_note = models.TextField(_("thuyết minh tự đánh giá"), blank=True)
     round1_score = models.DecimalField(
-        _("điểm thẩm định vòng 1"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("điểm thẩm định vòng 1"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     round1_reason = models.TextField(_("lý do điều chỉnh vòng 1"), blank=True)
     explanation = models.TextField(_("giải trình"), blank=True)
     round2_score = models.DecimalField(
-        _("điểm thẩm định vòng 2"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("điểm thẩm định vòng 2"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     round2_reason = models.TextField(_("lý do điều chỉnh vòng 2"), blank=True)
     survey_points = models.DecimalField(
-        _("điểm điều tra xã hội học"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("điểm điều tra xã hội học"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

@@ -34,7 +34,7 @@ from scoring.models import (
 )
 from units.choices import ASSESSED_LEVELS, Level
 from units.models import AdministrativeUnit, User
-from units.resolver import UnitCodeError, UnitResolver, resolve_unit, year_end
+from units.resolver import UnitResolver, resolve_unit, year_end
 
 S = AssessmentState
 
@@ -807,165 +807,11 @@ def criteria_create(*, criteria_set: CriteriaSet, rows: list[dict[str, Any]]) ->
         created[r["code"]] = c
 
 
-SCORE_COLUMNS = {
-    "tu_danh_gia": ScoreField.SELF,
-    "tham_dinh_vong_1": ScoreField.ROUND1,
-    "tham_dinh_vong_2": ScoreField.ROUND2,
-    "dieu_tra": ScoreField.SURVEY,
-}
+def __getattr__(name: str) -> Any:
+    """The imports moved to scoring.imports (which builds on this module): re-exported lazily
+    so `from scoring.services import scores_import` keeps working without an import cycle."""
+    if name in ("scores_import", "survey_answers_import", "ImportResult"):
+        from scoring import imports
 
-
-@transaction.atomic
-def scores_import(*, path: Path, criteria_set: CriteriaSet) -> int:
-    """Scores from a council's spreadsheet; all rows or none. Returns the number of rows.
-
-    Rows with a criterion code carry scores; rows without one carry the unit's bonus/penalty.
-    """
-    try:
-        header, rows = iter_table(path)
-    except TabularFileError as exc:
-        raise ScoringImportError([str(exc)]) from None
-    if "ma_don_vi" not in header or "ma_tieu_chi" not in header:
-        raise ScoringImportError([_("Thiếu cột: ma_don_vi, ma_tieu_chi.")])
-    criteria = {c.code: c for c in Criterion.objects.filter(criteria_set=criteria_set)}
-    units = set_units(criteria_set)
-    day = year_end(criteria_set.year)
-    errors: list[str] = []
-    writes: list[tuple[AdministrativeUnit, Criterion | None, dict[str, Decimal | None]]] = []
-    count = 0
-    try:
-        for number, values in rows:
-            count += 1
-            row = _row_dict(header, values)
-            unit_code = _text(row.get("ma_don_vi"))
-            code = _text(row.get("ma_tieu_chi")).rstrip(".")
-            where = _("Dòng %(n)s") % {"n": number}
-            try:
-                unit = units.resolve(unit_code, on=day)
-            except UnitCodeError as exc:
-                errors.append(f"{where}: {exc.message}")
-                continue
-            data: dict[str, Decimal | None] = {}
-            if not code:
-                for column, key in (("diem_thuong", "bonus"), ("diem_tru", "penalty")):
-                    try:
-                        data[key] = parse_points(_text(row.get(column))) or index.ZERO
-                    except ScoringError as exc:
-                        errors.append(f"{where}, {column}: {exc.message}")
-                if (data.get("bonus") or 0) > criteria_set.bonus_cap:
-                    errors.append(f"{where}: " + BONUS_ABOVE_CAP % {"cap": criteria_set.bonus_cap})
-                if (data.get("penalty") or 0) > criteria_set.penalty_cap:
-                    errors.append(
-                        f"{where}: " + PENALTY_ABOVE_CAP % {"cap": criteria_set.penalty_cap}
-                    )
-                writes.append((unit, None, data))
-                continue
-            criterion = criteria.get(code)
-            if criterion is None or not criterion.is_leaf:
-                errors.append(
-                    _("%(where)s: “%(v)s” không phải là tiêu chí lá của bộ chỉ số.")
-                    % {"where": where, "v": code}
-                )
-                continue
-            for column, field in SCORE_COLUMNS.items():
-                if column not in header:
-                    continue
-                try:
-                    value = parse_points(_text(row.get(column)))
-                    if value is not None:
-                        wrong_component = (field == ScoreField.SURVEY) != (
-                            criterion.component == Component.SURVEY
-                        )
-                        if wrong_component:
-                            raise ScoringError(_("cột này không áp dụng cho tiêu chí."))
-                        _check_points(criterion, field, value)
-                    data[field] = value
-                except ScoringError as exc:
-                    errors.append(f"{where} ({code}), {column}: {exc.message}")
-            writes.append((unit, criterion, data))
-    except TabularFileError as exc:
-        errors.append(str(exc))
-    if errors:
-        raise ScoringImportError(errors)
-    assessments: dict[int, Assessment] = {}
-    for unit, criterion, data in writes:
-        if unit.pk not in assessments:
-            assessments[unit.pk] = assessment_ensure(criteria_set=criteria_set, unit=unit)
-        assessment = assessments[unit.pk]
-        if criterion is None:
-            assessment.bonus_points = data.get("bonus") or index.ZERO
-            assessment.penalty_points = data.get("penalty") or index.ZERO
-            assessment.save()
-            continue
-        score = CriterionScore.objects.get(assessment=assessment, criterion=criterion)
-        for name, value in data.items():
-            setattr(score, name, value)
-        score.version += 1
-        score.save()
-    return count
-
-
-@transaction.atomic
-def survey_answers_import(
-    *, path: Path, criteria_set: CriteriaSet, scale_min: int = 1, scale_max: int = 5
-) -> int:
-    """Survey points computed from raw answers: per unit and criterion the answers (of every
-    respondent group) are averaged, normalised on the scale and multiplied by the maximum."""
-    try:
-        header, rows = iter_table(path)
-    except TabularFileError as exc:
-        raise ScoringImportError([str(exc)]) from None
-    needed = ["ma_don_vi", "ma_tieu_chi", "tra_loi"]
-    missing = [c for c in needed if c not in header]
-    if missing:
-        raise ScoringImportError([_("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)}])
-    criteria = {
-        c.code: c
-        for c in Criterion.objects.filter(
-            criteria_set=criteria_set, component=Component.SURVEY, is_leaf=True
-        )
-    }
-    units = set_units(criteria_set)
-    day = year_end(criteria_set.year)
-    answers: dict[tuple[int, str], list[Decimal]] = {}
-    errors: list[str] = []
-    for number, values in rows:
-        row = _row_dict(header, values)
-        code = _text(row.get("ma_tieu_chi"))
-        try:
-            unit_pk = units.resolve_id(_text(row.get("ma_don_vi")), on=day)
-        except UnitCodeError as exc:
-            errors.append(_("Dòng %(n)s: %(error)s") % {"n": number, "error": exc.message})
-            continue
-        if code not in criteria:
-            errors.append(
-                _("Dòng %(n)s: “%(v)s” không phải tiêu chí điều tra.") % {"n": number, "v": code}
-            )
-            continue
-        try:
-            answer = index.to_decimal(_text(row.get("tra_loi")))
-        except (InvalidOperation, ValueError):
-            answer = None
-        if answer is None or not scale_min <= answer <= scale_max:
-            errors.append(
-                _("Dòng %(n)s: câu trả lời phải là số từ %(a)s đến %(b)s.")
-                % {"n": number, "a": scale_min, "b": scale_max}
-            )
-            continue
-        answers.setdefault((unit_pk, code), []).append(answer)
-    if errors:
-        raise ScoringImportError(errors)
-    unit_by_pk = AdministrativeUnit.objects.in_bulk({unit_pk for unit_pk, _code in answers})
-    for (unit_pk, code), values in answers.items():
-        assessment = assessment_ensure(criteria_set=criteria_set, unit=unit_by_pk[unit_pk])
-        criterion = criteria[code]
-        points = index.round2(
-            index.survey_points(
-                values, scale_min=scale_min, scale_max=scale_max, max_points=criterion.max_points
-            )
-        )
-        score = CriterionScore.objects.get(assessment=assessment, criterion=criterion)
-        score.survey_points = points
-        score.version += 1
-        score.save()
-    return len(answers)
+        return getattr(imports, name)
+    raise AttributeError(name)

@@ -24,10 +24,10 @@ from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require
 from cchc_portal.xlsx import xlsx_response
-from scoring import exports, selectors, services
+from scoring import exports, imports, selectors, services
 from scoring.choices import Component, ScoreField
 from scoring.filters import AssessmentFilter, CriteriaSetFilter
-from scoring.forms import CriteriaImportForm
+from scoring.forms import CriteriaImportForm, ScoresImportForm
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, Evidence
 from scoring.tables import AssessmentTable, CriteriaSetTable
 from units.models import AdministrativeUnit
@@ -60,6 +60,7 @@ def set_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "publication": publication,
             "can_publish": request.user.is_provincial_admin,
+            "can_import_scores": services.is_council(request.user),
             "deadline": criteria_set.self_assessment_deadline(timezone.localdate()),
         },
     )
@@ -115,6 +116,72 @@ def set_import(request: AuthedHttpRequest) -> HttpResponse:
         {"title": _("Nhập bộ chỉ số từ tệp"), "form": form, "errors": errors},
         status=422 if errors else 200,
     )
+
+
+def scores_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The council uploads scores or raw survey answers for a set: "Xem trước" checks the file
+    and lists what would change without saving; "Nhập" saves (all rows or none), the logged-in
+    user recorded as the author."""
+    criteria_set = get_visible_or_404(
+        CriteriaSet.objects.select_related("province"), request.user, pk=pk
+    )
+    require(services.is_council(request.user))
+    form = ScoresImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    result: imports.ImportResult | None = None
+    dry_run = "preview" in request.POST
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                if form.cleaned_data["kind"] == ScoresImportForm.ANSWERS:
+                    result = imports.survey_answers_import(
+                        path=Path(tmp.name),
+                        criteria_set=criteria_set,
+                        by=request.user,
+                        scale_min=form.cleaned_data["scale_min"],
+                        scale_max=form.cleaned_data["scale_max"],
+                        dry_run=dry_run,
+                    )
+                else:
+                    result = imports.scores_import(
+                        path=Path(tmp.name),
+                        criteria_set=criteria_set,
+                        by=request.user,
+                        dry_run=dry_run,
+                    )
+            except services.ScoringImportError as exc:
+                errors = exc.errors
+        if result is not None and not dry_run:
+            messages.success(
+                request,
+                _("Đã nhập %(rows)s dòng: %(changed)s giá trị thay đổi, %(same)s dòng không đổi.")
+                % {"rows": result.rows, "changed": result.changed, "same": result.unchanged_rows},
+            )
+            return redirect("scoring:set_detail", pk=criteria_set.pk)
+    field_labels = {**{f.value: f.label for f in ScoreField}, **_BONUS_LABELS}
+    return render(
+        request,
+        "scoring/scores_upload.html",
+        {
+            "title": _("Nhập điểm từ tệp"),
+            "criteria_set": criteria_set,
+            "form": form,
+            "errors": errors,
+            "preview": result if dry_run else None,
+            "field_labels": field_labels,
+        },
+        status=422 if errors else 200,
+    )
+
+
+_BONUS_LABELS = {
+    "bonus_points": gettext_lazy("Điểm thưởng"),
+    "penalty_points": gettext_lazy("Điểm trừ"),
+}
 
 
 class AssessmentListView(SingleTableMixin, FilterView):

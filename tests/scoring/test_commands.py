@@ -12,9 +12,9 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, UserFactory
 from tests.scoring.factories import FULL, make_assessment, make_set
-from units.choices import Level
+from units.choices import Level, Role
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -168,6 +168,7 @@ def test_import_criteria_good_file_and_missing_columns(personas, tmp_path):
 def dong_thap(db, tmp_path):
     province = UnitFactory(code="87", name="Tỉnh Đồng Tháp", level=Level.PROVINCE)
     lapvo = UnitFactory(code="875", name="Huyện Lấp Vò", level=Level.DISTRICT, parent=province)
+    UserFactory(username="council87", role=Role.PROVINCIAL_ADMIN, unit=province)
     run(
         "import_criteria",
         str(FIXTURES / "scoring_criteria_district.xlsx"),
@@ -187,7 +188,14 @@ def dong_thap(db, tmp_path):
 
 def test_import_scores_sample(dong_thap):
     cs, lapvo = dong_thap
-    out = run("import_scores", str(FIXTURES / "scoring_scores_sample.csv"), "--set", str(cs.pk))
+    out = run(
+        "import_scores",
+        str(FIXTURES / "scoring_scores_sample.csv"),
+        "--set",
+        str(cs.pk),
+        "--by",
+        "council87",
+    )
     assert "9 dòng" in out
     a = Assessment.objects.get(unit=lapvo)
     assert (a.bonus_points, a.penalty_points) == (D(1), D("0.5"))
@@ -219,7 +227,7 @@ def test_import_scores_rejects_bad_rows(dong_thap, tmp_path, line, fragment):
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as exc:
-        run("import_scores", str(path), "--set", str(cs.pk))
+        run("import_scores", str(path), "--set", str(cs.pk), "--by", "council87")
     assert fragment in str(exc.value) and "Dòng 3" in str(exc.value)
     assert not Assessment.objects.exists()  # nothing saved, not even the good row
 
@@ -231,6 +239,8 @@ def test_import_survey_answers_computes_points(dong_thap):
         str(FIXTURES / "scoring_survey_answers_sample.csv"),
         "--set",
         str(cs.pk),
+        "--by",
+        "council87",
         "--survey-answers",
     )
     points = dict(
@@ -238,8 +248,9 @@ def test_import_survey_answers_computes_points(dong_thap):
             assessment__unit=lapvo, survey_points__isnull=False
         ).values_list("criterion__code", "survey_points")
     )
-    # 9.1 answers 4, 5 on 1…5: mean 4.5 → 0.875 × 8 = 7.00; 9.4: mean 4 → 0.75 × 10 = 7.50
-    assert points == {"9.1": D("7.00"), "9.2": D("4.38"), "9.3": D("5.00"), "9.4": D("7.50")}
+    # 9.1 answers 4, 5 on 1…5: mean 4.5 → 0.875 × 8 = 7.00; 9.4: mean 4 → 0.75 × 10 = 7.50;
+    # 9.2 keeps 4.375 (not 4.38): the index rounds once, at the end.
+    assert points == {"9.1": D("7"), "9.2": D("4.375"), "9.3": D("5"), "9.4": D("7.5")}
 
 
 def test_import_survey_answers_rejects_out_of_scale(dong_thap, tmp_path):
@@ -249,7 +260,9 @@ def test_import_survey_answers_rejects_out_of_scale(dong_thap, tmp_path):
         "ma_don_vi,nhom,ma_tieu_chi,tra_loi\n875,x,9.1,4\n875,x,9.1,7\n", encoding="utf-8"
     )
     with pytest.raises(CommandError, match="Dòng 3"):
-        run("import_scores", str(path), "--set", str(cs.pk), "--survey-answers")
+        run(
+            "import_scores", str(path), "--set", str(cs.pk), "--by", "council87", "--survey-answers"
+        )
     assert not CriterionScore.objects.exists()
 
 

@@ -120,8 +120,8 @@ def test_a_reused_code_lands_on_the_unit_of_the_sets_year(personas, tier, tmp_pa
     old_set = make_set(province=tier.old_daklak, year=2024, level=Level.COMMUNE)
     new_set = make_set(province=tier.daklak, year=2026, level=Level.COMMUNE)
     path = scores_file(tmp_path, "24280,1.2,5,4")
-    run("import_scores", str(path), "--set", str(old_set.pk))
-    run("import_scores", str(path), "--set", str(new_set.pk))
+    run("import_scores", str(path), "--set", str(old_set.pk), "--by", "admin66")
+    run("import_scores", str(path), "--set", str(new_set.pk), "--by", "admin66")
     assert set(Assessment.objects.values_list("criteria_set_id", "unit_id")) == {
         (old_set.pk, personas.eakpam.pk),
         (new_set.pk, tier.cumgar.pk),
@@ -135,6 +135,8 @@ def _refused(tmp_path: Path, cs: CriteriaSet, *lines: str) -> str:
             str(scores_file(tmp_path, "24280,1.2,5,4", *lines)),
             "--set",
             str(cs.pk),
+            "--by",
+            "admin66",
         )
     assert not Assessment.objects.exists() and not CriterionScore.objects.exists()
     return str(exc.value)
@@ -153,7 +155,9 @@ def test_a_code_valid_on_neither_day_is_refused_and_nothing_saved(personas, tmp_
     )
     cs = make_set(province=personas.daklak, year=year, level=Level.COMMUNE)
     message = _refused(tmp_path, cs, "24999,1.2,5,4")
-    assert f"Dòng 3: Không có đơn vị mã 24999 có hiệu lực ngày 31/12/{year}." in message
+    assert (
+        f"Dòng 3, cột ma_don_vi: Không có đơn vị mã 24999 có hiệu lực ngày 31/12/{year}." in message
+    )
 
 
 def test_two_candidates_are_named_with_their_validity(personas, tmp_path):
@@ -168,7 +172,7 @@ def test_two_candidates_are_named_with_their_validity(personas, tmp_path):
     cs = make_set(province=personas.daklak, year=2024, level=Level.COMMUNE)
     message = _refused(tmp_path, cs, "003386,1.2,5,4")
     assert (
-        "Dòng 3: Mã 003386 ứng với nhiều đơn vị có hiệu lực ngày 31/12/2024: "
+        "Dòng 3, cột ma_don_vi: Mã 003386 ứng với nhiều đơn vị có hiệu lực ngày 31/12/2024: "
         "Xã Một (03386, không thời hạn); Xã Hai (3386, từ 01/01/2020)." in message
     )
 
@@ -178,14 +182,16 @@ def test_a_unit_of_another_province_reads_exactly_as_an_unknown_code(personas, t
     cs = make_set(province=personas.daklak, year=2024, level=Level.COMMUNE)
     elsewhere = _refused(tmp_path, cs, "03550,1.2,5,4")
     unknown = _refused(tmp_path, cs, "03551,1.2,5,4")
-    assert "Dòng 3: Không có đơn vị mã 03550 có hiệu lực ngày 31/12/2024." in elsewhere
+    assert (
+        "Dòng 3, cột ma_don_vi: Không có đơn vị mã 03550 có hiệu lực ngày 31/12/2024." in elsewhere
+    )
     assert elsewhere.replace("03550", "X") == unknown.replace("03551", "X")
 
 
 def test_only_units_of_the_sets_level_are_scored(personas, tmp_path):
     cs = make_set(province=personas.daklak, year=2024, level=Level.COMMUNE)
     message = _refused(tmp_path, cs, "648,1.2,5,4")  # Huyện Cư M'gar: a district
-    assert "Dòng 3: Không có đơn vị mã 648 có hiệu lực ngày 31/12/2024." in message
+    assert "Dòng 3, cột ma_don_vi: Không có đơn vị mã 648 có hiệu lực ngày 31/12/2024." in message
 
 
 def test_survey_answers_resolve_the_same_way(personas, tier, tmp_path):
@@ -194,7 +200,7 @@ def test_survey_answers_resolve_the_same_way(personas, tier, tmp_path):
     path = tmp_path / "answers.csv"
     path.write_text("ma_don_vi,nhom,ma_tieu_chi,tra_loi\n24280,dan,3.1,5\n", encoding="utf-8")
     for cs in (old_set, new_set):
-        run("import_scores", str(path), "--set", str(cs.pk), "--survey-answers")
+        run("import_scores", str(path), "--set", str(cs.pk), "--by", "admin66", "--survey-answers")
     assert set(Assessment.objects.values_list("criteria_set_id", "unit_id")) == {
         (old_set.pk, personas.eakpam.pk),
         (new_set.pk, tier.cumgar.pk),
@@ -202,8 +208,18 @@ def test_survey_answers_resolve_the_same_way(personas, tier, tmp_path):
     UnitFactory(code="03550", level=Level.COMMUNE, parent=personas.namnhun)
     path.write_text("ma_don_vi,nhom,ma_tieu_chi,tra_loi\n03550,dan,3.1,5\n", encoding="utf-8")
     with pytest.raises(CommandError) as exc:
-        run("import_scores", str(path), "--set", str(new_set.pk), "--survey-answers")
-    assert "Dòng 2: Không có đơn vị mã 03550 có hiệu lực ngày 31/12/2026." in str(exc.value)
+        run(
+            "import_scores",
+            str(path),
+            "--set",
+            str(new_set.pk),
+            "--by",
+            "admin66",
+            "--survey-answers",
+        )
+    assert "Dòng 2, cột ma_don_vi: Không có đơn vị mã 03550 có hiệu lực ngày 31/12/2026." in str(
+        exc.value
+    )
 
 
 # --------------------------------------------------------------------------- ranking

@@ -259,6 +259,11 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 200 404 200"),
         GET(lambda w: {"pk": w.theirs.criteria_set}, THEIRS, theirs=True),
     ],
+    "scoring:scores_upload": [
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 403 404 403"),
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 403 404 403", data={}),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
+    ],
     "scoring:set_open": [
         POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
         POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),

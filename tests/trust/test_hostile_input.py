@@ -237,7 +237,7 @@ def test_scores_import_is_all_or_nothing(w, tmp_path, rows, bad_row, bad_col, va
     if _valid_manual_score(value, Decimal(6)):
         return  # a real score: nothing hostile about it
     with pytest.raises(scoring_services.ScoringImportError) as excinfo:
-        scoring_services.scores_import(path=path, criteria_set=w.ours.criteria_set)
+        scoring_services.scores_import(path=path, criteria_set=w.ours.criteria_set, by=w.p.admin)
     message = "\n".join(excinfo.value.errors)
     assert f"Dòng {bad_row + 2}" in message and SCORE_HEADER[bad_col] in message
     after = list(CriterionScore.objects.order_by("pk").values_list("self_score", "round1_score"))

@@ -256,7 +256,7 @@ def test_command_imports_refuse_a_zip_bomb(w, tmp_path, bomb, command, extra, ca
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(bomb)
     if extra is None:
-        extra = ["--set", str(w.ours.criteria_set.pk)]
+        extra = ["--set", str(w.ours.criteria_set.pk), "--by", w.p.admin.username]
     with pytest.raises(CommandError) as excinfo:
         call_command(command, str(path), *extra)
     output = str(excinfo.value) + capsys.readouterr().err
