@@ -54,12 +54,6 @@ SCORE_CONFLICT = gettext_lazy(
 )
 SCORE_FIELD_LOCKED = gettext_lazy("Bạn không được sửa cột này ở trạng thái hiện tại.")
 REASON_REQUIRED = gettext_lazy("Điểm thẩm định khác điểm tự đánh giá: cần ghi lý do.")
-TRANSITION_NOT_ALLOWED = gettext_lazy("Không thể thực hiện thao tác này ở trạng thái hiện tại.")
-MISSING_EVIDENCE = gettext_lazy(
-    "Chưa thể gửi tự đánh giá: các tiêu chí sau bắt buộc có tài liệu kiểm chứng hoặc thuyết "
-    "minh: %(codes)s."
-)
-UNSCORED = gettext_lazy("Chưa chấm điểm tự đánh giá các tiêu chí: %(codes)s.")
 PUBLISH_NOT_LOCKED = gettext_lazy(
     "Chỉ công bố khi mọi bản đánh giá đã chốt điểm; chưa chốt: %(units)s."
 )

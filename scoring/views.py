@@ -295,7 +295,9 @@ def assessment_transition(request: AuthedHttpRequest, pk: int, action: str) -> H
                 assessment_id=assessment.pk, action=action, by=request.user, reason=reason
             )
         except services.ScoringError as exc:
+            # Back to the confirmation page, which lists every problem as it stands now.
             messages.error(request, exc.message)
+            return redirect("scoring:assessment_transition", pk=assessment.pk, action=action)
         else:
             assessment.refresh_from_db(fields=["state"])
             messages.success(
