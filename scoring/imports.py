@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cchc_portal.tabular import TabularFileError, detect_format, iter_table
 from scoring import index
-from scoring.choices import AssessmentState, Component, ScoreField
+from scoring.choices import Component, ScoreField
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore
 from scoring.services import (
     BONUS_ABOVE_CAP,
@@ -32,6 +32,7 @@ from scoring.services import (
     _row_dict,
     _text,
     assessment_ensure,
+    assessment_ensure_writable,
     set_units,
 )
 from units.models import AdministrativeUnit, User
@@ -50,7 +51,6 @@ DECIMALS = 4
 QUANTUM = Decimal(1).scaleb(-DECIMALS)
 # States whose points are final: an import must not move them (the workflow's own guard will
 # replace this check when it lands; the message stays per row).
-FROZEN_STATES = {AssessmentState.LOCKED, AssessmentState.PUBLISHED}
 
 TOO_MANY_DECIMALS = gettext_lazy("“%(value)s” có quá %(n)s chữ số thập phân.")
 NOT_A_NUMBER = gettext_lazy("“%(value)s” không phải là số (ô trống để giữ, “-” để xóa).")
@@ -63,9 +63,6 @@ DUPLICATE_BONUS_ROW = gettext_lazy(
 )
 BONUS_ON_CRITERION_ROW = gettext_lazy("điểm thưởng / trừ chỉ ghi trên dòng không có mã tiêu chí.")
 SCORE_ON_BONUS_ROW = gettext_lazy("dòng không có mã tiêu chí chỉ ghi điểm thưởng / trừ.")
-ASSESSMENT_FROZEN = gettext_lazy(
-    "bản đánh giá của %(unit)s ở trạng thái “%(state)s”: không nhận điểm nhập từ tệp."
-)
 NOT_A_LEAF = gettext_lazy("“%(v)s” không phải là tiêu chí lá của bộ chỉ số.")
 NOT_FOR_CRITERION = gettext_lazy("cột này không áp dụng cho tiêu chí.")
 NOT_A_SURVEY_CRITERION = gettext_lazy("“%(v)s” không phải tiêu chí điều tra.")
@@ -156,11 +153,14 @@ def formula_cells_without_value(path: Path) -> set[tuple[int, str]]:
 
 
 def _frozen_error(assessment: Assessment | None, unit: AdministrativeUnit) -> str:
-    if assessment is not None and assessment.state in FROZEN_STATES:
-        return ASSESSMENT_FROZEN % {
-            "unit": unit,
-            "state": AssessmentState(assessment.state).label,
-        }
+    """The row's error when its assessment takes no more writes: the one guard every write path
+    uses (scoring.services.assessment_ensure_writable), as a row message instead of a raise."""
+    if assessment is None:
+        return ""
+    try:
+        assessment_ensure_writable(assessment, what=_("điểm nhập từ tệp"))
+    except ScoringError as exc:
+        return " ".join(exc.messages)
     return ""
 
 

@@ -54,12 +54,6 @@ SCORE_CONFLICT = gettext_lazy(
 )
 SCORE_FIELD_LOCKED = gettext_lazy("Bạn không được sửa cột này ở trạng thái hiện tại.")
 REASON_REQUIRED = gettext_lazy("Điểm thẩm định khác điểm tự đánh giá: cần ghi lý do.")
-TRANSITION_NOT_ALLOWED = gettext_lazy("Không thể thực hiện thao tác này ở trạng thái hiện tại.")
-MISSING_EVIDENCE = gettext_lazy(
-    "Chưa thể gửi tự đánh giá: các tiêu chí sau bắt buộc có tài liệu kiểm chứng hoặc thuyết "
-    "minh: %(codes)s."
-)
-UNSCORED = gettext_lazy("Chưa chấm điểm tự đánh giá các tiêu chí: %(codes)s.")
 PUBLISH_NOT_LOCKED = gettext_lazy(
     "Chỉ công bố khi mọi bản đánh giá đã chốt điểm; chưa chốt: %(units)s."
 )
@@ -76,6 +70,19 @@ EVIDENCE_BAD_TYPE = gettext_lazy(
 
 LEVEL_NOT_ASSESSED = gettext_lazy("Cấp đánh giá phải là một trong các cấp: %(levels)s.")
 PROVINCE_NOT_VALID = gettext_lazy("%(p)s không phải là tỉnh có hiệu lực ngày %(day)s.")
+
+# The one guard every write path calls (assessment_ensure_writable); `what` names the write.
+ASSESSMENT_LOCKED = gettext_lazy(
+    "Bản đánh giá của %(unit)s đã chốt điểm: không thể sửa %(what)s. Quản trị viên cần mở khóa "
+    "(ghi lý do) trước."
+)
+ASSESSMENT_PUBLISHED = gettext_lazy(
+    "Kết quả của %(unit)s đã công bố: không thể sửa %(what)s. Cần thu hồi kết quả công bố, rồi "
+    "mở khóa, trước."
+)
+ERR_ASSESSMENT_FROZEN = "assessment_frozen"
+# States in which nothing of an assessment may be written (scores, evidence, bonus, imports).
+FROZEN_STATES = frozenset({AssessmentState.LOCKED, AssessmentState.PUBLISHED})
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 # Content types of evidence by what cchc_portal.uploads finds in the first bytes.
@@ -111,6 +118,21 @@ class ScoringImportError(ValueError):
 # --------------------------------------------------------------------------- who may do what
 
 
+def assessment_ensure_writable(assessment: Assessment, *, what: str) -> None:
+    """Refuse any write into a locked or published assessment (ScoringError, nothing written).
+
+    Every write path calls this first (score sheet cells, evidence, bonus/penalty, imports,
+    admin), so the states are enforced by the domain and not by whichever page hides a button.
+    `what` says what was being written ("điểm tiêu chí 1.1"), for the message.
+    """
+    if assessment.state not in FROZEN_STATES:
+        return
+    message = ASSESSMENT_PUBLISHED if assessment.state == S.PUBLISHED else ASSESSMENT_LOCKED
+    raise ScoringError(
+        message % {"unit": assessment.unit.name, "what": what}, code=ERR_ASSESSMENT_FROZEN
+    )
+
+
 def is_own_unit(user: User, assessment: Assessment) -> bool:
     return user.is_unit_staff and user.unit_id == assessment.unit_id
 
@@ -134,7 +156,7 @@ def writable_fields(user: User, assessment: Assessment) -> set[str]:
             fields |= {ScoreField.ROUND1}
         if state == S.APPRAISAL_2:
             fields |= {ScoreField.ROUND2}
-        if state in (S.APPRAISAL_1, S.EXPLANATION, S.APPRAISAL_2, S.LOCKED):
+        if state in (S.APPRAISAL_1, S.EXPLANATION, S.APPRAISAL_2):
             fields |= {ScoreField.SURVEY}
     return fields
 
@@ -148,7 +170,6 @@ def can_set_bonus(user: User, assessment: Assessment) -> bool:
         S.APPRAISAL_1,
         S.EXPLANATION,
         S.APPRAISAL_2,
-        S.LOCKED,
     )
 
 
@@ -202,10 +223,14 @@ def _may(user: User, assessment: Assessment, who: str) -> bool:
     return user.is_provincial_admin
 
 
+UNLOCK = Transition("unlock", gettext_lazy("Mở khóa"), (S.LOCKED,), S.APPRAISAL_2, "admin")
+
+
 def available_transitions(user: User, assessment: Assessment) -> list[Transition]:
+    """The buttons of the sheet; unlock (admin, with a reason) is offered on a locked sheet."""
     return [
         t
-        for t in TRANSITIONS.values()
+        for t in [*TRANSITIONS.values(), UNLOCK]
         if assessment.state in t.source and _may(user, assessment, t.who)
     ]
 
@@ -327,10 +352,13 @@ def score_save(
     """
     score = (
         CriterionScore.objects.select_for_update(of=("self",))
-        .select_related("assessment", "criterion", "updated_by")
+        .select_related("assessment__unit", "criterion", "updated_by")
         .get(pk=score_id)
     )
     assessment = score.assessment
+    assessment_ensure_writable(
+        assessment, what=_("điểm tiêu chí %(code)s") % {"code": score.criterion.code}
+    )
     if field not in writable_fields(by, assessment):
         raise PermissionDenied(SCORE_FIELD_LOCKED)
     if score.version != version:
@@ -365,32 +393,13 @@ def score_save(
     return score
 
 
-@transaction.atomic
-def assessment_transition(*, assessment_id: int, action: str, by: User) -> Assessment:
-    """Move an assessment along its workflow; refuses moves the state or role does not allow."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment_id)
-    transition = TRANSITIONS.get(action)
-    if transition is None or assessment.state not in transition.source:
-        raise ScoringError(TRANSITION_NOT_ALLOWED)
-    if not _may(by, assessment, transition.who):
-        raise PermissionDenied(TRANSITION_NOT_ALLOWED)
-    if action == "submit":
-        from scoring.selectors import missing_evidence
+def assessment_transition(
+    *, assessment_id: int, action: str, by: User, reason: str = ""
+) -> Assessment:
+    """Move an assessment along its workflow, guarded (scoring.workflow lists every problem)."""
+    from scoring import workflow
 
-        missing = missing_evidence(assessment=assessment)
-        if missing:
-            raise ScoringError(MISSING_EVIDENCE % {"codes": ", ".join(c.code for c in missing)})
-        unscored = list(
-            assessment.scores.filter(
-                self_score__isnull=True, criterion__component=Component.APPRAISAL
-            ).values_list("criterion__code", flat=True)
-        )
-        if unscored:
-            raise ScoringError(UNSCORED % {"codes": ", ".join(sorted(unscored))})
-    assessment.state = transition.target
-    _history_by(assessment, by)
-    assessment.save()
-    return assessment
+    return workflow.transition(assessment_id=assessment_id, action=action, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -398,8 +407,11 @@ def bonus_penalty_set(
     *, assessment_id: int, bonus: Any, penalty: Any, note: str, by: User
 ) -> Assessment:
     assessment = (
-        Assessment.objects.select_for_update().select_related("criteria_set").get(pk=assessment_id)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("criteria_set", "unit")
+        .get(pk=assessment_id)
     )
+    assessment_ensure_writable(assessment, what=_("điểm thưởng, điểm trừ"))
     if not can_set_bonus(by, assessment):
         raise PermissionDenied(SCORE_FIELD_LOCKED)
     bonus_value = parse_points(bonus) or index.ZERO
@@ -422,6 +434,11 @@ def bonus_penalty_set(
 @transaction.atomic
 def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Evidence:
     """Attach a file to a score after checking the size and the type by its content."""
+    # The state as stored now, not as the caller loaded it (it may have been locked since).
+    assessment = Assessment.objects.select_related("unit").get(pk=score.assessment_id)
+    what = _("tài liệu kiểm chứng của tiêu chí %(code)s") % {"code": score.criterion.code}
+    assessment_ensure_writable(assessment, what=what)
+    score.assessment = assessment
     if not can_add_evidence(by, score.assessment):
         raise PermissionDenied(SCORE_FIELD_LOCKED)
     size = upload.size or 0  # an upload from a request always knows its size
@@ -489,10 +506,7 @@ def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
             for row in live.rows
         ]
     )
-    for a in assessments:
-        a.state = S.PUBLISHED
-        _history_by(a, by)
-        a.save()
+    _states_set(assessments, S.PUBLISHED, by=by, reason=str(gettext_lazy("Công bố kết quả")))
     return publication
 
 
@@ -512,11 +526,28 @@ def ranking_unpublish(*, criteria_set: CriteriaSet, by: User, reason: str) -> Pu
     publication.withdrawn_by = by
     publication.withdrawn_reason = reason.strip()
     publication.save()
-    for a in criteria_set.assessments.filter(state=S.PUBLISHED):
-        a.state = S.LOCKED
-        _history_by(a, by)
-        a.save()
+    _states_set(
+        list(criteria_set.assessments.filter(state=S.PUBLISHED)), S.LOCKED, by=by, reason=reason
+    )
     return publication
+
+
+def _states_set(assessments: list[Assessment], state: str, *, by: User, reason: str) -> None:
+    """Move many assessments to `state` in a fixed number of queries, history included."""
+    from simple_history.utils import bulk_update_with_history
+
+    now = timezone.now()
+    for a in assessments:
+        a.state = state
+        a.updated_at = now  # bulk_update skips auto_now
+    if assessments:
+        bulk_update_with_history(
+            assessments,
+            Assessment,
+            ["state", "updated_at"],
+            default_user=by,
+            default_change_reason=reason.strip(),
+        )
 
 
 # --------------------------------------------------------------------------- imports

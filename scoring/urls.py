@@ -10,6 +10,7 @@ urlpatterns = [
     path("sets/<int:pk>/", views.set_detail, name="set_detail"),
     path("sets/<int:pk>/open/", views.set_open, name="set_open"),
     path("sets/<int:pk>/scores/import/", views.scores_upload, name="scores_upload"),
+    path("sets/<int:pk>/bulk/<slug:action>/", views.set_bulk, name="set_bulk"),
     path("sets/<int:pk>/publish/", views.set_publish, name="set_publish"),
     path("sets/<int:pk>/unpublish/", views.set_unpublish, name="set_unpublish"),
     path("assessments/", views.AssessmentListView.as_view(), name="assessment_list"),

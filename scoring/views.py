@@ -24,7 +24,7 @@ from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require
 from cchc_portal.xlsx import xlsx_response
-from scoring import exports, imports, selectors, services
+from scoring import exports, imports, selectors, services, workflow
 from scoring.choices import Component, ScoreField
 from scoring.filters import AssessmentFilter, CriteriaSetFilter
 from scoring.forms import CriteriaImportForm, ScoresImportForm
@@ -232,9 +232,11 @@ def score_save(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpRespon
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
     field = request.POST.get("field", "")
-    require(field in services.writable_fields(request.user, assessment))
     errors, attempted, status = {}, {}, 200
     try:
+        # A locked or published sheet answers with the guard's message, not a bare 403.
+        services.assessment_ensure_writable(assessment, what=_("điểm tiêu chí"))
+        require(field in services.writable_fields(request.user, assessment))
         version = int(request.POST.get("version", "0"))
         services.score_save(
             score_id=score.pk,
@@ -314,6 +316,11 @@ def score_history(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpRes
 def evidence_upload(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
+    try:
+        services.assessment_ensure_writable(assessment, what=_("tài liệu kiểm chứng"))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:assessment_detail", pk=assessment.pk)
     require(services.can_add_evidence(request.user, assessment))
     upload = request.FILES.get("file")
     if upload is None:
@@ -339,24 +346,114 @@ def evidence_download(request: AuthedHttpRequest, pk: int, evidence_pk: int) -> 
     )
 
 
-@require_POST
 def assessment_transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
-    assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
-    names = {t.name for t in services.available_transitions(request.user, assessment)}
-    if action not in services.TRANSITIONS:
+    """GET: the confirmation page (counts, totals, the index it will produce, every problem);
+    POST: the guarded transition, with a message saying what happened."""
+    if action not in workflow.ACTIONS or action in workflow.SET_ACTIONS:
         raise Http404
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    names = {t.name for t in services.available_transitions(request.user, assessment)}
     require(action in names)
+    label = workflow.ACTION_LABELS[action]
+    reason = request.POST.get("reason", "")
+    if request.method == "POST":
+        try:
+            services.assessment_transition(
+                assessment_id=assessment.pk, action=action, by=request.user, reason=reason
+            )
+        except services.ScoringError as exc:
+            # Back to the confirmation page, which lists every problem as it stands now.
+            messages.error(request, exc.message)
+            return redirect("scoring:assessment_transition", pk=assessment.pk, action=action)
+        else:
+            assessment.refresh_from_db(fields=["state"])
+            messages.success(
+                request,
+                _("Đã %(action)s: %(unit)s chuyển sang “%(state)s”.")
+                % {
+                    "action": label,
+                    "unit": assessment.unit.name,
+                    "state": assessment.get_state_display(),
+                },
+            )
+            return redirect("scoring:assessment_detail", pk=assessment.pk)
+    [outcome] = workflow.plan(
+        assessments=[assessment], action=action, by=request.user, reason=reason or "-"
+    )
+    counts = workflow.leaf_counts([assessment.pk]).get(assessment.pk, workflow.LeafCounts())
+    sheet = selectors.score_sheet(assessment=assessment)
+    return render(
+        request,
+        "scoring/transition_confirm.html",
+        {
+            "title": _("Xác nhận: %(action)s") % {"action": label},
+            "assessment": assessment,
+            "action": action,
+            "label": label,
+            "outcome": outcome,
+            "counts": counts,
+            "sheet": sheet,
+            "target_label": workflow.S(outcome.target).label if outcome.target else "",
+            "needs_reason": action in workflow.REASON_ACTIONS,
+        },
+    )
+
+
+def set_bulk(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """A transition for every unit of a set: GET previews each unit's outcome, POST does it
+    and lists what happened to each unit (the same as manage.py assessment_transition)."""
+    if action not in workflow.BULK_ACTIONS:
+        raise Http404
+    criteria_set = get_visible_or_404(
+        CriteriaSet.objects.select_related("province"), request.user, pk=pk
+    )
+    require(
+        request.user.is_provincial_admin
+        or (request.user.is_inspector and action in workflow.COUNCIL_BULK)
+    )
+    reason = request.POST.get("reason", "")
+    done = request.method == "POST"
     try:
-        services.assessment_transition(assessment_id=assessment.pk, action=action, by=request.user)
-        messages.success(request, _("Đã chuyển trạng thái."))
+        outcomes = workflow.run(
+            criteria_set=criteria_set,
+            action=action,
+            by=request.user,
+            reason=reason if done else reason or "-",
+            dry_run=not done,
+        )
     except services.ScoringError as exc:
         messages.error(request, exc.message)
-    return redirect("scoring:assessment_detail", pk=assessment.pk)
+        return redirect("scoring:set_detail", pk=criteria_set.pk)
+    if done:
+        ok = sum(1 for o in outcomes if o.ok)
+        messages.success(
+            request,
+            _("%(action)s: %(ok)s/%(n)s đơn vị đã thực hiện.")
+            % {"action": workflow.ACTION_LABELS[action], "ok": ok, "n": len(outcomes)},
+        )
+    return render(
+        request,
+        "scoring/set_bulk.html",
+        {
+            "title": _("%(action)s — %(set)s")
+            % {"action": workflow.ACTION_LABELS[action], "set": criteria_set.name},
+            "criteria_set": criteria_set,
+            "action": action,
+            "outcomes": outcomes,
+            "done": done,
+            "needs_reason": action in workflow.REASON_ACTIONS,
+        },
+    )
 
 
 @require_POST
 def assessment_bonus(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    assessment = get_visible_or_404(Assessment.objects.all(), request.user, pk=pk)
+    assessment = get_visible_or_404(Assessment.objects.select_related("unit"), request.user, pk=pk)
+    try:
+        services.assessment_ensure_writable(assessment, what=_("điểm thưởng, điểm trừ"))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:assessment_detail", pk=assessment.pk)
     require(services.can_set_bonus(request.user, assessment))
     try:
         services.bonus_penalty_set(

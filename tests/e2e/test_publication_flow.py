@@ -71,7 +71,8 @@ def test_lock_publish_and_the_unit_sees_its_rank(personas, page, login, logout, 
     for name in ("Huyện Cư M'gar", "Huyện Krông Búk"):
         page.goto(base + "/scoring/assessments/")
         page.get_by_role("link", name=name).click()
-        page.click("button:text('Chốt điểm')")
+        page.click("a:text('Chốt điểm')")
+        page.click("button:text('Xác nhận')")
         expect(page.locator(".assessment-state")).to_have_text("Đã chốt điểm")
     page.get_by_role("link", name="Xếp hạng").click()
     page.click("button:text('Công bố kết quả')")

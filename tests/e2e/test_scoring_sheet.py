@@ -73,10 +73,11 @@ def test_self_score_evidence_submit_then_see_appraised(
     expect(page.locator(".assessment-state")).to_have_text("Đang tự đánh giá")
     expect(page.locator(".alert-warning")).to_contain_text("1.1")
 
-    # Submitting too early is refused, with the criterion named.
-    page.click("button:text('Gửi tự đánh giá')")
-    expect(page.locator(".alert-danger")).to_contain_text("1.1")
+    # Submitting too early: the confirmation page lists every problem and offers no button.
+    page.click("a:text('Gửi tự đánh giá')")
+    expect(page.locator(".transition-problems")).to_contain_text("1.1")
     expect(page.locator(".assessment-state")).to_have_text("Đang tự đánh giá")
+    page.click("a:text('Quay lại bảng điểm')")
 
     # A score above the criterion's maximum: the message is at the field, nothing is stored.
     page.allow(422, save_url)
@@ -104,7 +105,9 @@ def test_self_score_evidence_submit_then_see_appraised(
     assert evidence.content_type == "application/pdf"
     assert evidence.file.read() == pdf.read_bytes()
 
-    page.click("button:text('Gửi tự đánh giá')")
+    page.click("a:text('Gửi tự đánh giá')")
+    page.click("button:text('Xác nhận')")
+    expect(page.locator(".alert-success")).to_contain_text("Đã gửi tự đánh giá")
     expect(page.locator(".assessment-state")).to_have_text("Đã tự đánh giá")
     assert Assessment.objects.get(pk=a.pk).state == AssessmentState.SELF_ASSESSED
     # Submitted: the unit can no longer type its scores.
@@ -115,7 +118,8 @@ def test_self_score_evidence_submit_then_see_appraised(
     login("insp66")
     page.goto(page.base_url + "/scoring/assessments/")
     page.click('a:text("Huyện Cư M\'gar")')
-    page.click("button:text('Bắt đầu thẩm định vòng 1')")
+    page.click("a:text('Bắt đầu thẩm định vòng 1')")
+    page.click("button:text('Xác nhận')")
     expect(page.locator(".assessment-state")).to_have_text("Thẩm định vòng 1")
     with page.expect_download() as info:
         page.click(f"{row_11} a:text('ke-hoach-cchc-2024.pdf')")

@@ -204,11 +204,19 @@ def test_bonus_form(personas, world, client_for):
     a = world["cumgar"]
     url = reverse("scoring:assessment_bonus", args=[a.pk])
     assert client_for(personas.inspector).post(url, {"bonus": "1"}).status_code == 403  # open
-    a.state = S.LOCKED
+    a.state = S.APPRAISAL_2
     a.save()
     client_for(personas.inspector).post(url, {"bonus": "1,5", "penalty": "0", "note": "x"})
     a.refresh_from_db()
     assert a.bonus_points == D("1.5")
+    a.state = S.LOCKED
+    a.save()
+    response = client_for(personas.inspector).post(
+        url, {"bonus": "2", "penalty": "0", "note": "y"}, follow=True
+    )
+    assert "đã chốt điểm" in response.content.decode()
+    a.refresh_from_db()
+    assert (a.bonus_points, a.bonus_penalty_note) == (D("1.5"), "x")
 
 
 # --------------------------------------------------------------------------- rankings

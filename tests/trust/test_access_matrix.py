@@ -268,6 +268,24 @@ MATRIX: dict[str, Case | list[Case]] = {
         POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
         POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
     ],
+    "scoring:set_bulk": [
+        # GET previews, POST does it (and lists the outcome per unit, 200).
+        GET(lambda w: {"pk": w.ours.criteria_set, "action": "lock"}, "login 200 403 403 404 403"),
+        GET(
+            lambda w: {"pk": w.ours.criteria_set, "action": "start_appraisal"},
+            "login 200 200 403 404 403",
+        ),
+        GET(
+            lambda w: {"pk": w.theirs.criteria_set, "action": "lock"},
+            "login 404 404 404 403 404",
+            theirs=True,
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.criteria_set, "action": "lock"},
+            "login 404 404 404 403 404",
+            theirs=True,
+        ),
+    ],
     "scoring:set_publish": [
         POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
         POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
@@ -335,7 +353,15 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "scoring:assessment_transition": [
-        # "submit" is the unit's (the provincial admin may act for it).
+        # GET is the confirmation page; "submit" is the unit's (the provincial admin may act
+        # for it).
+        GET(lambda w: {"pk": w.ours.assessment, "action": "submit"}, "login 200 403 200 404 404"),
+        GET(lambda w: {"pk": w.ours.assessment, "action": "lock"}, "login 403 403 403 404 404"),
+        GET(
+            lambda w: {"pk": w.theirs.assessment, "action": "submit"},
+            "login 404 404 404 200 404",
+            theirs=True,
+        ),
         POST(lambda w: {"pk": w.ours.assessment, "action": "submit"}, "login 302 403 302 404 404"),
         POST(lambda w: {"pk": w.ours.assessment, "action": "lock"}, "login 403 403 403 404 404"),
         POST(
