@@ -224,7 +224,9 @@ RANKING_URLS = ["scoring:ranking_detail", "scoring:ranking_xlsx", "scoring:ranki
         ("admin", 200, 200),
         ("inspector", 200, 200),
         ("cumgar_staff", 404, 200),  # unit staff: published rankings of their province only
-        ("eakpam_staff", 404, 200),
+        # A commune's staff see commune sets only (issue 14 item 9): this district ranking,
+        # once published, they read on the public page.
+        ("eakpam_staff", 404, 404),
         ("namnhun_staff", 404, 404),
     ],
 )
