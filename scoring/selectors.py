@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from scoring import history, index
-from scoring.choices import Component
+from scoring.choices import AssessmentState, Component
 from scoring.metrics import metric_values
 from scoring.models import (
     Assessment,
@@ -114,6 +114,22 @@ class Sheet:
     self_result: index.IndexResult
     grade: str
     missing_evidence: list[Criterion] = field(default_factory=list)
+    self_grade: str = ""
+
+    @property
+    def self_assessed(self) -> bool:
+        """Before appraisal the figure to show is the unit's own: the appraised one is blank."""
+        return self.assessment.state in (AssessmentState.OPEN, AssessmentState.SELF_ASSESSED)
+
+    @property
+    def headline(self) -> tuple[str, index.IndexResult, str]:
+        """(label, result, grade) of the sheet's index, saying which figure it is: the
+        self-assessed index, the provisional appraised index, or the published index."""
+        if self.self_assessed:
+            return _("Chỉ số tự đánh giá"), self.self_result, self.self_grade
+        if self.assessment.state == AssessmentState.PUBLISHED:
+            return _("Chỉ số đã công bố"), self.result, self.grade
+        return _("Chỉ số thẩm định (tạm tính)"), self.result, self.grade
 
 
 def _inspection_findings(assessment: Assessment) -> dict[int, list[str]]:
@@ -206,6 +222,7 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
         self_result=self_result,
         grade=index.grade(result.index, criteria_set.thresholds()),
         missing_evidence=missing,
+        self_grade=index.grade(self_result.index, criteria_set.thresholds()),
     )
 
 
