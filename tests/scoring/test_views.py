@@ -56,6 +56,10 @@ def test_score_sheet_access(personas, world, client_for, persona, target, status
 
 
 def test_score_sheet_shows_tree_subtotals_and_index(personas, world, client_for):
+    # In appraisal the sheet's index is the appraised one (while the unit self-assesses, its
+    # own: tests/trust/test_figures.py).
+    world["cumgar"].state = S.APPRAISAL_1
+    world["cumgar"].save()
     body = (
         client_for(personas.admin)
         .get(reverse("scoring:assessment_detail", args=[world["cumgar"].pk]))
