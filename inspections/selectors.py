@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from django.db.models import QuerySet
 
+    from units.models import User
     from units.querysets import AnyUser
 
 
@@ -131,11 +132,14 @@ def unit_statistics(inspection: Inspection) -> list[list[str]]:
     ]
 
 
-def findings_impact(inspection: Inspection) -> FixImpact | None:
-    """What the limitations linked to criteria cost the unit, and its index and rank if fixed.
+def findings_impact(inspection: Inspection, *, user: User) -> FixImpact | None:
+    """What the limitations linked to criteria cost the unit, and, for provincial roles, its
+    index and rank now and if fixed.
 
     Compared on the inspection's own assessment (index appraisal visit), else the unit's latest
-    assessment that has been appraised; criteria are matched by code in that set.
+    assessment that has been appraised; criteria are matched by code in that set. Unit staff
+    get only the points their own unit loses: an index and rank here come from the other
+    units' live, unpublished scores, which only the province may read before publication.
     """
     codes = [
         code
@@ -156,7 +160,9 @@ def findings_impact(inspection: Inspection) -> FixImpact | None:
         )
     if assessment is None:
         return None
-    return fix_impact(assessment=assessment, criterion_codes=codes)
+    return fix_impact(
+        assessment=assessment, criterion_codes=codes, with_standing=user.is_provincial
+    )
 
 
 def report_content(inspection: Inspection) -> dict[str, Any]:

@@ -236,7 +236,7 @@ def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context = _page_context(request, inspection)
     # Computed for the whole page only, not for each htmx section save (one dossier aggregate).
     context["statistics"] = selectors.unit_statistics(inspection)
-    context["impact"] = selectors.findings_impact(inspection)
+    context["impact"] = selectors.findings_impact(inspection, user=request.user)
     context["open_recommendations"] = sum(  # prefetched: no query
         r.state != RecommendationState.VERIFIED for r in inspection.recommendations.all()
     )

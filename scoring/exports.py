@@ -61,9 +61,14 @@ def ranking_values(ranking: Ranking) -> Iterator[list[Any]]:
         ]
 
 
+def provisional_mark() -> str:
+    """What a provisional ranking's every page and spreadsheet title says: a draft, not a result."""
+    return _("DỰ THẢO – KẾT QUẢ TẠM TÍNH")
+
+
 def ranking_title(ranking: Ranking) -> list[str]:
     cs = ranking.criteria_set
-    status = _("Kết quả tạm tính") if ranking.provisional else _("Kết quả đã công bố")
+    status = provisional_mark() if ranking.provisional else _("Kết quả đã công bố")
     return [
         _("Xếp hạng chỉ số CCHC năm %(year)s") % {"year": cs.year},
         f"{cs.name} ({cs.legal_basis})" if cs.legal_basis else cs.name,
@@ -131,6 +136,7 @@ def ranking_pdf(ranking: Ranking) -> bytes:
         "headers": ranking_headers(),
         "chart": ranking_chart(ranking),
         "titles": ranking_title(ranking),
+        "mark": provisional_mark() if ranking.provisional else "",
         "issuer_parent": f"UBND {cs.province.name.upper()}",
         "issuer": "SỞ NỘI VỤ",
         "doc_place_date": f"{cs.province.name.replace('Tỉnh ', '')}, ngày {today.day:02d} "

@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from scoring import history, index
-from scoring.choices import Component
+from scoring.choices import AssessmentState, Component
 from scoring.metrics import metric_values
 from scoring.models import (
     Assessment,
@@ -114,6 +114,22 @@ class Sheet:
     self_result: index.IndexResult
     grade: str
     missing_evidence: list[Criterion] = field(default_factory=list)
+    self_grade: str = ""
+
+    @property
+    def self_assessed(self) -> bool:
+        """Before appraisal the figure to show is the unit's own: the appraised one is blank."""
+        return self.assessment.state in (AssessmentState.OPEN, AssessmentState.SELF_ASSESSED)
+
+    @property
+    def headline(self) -> tuple[str, index.IndexResult, str]:
+        """(label, result, grade) of the sheet's index, saying which figure it is: the
+        self-assessed index, the provisional appraised index, or the published index."""
+        if self.self_assessed:
+            return _("Chỉ số tự đánh giá"), self.self_result, self.self_grade
+        if self.assessment.state == AssessmentState.PUBLISHED:
+            return _("Chỉ số đã công bố"), self.result, self.grade
+        return _("Chỉ số thẩm định (tạm tính)"), self.result, self.grade
 
 
 def _inspection_findings(assessment: Assessment) -> dict[int, list[str]]:
@@ -206,6 +222,7 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
         self_result=self_result,
         grade=index.grade(result.index, criteria_set.thresholds()),
         missing_evidence=missing,
+        self_grade=index.grade(self_result.index, criteria_set.thresholds()),
     )
 
 
@@ -417,26 +434,38 @@ __all__ = ["PublishedResult", "Ranking", "RankingRow", "Sheet", "SheetRow", "ran
 
 @dataclass
 class FixImpact:
-    """What the criteria an inspection found fault with cost a unit, and its index and rank
-    if they were brought to full points (the scoring arithmetic, on the live scores)."""
+    """What the criteria an inspection found fault with cost a unit and, for readers who may
+    see a ranking, its index and rank now and if they were brought to full points (the scoring
+    arithmetic, on the live scores).
+
+    The standing (`index_now` … `units`) is None when it was not computed: before publication
+    it comes from other units' unpublished scores, which unit staff must not read."""
 
     criteria_set: CriteriaSet
     lost: list[tuple[Criterion, Decimal]]
-    index_now: Decimal
-    rank_now: int
-    index_fixed: Decimal
-    rank_fixed: int
-    units: int
+    index_now: Decimal | None = None
+    rank_now: int | None = None
+    index_fixed: Decimal | None = None
+    rank_fixed: int | None = None
+    units: int | None = None
 
     @property
     def total_lost(self) -> Decimal:
         return index.round2(sum((p for _c, p in self.lost), index.ZERO))
 
+    @property
+    def has_standing(self) -> bool:
+        return self.rank_now is not None
 
-def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpact | None:
+
+def fix_impact(
+    *, assessment: Assessment, criterion_codes: list[str], with_standing: bool = True
+) -> FixImpact | None:
     """Points lost on the named criteria (matched by code in the assessment's set, since sets
-    change between years) and the index and rank with those criteria at full points.
-    Four queries whatever the number of units; None when no code matches."""
+    change between years) and, `with_standing`, the index and rank with those criteria at full
+    points. Without the standing only the unit's own scores are read: no other unit's figure
+    goes into the result. At most four queries whatever the number of units; None when no code
+    matches."""
     criteria_set = assessment.criteria_set
     criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
     by_code = {c.code: c for c in criteria}
@@ -444,7 +473,19 @@ def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpa
     if not named:
         return None
     nodes = criteria_nodes(criteria)
-    scored = _points_by_assessment(criteria_set, criteria)
+    if with_standing:
+        scored = _points_by_assessment(criteria_set, criteria)
+    else:
+        scored = {assessment.pk: _own_points(assessment, criteria)}
+    points = dict(scored.get(assessment.pk, {}))
+    totals = index.subtotals(nodes, points)
+    lost = [
+        (criterion, index.round2(criterion.max_points - totals.get(criterion.pk, index.ZERO)))
+        for criterion in named
+    ]
+    if not with_standing:
+        return FixImpact(criteria_set=criteria_set, lost=lost)
+
     assessments = list(Assessment.objects.filter(criteria_set=criteria_set))
     results = {
         a.unit_id: unit_result(
@@ -456,22 +497,17 @@ def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpa
         ).index
         for a in assessments
     }
-    points = dict(scored.get(assessment.pk, {}))
-    totals = index.subtotals(nodes, points)
     children = index.children_of(nodes)
+    max_points = {c.pk: c.max_points for c in criteria}
 
     def leaves(key: int) -> list[int]:
         kids = children.get(key, [])
         return [key] if not kids else [leaf for kid in kids for leaf in leaves(kid.key)]
 
     fixed = dict(points)
-    lost: list[tuple[Criterion, Decimal]] = []
     for criterion in named:
-        lost.append(
-            (criterion, index.round2(criterion.max_points - totals.get(criterion.pk, index.ZERO)))
-        )
         for leaf in leaves(criterion.pk):
-            fixed[leaf] = next(c.max_points for c in criteria if c.pk == leaf)
+            fixed[leaf] = max_points[leaf]
     me = next(a for a in assessments if a.pk == assessment.pk)
     fixed_index = unit_result(
         criteria_set, nodes, fixed, bonus=me.bonus_points, penalty=me.penalty_points
@@ -487,6 +523,21 @@ def fix_impact(*, assessment: Assessment, criterion_codes: list[str]) -> FixImpa
         rank_fixed=ranks_fixed[assessment.unit_id],
         units=len(results),
     )
+
+
+def _own_points(assessment: Assessment, criteria: list[Criterion]) -> dict[int, Decimal | None]:
+    """{criterion id: counted points} of one assessment, as `_points_by_assessment` counts
+    them (1 query, this assessment's rows only)."""
+    component = {c.pk: c.component for c in criteria}
+    points: dict[int, Decimal | None] = {}
+    for criterion_id, r1, r2, survey in CriterionScore.objects.filter(
+        assessment=assessment
+    ).values_list("criterion_id", "round1_score", "round2_score", "survey_points"):
+        if component.get(criterion_id) == Component.SURVEY:
+            points[criterion_id] = survey
+        else:
+            points[criterion_id] = r2 if r2 is not None else r1
+    return points
 
 
 # --------------------------------------------------------------------------- unit history

@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal.tables import PortalTable
@@ -14,19 +16,22 @@ class CriteriaSetTable(PortalTable):
     level = tables.Column(verbose_name=_("Cấp"))
     legal_basis = tables.Column(verbose_name=_("Quyết định"))
     status = tables.Column(verbose_name=_("Trạng thái"))
-    ranking = tables.LinkColumn(
-        "scoring:ranking_detail",
-        args=[tables.A("pk")],
-        text=_("Xếp hạng"),
-        verbose_name="",
-        orderable=False,
-        empty_values=(),
-    )
+    ranking = tables.Column(verbose_name="", orderable=False, empty_values=())
 
     class Meta:
         model = CriteriaSet
         fields = ("name", "province", "year", "level", "legal_basis", "status")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_ranking(self, record: CriteriaSet) -> str:
+        """A link to the ranking only where the user may open it: provincial roles always, unit
+        staff once the set is published (the provisional ranking answers them 404,
+        views._ranking_for). `is_published` is annotated by the list's queryset."""
+        user = getattr(self.request, "user", None)
+        if not (getattr(user, "is_provincial", False) or getattr(record, "is_published", False)):
+            return ""
+        url = reverse("scoring:ranking_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Xếp hạng"))
 
 
 class AssessmentTable(PortalTable):

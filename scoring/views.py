@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,14 @@ from scoring import exports, imports, selectors, services, workflow
 from scoring.choices import Component, ScoreField
 from scoring.filters import AssessmentFilter, CriteriaSetFilter
 from scoring.forms import CriteriaImportForm, ScoresImportForm
-from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, Evidence
+from scoring.models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionScore,
+    Evidence,
+    PublishedRanking,
+)
 from scoring.tables import AssessmentTable, CriteriaSetTable
 from units.models import AdministrativeUnit
 from units.resolver import UnitCodeError, UnitResolver, code_key, describe, year_end
@@ -42,7 +50,12 @@ class CriteriaSetListView(SingleTableMixin, FilterView):
     extra_context = {"title": gettext_lazy("Bộ chỉ số CCHC")}
 
     def get_queryset(self):
-        return CriteriaSet.objects.visible_to(self.request.user).select_related("province")
+        published = PublishedRanking.objects.current().filter(criteria_set=OuterRef("pk"))
+        return (
+            CriteriaSet.objects.visible_to(self.request.user)
+            .select_related("province")
+            .annotate(is_published=Exists(published))
+        )
 
 
 def set_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:

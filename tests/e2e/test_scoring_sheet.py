@@ -152,3 +152,30 @@ def test_self_score_evidence_submit_then_see_appraised(
     expect(round1).to_contain_text("Chưa có kế hoạch tuyên truyền năm 2024")
     expect(page.locator(f"{row_12} td").nth(3)).to_have_text("6,00")
     screenshot()
+
+
+def test_round1_reason_typed_before_the_value_keeps_both(personas, page, login):
+    """Issue 14 item 9: typing the reason first used to post the blank value at once; the row
+    swapped under the value being typed and the value was lost."""
+    cs = make_set(province=personas.daklak)
+    a = make_assessment(
+        criteria_set=cs,
+        unit=personas.cumgar,
+        scores={code: (v[0], None, None, None) for code, v in FULL.items()},
+        state=AssessmentState.APPRAISAL_1,
+    )
+    score = CriterionScore.objects.get(assessment=a, criterion__code="1.2")
+    row = f"#score-{score.pk}"
+    login("insp66")
+    page.goto(f"{page.base_url}/scoring/assessments/{a.pk}/")
+    reason = page.locator(f"{row} input[name=reason]")
+    reason.fill("Chưa có kế hoạch tuyên truyền năm 2024")
+    cell = page.locator(f"{row} input[name=value]").first
+    cell.click()  # leaving the reason for the value, as a user does
+    cell.press_sequentially("4,5", delay=60)
+    cell.press("Tab")
+    expect(page.locator(f"{row} input[name=value]").first).to_have_value("4,50")
+    expect(page.locator(f"{row} .cell-error")).to_have_count(0)
+    saved = CriterionScore.objects.get(pk=score.pk)
+    assert (saved.self_score, saved.round1_score) == (D(6), D("4.5"))
+    assert saved.round1_reason == "Chưa có kế hoạch tuyên truyền năm 2024"

@@ -100,7 +100,7 @@ def test_findings_linked_to_criteria_show_points_lost_and_the_index_if_fixed(per
         criterion=Criterion.objects.get(criteria_set=cs, code="2.3"),
     )
 
-    impact = selectors.findings_impact(inspection)
+    impact = selectors.findings_impact(inspection, user=personas.inspector)
     assert [(c.code, lost) for c, lost in impact.lost] == [("2.3", Decimal("2.45"))]
     assert (impact.index_now, impact.rank_now) == (Decimal("85.38"), 2)
     assert (impact.index_fixed, impact.rank_fixed) == (Decimal("87.83"), 1)
@@ -113,6 +113,21 @@ def test_findings_linked_to_criteria_show_points_lost_and_the_index_if_fixed(per
     assert "2,45" in body
     assert "chỉ số 87,83, xếp hạng 1/2" in body
 
+    # The unit's staff read what their unit loses, never an index or rank computed from the
+    # other district's unpublished scores.
+    own = selectors.findings_impact(inspection, user=personas.cumgar_staff)
+    assert [(c.code, lost) for c, lost in own.lost] == [("2.3", Decimal("2.45"))]
+    assert (own.index_now, own.rank_now, own.index_fixed, own.rank_fixed) == (None,) * 4
+    body = (
+        client_for(personas.cumgar_staff)
+        .get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+        .content.decode()
+    )
+    assert "2,45" in body
+    assert "Tổng số điểm đơn vị bị mất ở các tiêu chí trên: 2,45." in body
+    for figure in ("85,38", "87,83", "xếp hạng", "Chỉ số hiện tại", "86,83"):
+        assert figure not in body
+
 
 def test_no_impact_panel_without_an_appraised_assessment(personas):
     cs = make_set(province=personas.daklak, year=2019)
@@ -124,7 +139,7 @@ def test_no_impact_panel_without_an_appraised_assessment(personas):
         text="Hạn chế",
         criterion=Criterion.objects.get(criteria_set=cs, code="2.3"),
     )
-    assert selectors.findings_impact(inspection) is None
+    assert selectors.findings_impact(inspection, user=personas.inspector) is None
 
 
 def test_a_limitation_linked_to_a_criterion_shows_on_that_units_score_sheet_only(

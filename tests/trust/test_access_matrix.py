@@ -256,7 +256,9 @@ MATRIX: dict[str, Case | list[Case]] = {
     "scoring:set_list": GET(None, ALL),
     "scoring:set_import": [GET(None, ADMIN_ONLY), POST(None, ADMIN_ONLY, data={})],
     "scoring:set_detail": [
-        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 200 404 200"),
+        # A district's set: not for a commune's or a department's staff (issue 14 item 9).
+        GET(lambda w: {"pk": w.ours.criteria_set}, OURS),
+        GET(lambda w: {"pk": w.commune_assessment.criteria_set}, "login 200 200 200 404 200 404"),
         GET(lambda w: {"pk": w.theirs.criteria_set}, THEIRS, theirs=True),
     ],
     "scoring:scores_upload": [
@@ -265,7 +267,7 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
     ],
     "scoring:set_open": [
-        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 404"),
         POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
     ],
     "scoring:set_bulk": [
@@ -287,11 +289,11 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "scoring:set_publish": [
-        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 403"),
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 404"),
         POST(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
     ],
     "scoring:set_unpublish": POST(
-        lambda w: {"pk": w.published_set}, "login 302 403 403 404 403", data={"reason": "Sai"}
+        lambda w: {"pk": w.published_set}, "login 302 403 403 404 404", data={"reason": "Sai"}
     ),
     "scoring:assessment_list": GET(None, ALL),
     "scoring:assessment_detail": [
@@ -388,12 +390,14 @@ MATRIX: dict[str, Case | list[Case]] = {
     # A ranking shows every unit's scores: unit staff see it only once published.
     "scoring:ranking_detail": [
         GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
-        GET(lambda w: {"pk": w.published_set}, "login 200 200 200 404 200"),
+        # A district ranking: a commune's or department's staff read it on the public page.
+        GET(lambda w: {"pk": w.published_set}, OURS),
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
     ],
     "scoring:ranking_xlsx": [
         GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
-        GET(lambda w: {"pk": w.published_set}, "login 200 200 200 404 200"),
+        # A district ranking: a commune's or department's staff read it on the public page.
+        GET(lambda w: {"pk": w.published_set}, OURS),
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
     ],
     "scoring:ranking_pdf": [
