@@ -262,8 +262,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.theirs.criteria_set}, THEIRS, theirs=True),
     ],
     "scoring:scores_upload": [
-        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 403 404 403"),
-        POST(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 403 404 403", data={}),
+        # Commune and department staff don't see a district set at all (404), district staff
+        # see it but may not upload (403).
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 403 404 404 404"),
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 403 404 404 404", data={}),
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 403 404", theirs=True),
     ],
     "scoring:set_open": [
@@ -272,10 +274,14 @@ MATRIX: dict[str, Case | list[Case]] = {
     ],
     "scoring:set_bulk": [
         # GET previews, POST does it (and lists the outcome per unit, 200).
-        GET(lambda w: {"pk": w.ours.criteria_set, "action": "lock"}, "login 200 403 403 404 403"),
+        # Commune and department staff don't see the district set (404).
+        GET(
+            lambda w: {"pk": w.ours.criteria_set, "action": "lock"},
+            "login 200 403 403 404 404 404",
+        ),
         GET(
             lambda w: {"pk": w.ours.criteria_set, "action": "start_appraisal"},
-            "login 200 200 403 404 403",
+            "login 200 200 403 404 404 404",
         ),
         GET(
             lambda w: {"pk": w.theirs.criteria_set, "action": "lock"},
