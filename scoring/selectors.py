@@ -126,10 +126,35 @@ class Sheet:
         """(label, result, grade) of the sheet's index, saying which figure it is: the
         self-assessed index, the provisional appraised index, or the published index."""
         if self.self_assessed:
-            return _("Chỉ số tự đánh giá"), self.self_result, self.self_grade
+            return (
+                _("Chỉ số tự đánh giá"),
+                self.self_result,
+                self._grade_or_progress(self.self_grade),
+            )
         if self.assessment.state == AssessmentState.PUBLISHED:
             return _("Chỉ số đã công bố"), self.result, self.grade
-        return _("Chỉ số thẩm định (tạm tính)"), self.result, self.grade
+        return _("Chỉ số thẩm định (tạm tính)"), self.result, self._grade_or_progress(self.grade)
+
+    @property
+    def unscored(self) -> tuple[int, int]:
+        """(leaves without a value in the current round, leaves): the self-score while the unit
+        assesses itself, the appraised value during appraisal (a blank is not a 0)."""
+        leaves = [r.score for r in self.rows if r.criterion.is_leaf and r.score is not None]
+        if self.self_assessed:
+            blank = sum(1 for s in leaves if s.self_score is None)
+        else:
+            blank = sum(1 for s in leaves if s.appraised_score is None)
+        return blank, len(leaves)
+
+    def _grade_or_progress(self, grade: str) -> str:
+        """A grade only once every leaf of the round has a value: "Yếu" for a sheet half filled
+        in says nothing about the unit."""
+        if self.assessment.state in (AssessmentState.LOCKED, AssessmentState.PUBLISHED):
+            return grade
+        blank, leaves = self.unscored
+        if not blank:
+            return grade
+        return _("còn %(n)s/%(m)s tiêu chí chưa chấm") % {"n": blank, "m": leaves}
 
 
 def _inspection_findings(assessment: Assessment) -> dict[int, list[str]]:

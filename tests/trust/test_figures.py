@@ -94,6 +94,32 @@ def test_sheet_header_says_which_index_it_shows(w: World, client):
     assert _headline(staff.get(url).content.decode()).startswith("Chỉ số đã công bố: ")
 
 
+def test_no_grade_while_leaves_of_the_round_are_blank(w: World, client):
+    """A grade for a half-filled sheet says nothing; the header says how much is left."""
+    from scoring.choices import AssessmentState
+    from scoring.models import Assessment
+
+    a = w.ours.assessment
+    Assessment.objects.filter(pk=a.pk).update(state=AssessmentState.OPEN)
+    leaves = a.scores.count()
+    a.scores.filter(self_score__isnull=True).update(self_score=0)  # every leaf self-scored
+    assert (
+        "tiêu chí chưa chấm</span>"
+        not in _client(client, w.p.cumgar_staff)
+        .get(reverse("scoring:assessment_detail", args=[a.pk]))
+        .content.decode()
+    )
+    blank = list(a.scores.order_by("pk").values_list("pk", flat=True)[:2])
+    a.scores.filter(pk__in=blank).update(self_score=None)
+    url = reverse("scoring:assessment_detail", args=[a.pk])
+    staff = _client(client, w.p.cumgar_staff)
+    body = staff.get(url).content.decode()
+    assert f"· còn 2/{leaves} tiêu chí chưa chấm</span>" in body
+    a.scores.filter(pk__in=blank).update(self_score=0)  # scored, even if 0
+    body = staff.get(url).content.decode()
+    assert "tiêu chí chưa chấm</span>" not in body
+
+
 MARK = "DỰ THẢO – KẾT QUẢ TẠM TÍNH"
 
 
