@@ -708,7 +708,8 @@ def fingerprint() -> str:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql)
-            return repr(cursor.fetchall())
+            # UNION ALL promises no order: a parallel plan returns the tables in any order.
+            return repr(sorted(cursor.fetchall()))
     digest = hashlib.sha256()
     for model in models:
         digest.update(model._meta.label.encode())
