@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, in import order: an app may import only from those above it.
     "cchc_portal",
     "units",
+    "jobs",
     "procedures",
     "scoring",
     "inspections",
@@ -201,6 +204,18 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc-portal@localhost")
+# Mail is sent by the worker only (never inside a request); a silent server gives up after this.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+
+# Background work: the Django tasks API on the database backend (django-tasks, django-tasks-db);
+# `manage.py worker` runs the queue and the schedule (docs/operations.md, "Background work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job beats every INTERVAL seconds; silent for TIMEOUT seconds, it is interrupted.
+JOBS_HEARTBEAT_INTERVAL = env_int("JOBS_HEARTBEAT_INTERVAL", 5)
+JOBS_HEARTBEAT_TIMEOUT = env_int("JOBS_HEARTBEAT_TIMEOUT", 60)
+# How often each worker looks at the schedule; how long finished exports are kept.
+JOBS_SCHEDULE_SECONDS = env_int("JOBS_SCHEDULE_SECONDS", 30)
+JOBS_RESULT_KEEP_HOURS = env_int("JOBS_RESULT_KEEP_HOURS", 24)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # A filter left empty means "every value": say so instead of django-filter's "---------".

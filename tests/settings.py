@@ -31,6 +31,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = UNISOLATED / "media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run at once, inside the caller, through the same API the worker serves (tests of the
+# worker itself start real `manage.py worker` processes on the database backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Throttling is exercised by its own tests (override_settings); elsewhere logins are free.
 AXES_ENABLED = False
 SESSION_COOKIE_SECURE = False
