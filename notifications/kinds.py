@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ RECOMMENDATION_NEW = _kind(
     Kind(
         "inspections.recommendation_new",
         _("Kiến nghị mới cho đơn vị sau kiểm tra"),
-        N_(
+        gettext_noop(
             "Kiến nghị mới cho %(unit)s sau cuộc kiểm tra tại %(inspected)s; hạn khắc phục %(due)s."
         ),
         email_template="inspections/email/recommendation_issued.txt",
@@ -65,21 +64,21 @@ REMEDIATION_SENT_BACK = _kind(
     Kind(
         "inspections.remediation_sent_back",
         _("Báo cáo khắc phục bị trả lại"),
-        N_("Báo cáo khắc phục kiến nghị của %(unit)s bị trả lại: %(note)s"),
+        gettext_noop("Báo cáo khắc phục kiến nghị của %(unit)s bị trả lại: %(note)s"),
     )
 )
 REMEDIATION_REPORTED = _kind(
     Kind(
         "inspections.remediation_reported",
         _("Báo cáo khắc phục chờ xác nhận"),
-        N_("%(unit)s đã báo cáo khắc phục kiến nghị; chờ xác nhận."),
+        gettext_noop("%(unit)s đã báo cáo khắc phục kiến nghị; chờ xác nhận."),
     )
 )
 RECOMMENDATION_DUE_SOON = _kind(
     Kind(
         "inspections.recommendation_due_soon",
         _("Kiến nghị sắp đến hạn khắc phục"),
-        N_("Kiến nghị của %(unit)s đến hạn khắc phục ngày %(due)s."),
+        gettext_noop("Kiến nghị của %(unit)s đến hạn khắc phục ngày %(due)s."),
         email_template="inspections/email/recommendation_reminder.txt",
     )
 )
@@ -87,49 +86,49 @@ RECOMMENDATION_OVERDUE = _kind(
     Kind(
         "inspections.recommendation_overdue",
         _("Kiến nghị quá hạn khắc phục"),
-        N_("Kiến nghị của %(unit)s đã quá hạn khắc phục (hạn %(due)s)."),
+        gettext_noop("Kiến nghị của %(unit)s đã quá hạn khắc phục (hạn %(due)s)."),
     )
 )
 ASSESSMENT_SUBMITTED = _kind(
     Kind(
         "scoring.assessment_submitted",
         _("Đơn vị gửi tự đánh giá"),
-        N_("%(unit)s đã gửi tự đánh giá: %(set)s."),
+        gettext_noop("%(unit)s đã gửi tự đánh giá: %(set)s."),
     )
 )
 EXPLANATION_REQUESTED = _kind(
     Kind(
         "scoring.explanation_requested",
         _("Đề nghị đơn vị giải trình"),
-        N_("Hội đồng thẩm định đề nghị %(unit)s giải trình: %(set)s."),
+        gettext_noop("Hội đồng thẩm định đề nghị %(unit)s giải trình: %(set)s."),
     )
 )
 EXPLANATION_SUBMITTED = _kind(
     Kind(
         "scoring.explanation_submitted",
         _("Đơn vị gửi giải trình"),
-        N_("%(unit)s đã gửi giải trình: %(set)s."),
+        gettext_noop("%(unit)s đã gửi giải trình: %(set)s."),
     )
 )
 ASSESSMENT_LOCKED = _kind(
     Kind(
         "scoring.assessment_locked",
         _("Chốt điểm chỉ số"),
-        N_("Đã chốt điểm chỉ số CCHC của %(unit)s: %(set)s."),
+        gettext_noop("Đã chốt điểm chỉ số CCHC của %(unit)s: %(set)s."),
     )
 )
 ASSESSMENT_PUBLISHED = _kind(
     Kind(
         "scoring.assessment_published",
         _("Công bố kết quả chỉ số"),
-        N_("Đã công bố kết quả chỉ số CCHC: %(set)s."),
+        gettext_noop("Đã công bố kết quả chỉ số CCHC: %(set)s."),
     )
 )
 JOB_DONE = _kind(
     Kind(
         "jobs.job_done",
         _("Tác vụ nền hoàn tất"),
-        N_("%(label)s đã xong."),
+        gettext_noop("%(label)s đã xong."),
         email_default=False,
         translated_params=("label",),
     )
@@ -138,7 +137,7 @@ JOB_FAILED = _kind(
     Kind(
         "jobs.job_failed",
         _("Tác vụ nền bị lỗi"),
-        N_("%(label)s bị lỗi: %(error)s"),
+        gettext_noop("%(label)s bị lỗi: %(error)s"),
         email_default=False,
         translated_params=("label",),
     )
@@ -147,7 +146,7 @@ JOB_INTERRUPTED = _kind(
     Kind(
         "jobs.job_interrupted",
         _("Tác vụ nền bị gián đoạn"),
-        N_("%(label)s bị gián đoạn; có thể chạy lại."),
+        gettext_noop("%(label)s bị gián đoạn; có thể chạy lại."),
         email_default=False,
         translated_params=("label",),
     )

@@ -36,7 +36,7 @@ class OutgoingMail(models.Model):
     # back, because its worker died, is tried again once the lease is over).
     next_attempt_at = models.DateTimeField(_("lần gửi tới"), default=timezone.now)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
-    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
     objects = OutgoingMailQuerySet.as_manager()
@@ -63,12 +63,12 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("loại"), max_length=64)
-    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    params = models.JSONField(_("tham số thông báo"), default=dict, blank=True)
     url = models.CharField(_("đường dẫn"), max_length=300)
     # A notification that must reach each recipient once ("due in 3 days" of a recommendation)
     # carries a key; two runs of the daily reminders, or two workers, cannot repeat it.
     key = models.CharField(max_length=120, blank=True, editable=False)
-    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()

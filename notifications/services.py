@@ -149,12 +149,15 @@ def mails_enqueue_due(*, now: dt.datetime | None = None) -> int:
 
 def mail_retry(*, mail: OutgoingMail, by: User) -> OutgoingMail:
     """An admin sends a failed (or waiting) mail again now, with a fresh round of attempts."""
-    if mail.state == MailState.SENT:
-        raise ValueError(str(NOT_RETRYABLE))
     now = timezone.now()
-    OutgoingMail.objects.filter(pk=mail.pk).exclude(state=MailState.SENT).update(
-        state=MailState.PENDING, attempts=0, next_attempt_at=now
+    # Read and changed in one statement: the row, not the caller's copy, says whether it went.
+    retried = (
+        OutgoingMail.objects.filter(pk=mail.pk)
+        .exclude(state=MailState.SENT)
+        .update(state=MailState.PENDING, attempts=0, next_attempt_at=now)
     )
+    if not retried:
+        raise ValueError(str(NOT_RETRYABLE))
     logger.info("Mail %s to %s retried by %s", mail.pk, mail.to, by.username)
     _enqueue_delivery([mail.pk], due_by=now)
     mail.refresh_from_db()
