@@ -315,3 +315,38 @@ def test_a_key_tells_each_recipient_once(personas):
     )
     assert len(notify(kind=kinds.RECOMMENDATION_DUE_SOON, notices=[notice, notice])) == 1
     assert notify(kind=kinds.RECOMMENDATION_DUE_SOON, notices=[notice]) == []
+
+
+# --- the daily round on the workers' schedule -------------------------------------------------
+
+
+def test_the_scheduled_round_and_the_command_do_the_same_once(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from inspections import tasks as inspection_tasks
+
+    concluded(personas)
+    Notification.objects.all().delete()
+    Recommendation.objects.update(notified_at=None)
+    assert inspection_tasks.send_reminders.call() == {"new": 1, "due": 0, "overdue": 0}
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "Thông báo kiến nghị mới: 0; nhắc sắp đến hạn: 0; quá hạn: 0." in out.getvalue()
+    assert Notification.objects.count() == 1
+
+
+def test_two_workers_ticking_at_seven_enqueue_the_round_once(personas, settings):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs import schedule
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    seven = timezone.make_aware(dt.datetime(2026, 12, 1, 7, 0))
+    assert "inspections.reminders" not in schedule.tick(now=seven - dt.timedelta(minutes=1))
+    first, second = schedule.tick(now=seven), schedule.tick(now=seven)
+    assert "inspections.reminders" in first and "inspections.reminders" not in second
+    path = "inspections.tasks.send_reminders"
+    assert DBTaskResult.objects.filter(task_path=path).count() == 1
