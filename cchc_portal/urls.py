@@ -12,6 +12,7 @@ urlpatterns = [
     # Anyone, logged in or not, may switch the language (the login page has the switch too).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("units.urls")),
+    path("notifications/", include("notifications.urls")),
     path("jobs/", include("jobs.urls")),
     path("procedures/", include("procedures.urls")),
     path("scoring/", include("scoring.urls")),

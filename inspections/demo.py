@@ -17,6 +17,8 @@ from django.utils import timezone
 from inspections import services
 from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, MemberRole
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
+from notifications import kinds
+from notifications.services import Notice, mail_muted, notify
 from units.demo import NOW as DEMO_TODAY
 from units.models import AdministrativeUnit, User
 from units.resolver import resolve_unit
@@ -53,15 +55,39 @@ def _answer_all(inspection: Inspection, notes: dict[int, tuple[str, str]]) -> No
 
 
 def load(*, out: Callable[[str], None]) -> None:
-    created = [
-        _cumgar(),
-        _kimson(),
-        _lapvo(),
-        *_lacduong(),
-        *_load_2026(),
-    ]
+    # Reports recorded below notify the inspectors in the portal, as they would; no e-mail.
+    with mail_muted():
+        created = [
+            _cumgar(),
+            _kimson(),
+            _lapvo(),
+            *_lacduong(),
+            *_load_2026(),
+        ]
+        told = _overdue_notices()
     n = sum(1 for c in created if c)
-    out(f"Kiểm tra CCHC: {n} cuộc kiểm tra mẫu tạo mới.")
+    out(f"Kiểm tra CCHC: {n} cuộc kiểm tra mẫu tạo mới; {told} thông báo quá hạn.")
+
+
+def _overdue_notices() -> int:
+    """The bell of `cumgar.xa` and `stp.daklak`: their overdue recommendations of 2026, told
+    once (the keys are the daily round's, so it never repeats them)."""
+    recs = (
+        Recommendation.objects.overdue(DEMO_TODAY)
+        .filter(due_on__year=2026)
+        .select_related("responsible_unit", "inspection__unit")
+    )
+    notices = [
+        Notice(
+            target=rec,
+            unit=rec.responsible_unit,
+            staff=True,
+            params={"unit": rec.responsible_unit.name, "due": rec.due_on.strftime("%d/%m/%Y")},
+            key=f"recommendation-overdue:{rec.pk}",
+        )
+        for rec in recs
+    ]
+    return len(notify(kind=kinds.RECOMMENDATION_OVERDUE, notices=notices))
 
 
 def _cumgar() -> bool:

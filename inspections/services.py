@@ -5,6 +5,7 @@ Error messages are module constants so tests (and callers) can name them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Iterable, Sequence
@@ -13,9 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +43,9 @@ from inspections.models import (
     RemediationAttachment,
     TeamMember,
 )
+from notifications import kinds
+from notifications.services import Notice, notify
+from units.choices import Role
 from units.models import AdministrativeUnit, User
 
 if TYPE_CHECKING:
@@ -453,7 +455,9 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
     inspection.concluded_by = by
     inspection.report_snapshot = report_content(inspection)
     inspection.save()
-    transaction.on_commit(lambda: notify_new_recommendations())
+    # Inside the transaction: the notifications and the queued mail commit with the
+    # conclusion, and no mail server is asked anything before the response.
+    notify_new_recommendations(inspection=inspection)
     return inspection
 
 
@@ -535,6 +539,7 @@ def remediation_report(
         )
     recommendation.state = RecommendationState.REPORTED
     recommendation.save(update_fields=["state"])
+    _notify_reported(recommendation, by=by)
     return remediation
 
 
@@ -572,57 +577,59 @@ def recommendation_send_back(
     remediation.save()
     recommendation.state = RecommendationState.OPEN
     recommendation.save(update_fields=["state"])
+    _notify_sent_back(recommendation, by=by, note=note.strip())
     return recommendation
 
 
-# --- mail ------------------------------------------------------------------------------------
+# --- notifications (and the mail each recipient asked for) -------------------------------------
 
 
-def _recipients(unit_ids: Iterable[int]) -> dict[int, list[str]]:
-    by_unit: dict[int, list[str]] = {}
-    for unit_id, email in (
-        User.objects.filter(unit_id__in=set(unit_ids), is_active=True)
-        .exclude(email="")
-        .values_list("unit_id", "email")
-    ):
-        by_unit.setdefault(unit_id, []).append(email)
-    return by_unit
+def _params(rec: Recommendation) -> dict[str, str]:
+    return {
+        "unit": rec.responsible_unit.name,
+        "inspected": rec.inspection.unit.name,
+        "due": _fmt(rec.due_on),
+    }
 
 
-def _mail(recs: Sequence[Recommendation], *, template: str, subject: str) -> int:
-    recipients = _recipients(r.responsible_unit_id for r in recs)
-    sent = 0
-    for rec in recs:
-        to = recipients.get(rec.responsible_unit_id)
-        if not to:
-            continue
-        body = render_to_string(template, {"rec": rec, "due": _fmt(rec.due_on)})
-        send_mail(subject, body, None, to)
-        sent += 1
-    return sent
+def _for_unit(rec: Recommendation, *, key: str = "", actor: User | None = None) -> Notice:
+    """For the responsible unit's staff (the e-mail templates read `text` and `due`)."""
+    return Notice(
+        target=rec,
+        unit=rec.responsible_unit,
+        staff=True,
+        params=_params(rec),
+        key=key,
+        actor=actor.pk if actor else None,
+        extra={"text": rec.text},
+    )
 
 
-def notify_new_recommendations(*, now: dt.datetime | None = None) -> int:
-    """E-mail each responsible unit about recommendations of concluded inspections, once."""
+def notify_new_recommendations(
+    *, inspection: Inspection | None = None, now: dt.datetime | None = None
+) -> int:
+    """Tell each responsible unit's staff of the recommendations of concluded inspections,
+    once (`notified_at`): at conclusion for that inspection, and daily for any left over."""
     now = now or timezone.now()
-    recs = list(
-        Recommendation.objects.filter(
-            notified_at__isnull=True,
-            inspection__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED],
-        )
-        .exclude(state=RecommendationState.VERIFIED)
-        .select_related("responsible_unit", "inspection__unit")
+    recs = Recommendation.objects.filter(
+        notified_at__isnull=True,
+        inspection__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED],
+    ).exclude(state=RecommendationState.VERIFIED)
+    if inspection is not None:
+        recs = recs.filter(inspection=inspection)
+    batch = list(recs.select_related("responsible_unit", "inspection__unit"))
+    told = notify(
+        kind=kinds.RECOMMENDATION_NEW,
+        notices=[_for_unit(r, key=f"recommendation-new:{r.pk}") for r in batch],
+        now=now,
     )
-    sent = _mail(
-        recs,
-        template="inspections/email/recommendation_issued.txt",
-        subject=_("[CCHC] Kiến nghị sau kiểm tra cần khắc phục"),
-    )
-    Recommendation.objects.filter(pk__in=[r.pk for r in recs]).update(notified_at=now)
-    return sent
+    Recommendation.objects.filter(pk__in=[r.pk for r in batch]).update(notified_at=now)
+    return len(told)
 
 
 REMINDER_DAYS = 3
+# A deadline passed more than this long ago (or before the portal told anyone) is not news.
+OVERDUE_WINDOW_DAYS = 7
 
 
 def send_due_reminders(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
@@ -639,10 +646,63 @@ def send_due_reminders(*, today: dt.date | None = None, now: dt.datetime | None 
         )
         .select_related("responsible_unit", "inspection__unit")
     )
-    sent = _mail(
-        recs,
-        template="inspections/email/recommendation_reminder.txt",
-        subject=_("[CCHC] Kiến nghị sắp đến hạn khắc phục"),
+    told = notify(
+        kind=kinds.RECOMMENDATION_DUE_SOON,
+        notices=[_for_unit(r, key=f"recommendation-due:{r.pk}") for r in recs],
+        now=now,
     )
     Recommendation.objects.filter(pk__in=[r.pk for r in recs]).update(reminder_sent_at=now)
-    return sent
+    return len(told)
+
+
+def notify_overdue(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """Tell units (once each) of recommendations whose deadline passed in the last week and
+    that are still not verified."""
+    today = today or timezone.localdate()
+    recs = list(
+        Recommendation.objects.overdue(today)
+        .filter(
+            due_on__gte=today - dt.timedelta(days=OVERDUE_WINDOW_DAYS),
+            inspection__state__in=[InspectionState.CONCLUDED, InspectionState.CLOSED],
+        )
+        .select_related("responsible_unit", "inspection__unit")
+    )
+    told = notify(
+        kind=kinds.RECOMMENDATION_OVERDUE,
+        notices=[_for_unit(r, key=f"recommendation-overdue:{r.pk}") for r in recs],
+        now=now,
+    )
+    return len(told)
+
+
+def send_reminders(
+    *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """The daily round (the scheduled task and `manage.py send_reminders` alike): new
+    recommendations left over, those due within 3 days, those just overdue. Safe to repeat."""
+    return {
+        "new": notify_new_recommendations(now=now),
+        "due": send_due_reminders(today=today, now=now),
+        "overdue": notify_overdue(today=today, now=now),
+    }
+
+
+def _notify_reported(rec: Recommendation, *, by: User) -> None:
+    notify(
+        kind=kinds.REMEDIATION_REPORTED,
+        notices=[
+            Notice(
+                target=rec,
+                unit=rec.responsible_unit,
+                roles=(Role.PROVINCIAL_INSPECTOR,),
+                params=_params(rec),
+                actor=by.pk,
+            )
+        ],
+    )
+
+
+def _notify_sent_back(rec: Recommendation, *, by: User, note: str) -> None:
+    notice = _for_unit(rec, actor=by)
+    notice = dataclasses.replace(notice, params={**notice.params, "note": note})
+    notify(kind=kinds.REMEDIATION_SENT_BACK, notices=[notice])

@@ -10,13 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jobs import progress as live_progress
 from jobs.choices import JobState
-from jobs.kinds import JobFailed, JobKind, kind_of
+from jobs.kinds import KINDS, JobFailed, JobKind, kind_of
 from jobs.models import Job
+from notifications import kinds as notification_kinds
+from notifications.services import Notice, notify
 from units.models import AdministrativeUnit, User
 
 logger = logging.getLogger(__name__)
@@ -135,8 +137,33 @@ def job_run(job_id: int, attempt: int, *, worker_id: str = "") -> str:
     return str(job.state)
 
 
+_NOTICE_OF = {
+    JobState.DONE: notification_kinds.JOB_DONE,
+    JobState.FAILED: notification_kinds.JOB_FAILED,
+    JobState.INTERRUPTED: notification_kinds.JOB_INTERRUPTED,
+}
+
+
 def _finished(job: Job) -> None:
-    """Hook for what follows a job's end (the owner's notification)."""
+    """What follows a job's end: its owner's notification (done, failed or interrupted)."""
+    notice_kind = _NOTICE_OF.get(JobState(job.state))
+    if notice_kind is None or job.owner_id is None:
+        return
+    kind = KINDS.get(job.kind)
+    # The label is stored as its msgid and translated when the notification is shown.
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(kind.label) if kind else job.kind
+    notify(
+        kind=notice_kind,
+        notices=[
+            Notice(
+                target=job,
+                users=(job.owner_id,),
+                params={"label": label, "error": job.error},
+                key=f"job-{job.state}:{job.pk}:{job.attempts}",
+            )
+        ],
+    )
 
 
 def job_retry(*, job: Job, by: User) -> Job:

@@ -36,12 +36,13 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from scoring import services
 from scoring.choices import AssessmentState, Component, Rule
 from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore, PublishedRanking
-from units.choices import Level
+from units.choices import Level, Role
 from units.models import AdministrativeUnit, User
 from units.resolver import year_end
 
@@ -169,6 +170,47 @@ def load(*, out: Callable[[str], None]) -> None:
         *_daklak_2026(),
     ):
         out(f"Chỉ số CCHC: {criteria_set}")
+    out(f"Chỉ số CCHC: {_notices()} thông báo mẫu.")
+
+
+def _notices() -> int:
+    """The bell of the demo users: the province hears of the 2026 self-assessments sent in,
+    each unit of its 2025 results (already read). Keyed, so a second load adds nothing."""
+    from notifications import kinds
+    from notifications.models import Notification
+    from notifications.services import Notice, mail_muted, notify
+
+    def notices(state: str, year: int, *, province: bool) -> list[Notice]:
+        assessments = Assessment.objects.filter(
+            state=state, criteria_set__year=year, criteria_set__province__code="66"
+        ).select_related("unit", "criteria_set")
+        return [
+            Notice(
+                target=a,
+                unit=a.unit,
+                staff=not province,
+                roles=(Role.PROVINCIAL_ADMIN, Role.PROVINCIAL_INSPECTOR) if province else (),
+                params={"unit": a.unit.name, "set": a.criteria_set.name},
+                url=reverse("scoring:assessment_detail", args=[a.pk]),
+                key=f"demo-{state}:{a.pk}",
+            )
+            for a in assessments
+        ]
+
+    with mail_muted():
+        submitted = notify(
+            kind=kinds.ASSESSMENT_SUBMITTED,
+            notices=notices(AssessmentState.SELF_ASSESSED, 2026, province=True)[:5],
+        )
+        published = notify(
+            kind=kinds.ASSESSMENT_PUBLISHED,
+            notices=notices(AssessmentState.PUBLISHED, 2025, province=False),
+            now=timezone.make_aware(PUBLISHED_2025),
+        )
+    Notification.objects.filter(
+        kind=kinds.ASSESSMENT_PUBLISHED.name, key__startswith="demo-", read_at=None
+    ).update(read_at=timezone.make_aware(PUBLISHED_2025))
+    return len(submitted) + len(published)
 
 
 def _import_set(

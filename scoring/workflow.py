@@ -14,14 +14,18 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
+from notifications import kinds
+from notifications.services import Notice, notify
 from scoring import services
 from scoring.choices import AssessmentState, Component
 from scoring.models import Assessment, CriteriaSet, CriterionScore
+from units.choices import Role
 from units.models import AdministrativeUnit, User
 
 S = AssessmentState
@@ -257,7 +261,42 @@ def apply(
             default_user=by,
             default_change_reason=reason.strip() or str(ACTION_LABELS[action]),
         )
+        _notify(action, moved, by=by)
     return outcomes
+
+
+# Who hears of a move: the unit's staff when the province acts, the province when the unit does.
+_NOTICES = {
+    "submit": (kinds.ASSESSMENT_SUBMITTED, "province"),
+    "request_explanation": (kinds.EXPLANATION_REQUESTED, "unit"),
+    "submit_explanation": (kinds.EXPLANATION_SUBMITTED, "province"),
+    "lock": (kinds.ASSESSMENT_LOCKED, "unit"),
+    "publish": (kinds.ASSESSMENT_PUBLISHED, "unit"),
+}
+_PROVINCE = (Role.PROVINCIAL_ADMIN, Role.PROVINCIAL_INSPECTOR)
+
+
+def _notify(action: str, assessments: Sequence[Assessment], *, by: User) -> None:
+    """Notifications of a move, for those who may open the assessment (a fixed number of
+    queries however many assessments moved)."""
+    if action not in _NOTICES:
+        return
+    kind, audience = _NOTICES[action]
+    notify(
+        kind=kind,
+        notices=[
+            Notice(
+                target=a,
+                unit=a.unit,
+                staff=audience == "unit",
+                roles=_PROVINCE if audience == "province" else (),
+                params={"unit": a.unit.name, "set": a.criteria_set.name},
+                url=reverse("scoring:assessment_detail", args=[a.pk]),
+                actor=by.pk,
+            )
+            for a in assessments
+        ],
+    )
 
 
 def transition(*, assessment_id: int, action: str, by: User, reason: str = "") -> Assessment:
@@ -390,6 +429,7 @@ def _publication(
             return outcomes
         if not dry_run and assessments:
             services.ranking_publish(criteria_set=criteria_set, by=by)
+            _notify("publish", assessments, by=by)
         return outcomes
     outcomes = [
         UnitOutcome(unit=a.unit, assessment=a, target=S.LOCKED)

@@ -8,6 +8,8 @@ from pypdf import PdfReader
 
 from inspections import exports, services
 from inspections.choices import FindingKind
+from inspections.models import Recommendation
+from notifications.models import Notification
 from tests.inspections.factories import concluded, fill, make_inspection, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +139,11 @@ def test_tracker_xlsx(personas, client_for, django_assert_max_num_queries, n):
 def test_send_reminders_command_is_safe_to_repeat(personas):
     personas.cumgar_staff.email = "noivu@cumgar.local"
     personas.cumgar_staff.save()
-    concluded(personas)
+    concluded(personas)  # the conclusion tells the unit at once
+    assert Notification.objects.filter(recipient=personas.cumgar_staff).count() == 1
+    # As if concluded before the portal had notifications: the daily round catches up.
+    Notification.objects.all().delete()
+    Recommendation.objects.update(notified_at=None)
     out = io.StringIO()
     call_command("send_reminders", stdout=out)
     assert "Thông báo kiến nghị mới: 1" in out.getvalue()

@@ -138,12 +138,14 @@ def test_reminders_three_days_before_due_are_sent_once(personas):
     personas.cumgar_staff.email = "noivu@cumgar.local"
     personas.cumgar_staff.save()
     inspection = concluded(personas)
-    Recommendation.objects.update(notified_at=dt.datetime(2019, 10, 1, tzinfo=dt.UTC))
+    assert len(mail.outbox) == 1  # the new recommendation, told at conclusion
+    mail.outbox.clear()
     assert inspection.recommendations.get().due_on == D(2019, 10, 31)
     assert services.send_due_reminders(today=D(2019, 10, 27)) == 0  # 4 days before
     assert services.send_due_reminders(today=D(2019, 10, 28)) == 1
     assert services.send_due_reminders(today=D(2019, 10, 29)) == 0  # already reminded
     assert len(mail.outbox) == 1
+    assert "sắp đến hạn khắc phục (31/10/2019)" in mail.outbox[0].body
 
 
 def test_overdue_is_computed_not_stored(personas):

@@ -59,7 +59,7 @@ ROLES = (
     "eakpam_staff",
     "stp_staff",
 )
-PROJECT_APPS = ("units", "procedures", "scoring", "inspections")
+PROJECT_APPS = ("units", "notifications", "procedures", "scoring", "inspections")
 MISSING_ID = 987654321
 REFUSED = {"login", "403", "404", "405"}
 
@@ -138,6 +138,34 @@ def _export_job(owner: str, state: str = "xlsx"):
     return kwargs
 
 
+def _notification(owner: str):
+    """kwargs for a notification of `owner` (a role) about the home page."""
+
+    def kwargs(w: World) -> dict:
+        from notifications.models import Notification
+
+        note = Notification.objects.create(
+            recipient=w.user(owner), kind="inspections.remediation_sent_back", url="/"
+        )
+        return {"pk": note.pk}
+
+    return kwargs
+
+
+def _failed_mail(owner: str):
+    """kwargs for a failed e-mail to `owner` (a role)."""
+
+    def kwargs(w: World) -> dict:
+        from notifications.models import OutgoingMail
+
+        mail = OutgoingMail.objects.create(
+            recipient=w.user(owner), to="x@example.org", subject="s", body="b", state="failed"
+        )
+        return {"pk": mail.pk}
+
+    return kwargs
+
+
 MATRIX: dict[str, Case | list[Case]] = {
     # --- plumbing and accounts -----------------------------------------------------------------
     "home": GET(None, ALL),
@@ -157,6 +185,23 @@ MATRIX: dict[str, Case | list[Case]] = {
     "set_language": [
         POST(None, "302 302 302 302 302 302", data={"language": "en", "next": "/"}),
         GET(None, "302 302 302 302 302 302"),  # Django's view: a GET only redirects back
+    ],
+    # --- notifications: each user's own; the mail queue for provincial admins -------------------
+    "notifications:notification_list": GET(None, ALL),
+    "notifications:notification_bell": GET(None, ALL),
+    "notifications:notification_open": [
+        POST(_notification("cumgar_staff"), "login 404 404 302 404 404 404"),
+        POST(_notification("namnhun_staff"), "login 404 404 404 302 404 404", theirs=True),
+    ],
+    "notifications:notification_read_all": POST(None, "login 302 302 302 302 302"),
+    "notifications:preferences": [
+        GET(None, ALL),
+        POST(None, "login 302 302 302 302 302", data={"email_kinds": ["jobs.job_failed"]}),
+    ],
+    "notifications:mail_list": GET(None, ADMIN_ONLY),
+    "notifications:mail_retry": [
+        POST(_failed_mail("cumgar_staff"), "login 302 403 403 403 403"),
+        POST(_failed_mail("namnhun_staff"), "login 404 403 403 403 403", theirs=True),
     ],
     # --- units ---------------------------------------------------------------------------------
     "units:unit_list": [GET(None, ALL), GET(None, ALL, query={"validity": "all"})],
