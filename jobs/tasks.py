@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jobs import schedule, services
+from notifications import tasks as mail_tasks
 
 
 @task()
@@ -32,3 +33,8 @@ def sweep() -> dict[str, int]:
 
     ScheduledRun.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=30)).delete()
     return result
+
+
+# The mail queue's minute: retries whose time has come. The task is the notifications app's,
+# which stands below jobs and so cannot use the schedule itself.
+schedule.every("notifications.mail_due", minutes=1)(mail_tasks.enqueue_due_mail)

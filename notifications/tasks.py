@@ -1,8 +1,8 @@
 """The queue's tasks for mail: delivery, and the minute's look for mail whose retry is due.
 
 `enqueue_due_mail` runs every minute on the workers' schedule. The schedule belongs to `jobs`,
-which stands above this app (jobs notifies a job's owner), so the entry is declared by
-`inspections/tasks.py`, the first app above both; nothing here imports `jobs`.
+which stands above this app (jobs notifies a job's owner), so the entry is declared in
+`jobs/tasks.py`; nothing here imports `jobs`.
 """
 
 from __future__ import annotations
