@@ -33,7 +33,14 @@ from procedures.exports import stats_headers, stats_rows
 from procedures.filters import DossierFilter, ProcedureFilter, StatsFilter
 from procedures.forms import DossierUploadForm
 from procedures.models import Dossier, DossierImport, Procedure
-from procedures.selectors import dossier_stats, dossier_stats_total, procedure_online_levels
+from procedures.selectors import (
+    BY_CHILD,
+    BY_LEVEL,
+    dossier_stats,
+    dossier_stats_breakdown,
+    dossier_stats_total,
+    procedure_online_levels,
+)
 from procedures.services import (
     ImportAlreadyStarted,
     dossier_import_preview,
@@ -299,17 +306,19 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
         start, end = end, start
     selected = data.get("unit")
     roots: list[AdministrativeUnit] = [selected] if selected else _root_units(user)
-    # One unit: its own desk, then each unit below it with everything under it.
-    units = [roots[0], *roots[0].children.order_by("code")] if len(roots) == 1 else roots
-    figures = dossier_stats(
-        units=units,
-        start=start,
-        end=end,
-        include_descendants=True,
-        dossiers=filterset.qs if filterset.is_bound else Dossier.objects.visible_to(user),
-    )
-    lines = [(u.code, u.name, figures[u.pk]) for u in units]
-    total = dossier_stats_total(figures.values())
+    counted = filterset.qs if filterset.is_bound else Dossier.objects.visible_to(user)
+    if len(roots) == 1:
+        # One unit: its own desk, then each unit (or each level) below it.
+        breakdown = dossier_stats_breakdown(
+            unit=roots[0], by=data.get("by") or BY_CHILD, start=start, end=end, dossiers=counted
+        )
+        lines = [(line.code, line.name, line.stats) for line in breakdown]
+    else:
+        figures = dossier_stats(
+            units=roots, start=start, end=end, include_descendants=True, dossiers=counted
+        )
+        lines = [(u.code, u.name, figures[u.pk]) for u in roots]
+    total = dossier_stats_total(s for _c, _n, s in lines)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             filename=f"thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
@@ -347,6 +356,7 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
             "chart": chart,
             "start": start,
             "end": end,
+            "by_level": data.get("by") == BY_LEVEL,
             "xlsx_query": query.urlencode(),
         },
     )
@@ -364,6 +374,8 @@ def _table_record(name: str, s, is_total: bool) -> dict:
         "finished_late": s.finished_late,
         "in_progress_on_time": s.in_progress_on_time,
         "in_progress_overdue": s.in_progress_overdue,
+        "withdrawn": s.withdrawn,
+        "not_accepted": s.not_accepted,
         "on_time_rate": s.on_time_rate,
         "online_rate": s.online_rate,
         "digitised_result_rate": s.digitised_result_rate,
