@@ -247,3 +247,7 @@ class DossierImport(models.Model):
         if not self.total_rows:
             return 100 if self.status == DossierImportStatus.DONE else 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+# The Decision 766/QĐ-TTg service index lives in its own module; imported here so Django finds it.
+from procedures.service_models import ServiceIndicator, ServiceIndicatorValue  # noqa: E402, F401
