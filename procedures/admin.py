@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from procedures.models import Dossier, DossierImport, Procedure, ProcedureField
+from procedures.models import (
+    Dossier,
+    DossierImport,
+    Procedure,
+    ProcedureField,
+    ServiceIndicator,
+    ServiceIndicatorValue,
+)
 
 
 @admin.register(ProcedureField)
@@ -29,3 +36,20 @@ class DossierAdmin(admin.ModelAdmin):
 class DossierImportAdmin(admin.ModelAdmin):
     list_display = ("file_name", "created_at", "created_by", "status", "total_rows")
     readonly_fields = ("errors",)
+
+
+@admin.register(ServiceIndicator)
+class ServiceIndicatorAdmin(admin.ModelAdmin):
+    """The Decision 766 indicator table: group, maximum, formula, threshold, source."""
+
+    list_display = ("code", "name", "group", "max_points", "formula", "full_at", "active")
+    list_editable = ("max_points", "formula", "full_at", "active")
+    list_filter = ("group", "formula", "active")
+
+
+@admin.register(ServiceIndicatorValue)
+class ServiceIndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "unit", "month", "rate", "entered_by", "updated_at")
+    list_filter = ("indicator",)
+    raw_id_fields = ("unit", "entered_by")
+    date_hierarchy = "month"

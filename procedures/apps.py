@@ -12,5 +12,6 @@ class ProceduresConfig(AppConfig):
         (_("Thủ tục"), "procedures:procedure_list", None),
         (_("Hồ sơ"), "procedures:dossier_list", None),
         (_("Thống kê hồ sơ"), "procedures:stats", None),
+        (_("Chỉ số phục vụ (766)"), "procedures:service_index", None),
         (_("Nhập hồ sơ"), "procedures:import_list", "is_provincial"),
     ]

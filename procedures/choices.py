@@ -41,3 +41,31 @@ class DossierImportStatus(models.TextChoices):
     RUNNING = "running", _("Đang nhập")
     DONE = "done", _("Hoàn tất")
     FAILED = "failed", _("Lỗi")
+
+
+class ServiceGroup(models.TextChoices):
+    """The five groups of the Decision 766/QĐ-TTg service index (nhóm chỉ số thành phần);
+    their maxima are `procedures.service_index.GROUP_MAXIMA`."""
+
+    PUBLICITY = "publicity", _("Công khai, minh bạch")
+    PROGRESS = "progress", _("Tiến độ, kết quả giải quyết")
+    DIGITISATION = "digitisation", _("Số hóa hồ sơ")
+    ONLINE = "online", _("Cung cấp dịch vụ trực tuyến")
+    SATISFACTION = "satisfaction", _("Mức độ hài lòng")
+
+
+class ServiceFormula(models.TextChoices):
+    """Where an indicator's monthly rate comes from: a formula over the portal's dossiers and
+    catalogue (docs/domain.md, "Decision 766 service index"), or a value entered per month."""
+
+    PROCESSED_ON_TIME = "processed_on_time", _("Hồ sơ xử lý trước hạn, đúng hạn (đã và đang)")
+    ONLINE_DOSSIERS = "online_dossiers", _("Hồ sơ nộp trực tuyến / hồ sơ tiếp nhận")
+    PAID_ONLINE = "paid_online", _("Hồ sơ thanh toán trực tuyến / hồ sơ tiếp nhận")
+    DIGITISED_RESULT = "digitised_result", _("Hồ sơ có kết quả số hóa / hồ sơ đã giải quyết")
+    DIGITISED_DOSSIER = "digitised_dossier", _("Hồ sơ được số hóa / hồ sơ tiếp nhận")
+    ONLINE_PROCEDURES = "online_procedures", _("TTHC có dịch vụ công trực tuyến / TTHC của cấp")
+    ONLINE_SERVICES_USED = (
+        "online_services_used",
+        _("Dịch vụ công trực tuyến có hồ sơ trực tuyến / dịch vụ công trực tuyến của cấp"),
+    )
+    ENTERED = "entered", _("Nhập hằng tháng")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.choices import Channel, DossierStatus, OnlineService
 from procedures.models import HANDLING_LEVEL_CHOICES, Dossier, Procedure, ProcedureField
+from procedures.selectors import BY_CHILD, BY_LEVEL
 from units.choices import Level
 from units.models import AdministrativeUnit
 
@@ -84,10 +85,19 @@ class StatsFilter(django_filters.FilterSet):
         field_name="procedure__level", choices=HANDLING_LEVEL_CHOICES, label=_("Cấp thực hiện")
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Kênh"))
+    by = django_filters.ChoiceFilter(
+        choices=[
+            (BY_CHILD, _("Từng đơn vị trực thuộc")),
+            (BY_LEVEL, _("Theo cấp (các xã gộp chung)")),
+        ],
+        label=_("Chia theo"),
+        empty_label=None,
+        method="keep",
+    )
 
     class Meta:
         model = Dossier
-        fields = ["unit", "start", "end", "field", "level", "channel"]
+        fields = ["unit", "start", "end", "field", "level", "channel", "by"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,3 +15,27 @@ class DossierUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         uploads.check_table(upload, field=self.fields["file"].label)
         return upload
+
+
+class ServiceIndexForm(forms.Form):
+    """The unit, year and month of the Decision 766 service index page."""
+
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Đơn vị"), required=False
+    )
+    year = forms.IntegerField(label=_("Năm"), min_value=2022, max_value=2100, required=False)
+    month = forms.TypedChoiceField(
+        label=_("Tháng (chi tiết)"),
+        choices=[("", "–"), *((m, f"{m:02d}") for m in range(1, 13))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from units.models import AdministrativeUnit
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = AdministrativeUnit.objects.visible_to(user).order_by("path")

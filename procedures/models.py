@@ -172,19 +172,18 @@ class Dossier(models.Model):
 
     def timeliness(self, at: dt.datetime | None = None) -> str:
         """Where this dossier stands at `at` (now by default), judged as the statistics do
-        (procedures/selectors.py): early / on_time / late, in_progress / overdue, or excluded."""
-        at = at or timezone.now()
-        if self.status in (DossierStatus.WITHDRAWN, DossierStatus.NOT_ACCEPTED):
-            return "excluded"
-        if self.finished_at is None or self.finished_at >= at:
-            return "overdue" if self.due_at and self.due_at < at else "in_progress"
-        if self.due_at is None:
-            return "on_time"
-        if self.finished_at > self.due_at:
-            return "late"
-        if self.finished_at <= self.due_at - dt.timedelta(days=1):
-            return "early"
-        return "on_time"
+        (`procedures.rules.standing`): early / on_time / late, in_progress / overdue,
+        withdrawn or not_accepted."""
+        from procedures.rules import standing
+
+        return standing(
+            status=self.status,
+            received_at=self.received_at,
+            due_at=self.due_at,
+            finished_at=self.finished_at,
+            at=at or timezone.now(),
+            tz=timezone.get_default_timezone(),
+        )
 
 
 class DossierImport(models.Model):
@@ -248,3 +247,7 @@ class DossierImport(models.Model):
         if not self.total_rows:
             return 100 if self.status == DossierImportStatus.DONE else 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+# The Decision 766/QĐ-TTg service index lives in its own module; imported here so Django finds it.
+from procedures.service_models import ServiceIndicator, ServiceIndicatorValue  # noqa: E402, F401

@@ -1,21 +1,33 @@
 """Reads: dossier statistics per unit and period, procedure counts by online-service level.
 
-Definitions (also in docs/formats.md, "Dossier statistics"). A period is the calendar days
-`start`…`end` inclusive in the portal's time zone, i.e. the instants [start 00:00, end+1 00:00).
+Definitions (also in docs/formats.md, "Dossier statistics", with their sources in
+docs/domain.md). A period is the calendar days `start`…`end` inclusive in the portal's time zone,
+i.e. the instants [start 00:00, end+1 00:00). The one rule per dossier is written twice, as SQL
+here and in Python in `procedures.rules.standing` (what a dossier's page shows); the tests hold
+them equal on every edge.
 
-- **received**: received in the period, whatever their status except *not accepted*
-  (a dossier the desk refused was never received). Split by channel.
-- **carried over**: received before the period, not finished before it, and neither withdrawn nor
-  refused.
-- The dossiers *handled* in the period are the carried-over ones plus the received ones.
-- **finished early / on time / late**: handled dossiers finished in the period, judged against the
-  due date: late when finished after `due_at` (one second counts); early when finished at least a
-  day before `due_at`; on time otherwise (on the due date itself). No due date = on time.
-- **in progress on time / overdue**: handled dossiers not finished by the period's end (and not
-  withdrawn or refused); overdue when `due_at` is before the end of the period.
+- **not accepted** (không tiếp nhận): presented in the period and refused by the desk; never
+  received, so in no other figure.
+- **received**: received in the period, whatever their status except *not accepted*: a withdrawn
+  dossier was received. Split by channel.
+- **carried over**: received before the period, neither ended before it nor refused.
+- The dossiers *handled* in the period are the carried-over ones plus the received ones; each
+  ends the period finished, withdrawn or in progress (handled = finished + withdrawn + in
+  progress).
+- **withdrawn** (rút hồ sơ): handled dossiers the applicant withdrew in the period. A withdrawal
+  ends at `finished_at` (the one-stop system closes the dossier there), or on receipt when the
+  export gives no end.
+- **finished early / on time / late**: handled dossiers finished in the period, not withdrawn,
+  judged against the appointment: late when finished after `due_at` (one second counts); early
+  when finished on a calendar day before the due day; on time otherwise (on the due day, by the
+  due time). No due date = on time.
+- **in progress on time / overdue**: handled dossiers not ended by the period's end; overdue when
+  `due_at` is before the end of the period, except while the applicant holds the dossier
+  (*supplement requested*: the agency's clock is stopped).
 - **supplement requested**: in progress with status *supplement requested* (also counted in the
-  in-progress columns: the statistics judge timeliness, the status says why it waits).
-- **returned**: results handed back (`returned_at`) in the period.
+  in-progress columns, always as on time).
+- **returned** (đã trả kết quả): results handed back (`returned_at`) in the period; a withdrawn or
+  refused dossier has no result to hand back.
 - **digitised dossier**: received dossiers digitised; **paid online**: received dossiers paid
   online; both rates are over *received*. **digitised result**: finished dossiers whose result
   was digitised, the rate is over *finished*. **on-time rate** = (early + on time) / finished;
@@ -25,6 +37,7 @@ Definitions (also in docs/formats.md, "Dossier statistics"). A period is the cal
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -47,13 +60,16 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procedures.choices import Channel, DossierStatus
 from procedures.models import Dossier, Procedure
+from units.choices import Level
 from units.models import AdministrativeUnit
 
-EXCLUDED = (DossierStatus.WITHDRAWN, DossierStatus.NOT_ACCEPTED)
+NO_RESULT = (DossierStatus.WITHDRAWN, DossierStatus.NOT_ACCEPTED)
 ONE_DAY = dt.timedelta(days=1)
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_/+-]+")
 
 
 def _rate(numerator: int, denominator: int) -> Decimal | None:
@@ -82,6 +98,8 @@ class DossierStats:
     digitised_dossier: int = 0
     digitised_result: int = 0
     paid_online: int = 0
+    withdrawn: int = 0
+    not_accepted: int = 0
 
     @property
     def finished(self) -> int:
@@ -127,16 +145,35 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return begin, stop
 
 
-def _day_before_due() -> Combinable:
-    """`due_at` minus one day, as the database computes it fastest.
+def _due_day_start() -> Combinable:
+    """00:00 local time of the day `due_at` falls on, as the database computes it fastest: a
+    dossier finished before it was finished *early* (before the appointed day).
 
-    SQLite has no interval type: Django would call a Python function per row (most of the
-    query's time over the demo's 272,000 dossiers), while SQLite's own datetime() gives the
-    same text form Django stores (sub-second parts dropped).
+    PostgreSQL truncates in the portal's time zone by name. SQLite has no time zones: Django
+    would call a Python function per row (most of the query's time over the demo's 272,000
+    dossiers), while SQLite's own datetime() shifts by the zone's fixed offset (Vietnam has
+    kept +07:00 without daylight saving since 1975) and gives the text form Django stores.
     """
+    tz = timezone.get_default_timezone()
     if connection.vendor == "sqlite":
-        return Func(F("due_at"), Value("-1 day"), function="datetime", output_field=DateTimeField())
-    return F("due_at") - ONE_DAY
+        offset = tz.utcoffset(dt.datetime(2000, 1, 1)) or dt.timedelta(0)
+        hours = int(offset.total_seconds() // 3600)
+        return Func(
+            F("due_at"),
+            Value(f"{hours:+d} hours"),
+            Value("start of day"),
+            Value(f"{-hours:+d} hours"),
+            function="datetime",
+            output_field=DateTimeField(),
+        )
+    name = str(tz)
+    if not _ZONE_NAME.fullmatch(name):  # inlined in SQL below: a zone name, nothing else
+        raise ValueError(f"unexpected time zone name {name!r}")
+    return Func(
+        F("due_at"),
+        template=f"timezone('{name}', date_trunc('day', %(expressions)s AT TIME ZONE '{name}'))",
+        output_field=DateTimeField(),
+    )
 
 
 def _conditions(begin: dt.datetime, stop: dt.datetime) -> dict[str, ExpressionWrapper[Q]]:
@@ -146,21 +183,33 @@ def _conditions(begin: dt.datetime, stop: dt.datetime) -> dict[str, ExpressionWr
     def fact(condition: Q) -> ExpressionWrapper[Q]:
         return ExpressionWrapper(condition, output_field=BooleanField())
 
-    kept = ~Q(status__in=EXCLUDED)
+    refused = Q(status=DossierStatus.NOT_ACCEPTED)
+    withdrawn = Q(status=DossierStatus.WITHDRAWN)
+    # A withdrawal without an end time ended on receipt.
+    withdrawn_on_receipt = withdrawn & Q(finished_at__isnull=True)
+    received_in = Q(received_at__gte=begin, received_at__lt=stop)
+    supplement = Q(status=DossierStatus.SUPPLEMENT_REQUESTED)
     return {
-        "is_received": fact(Q(received_at__gte=begin, received_at__lt=stop) & kept),
+        "is_received": fact(received_in & ~refused),
+        "is_refused": fact(received_in & refused),
         "is_carried": fact(
             Q(received_at__lt=begin)
-            & (Q(finished_at__isnull=True) | Q(finished_at__gte=begin))
-            & kept
+            & (Q(finished_at__gte=begin) | (Q(finished_at__isnull=True) & ~withdrawn))
+            & ~refused
         ),
-        "ends_in": fact(Q(finished_at__gte=begin, finished_at__lt=stop)),
-        "open_at_end": fact(Q(finished_at__isnull=True) | Q(finished_at__gte=stop)),
+        "ends_in": fact(
+            Q(finished_at__gte=begin, finished_at__lt=stop) | (withdrawn_on_receipt & received_in)
+        ),
+        "open_at_end": fact((Q(finished_at__isnull=True) & ~withdrawn) | Q(finished_at__gte=stop)),
+        "is_withdrawn": fact(withdrawn),
         "is_late": fact(Q(due_at__isnull=False, finished_at__gt=F("due_at"))),
-        "is_early": fact(Q(due_at__isnull=False, finished_at__lte=_day_before_due())),
-        "is_overdue": fact(Q(due_at__isnull=False, due_at__lt=stop)),
-        "returned_in": fact(Q(returned_at__gte=begin, returned_at__lt=stop)),
-        "supplement": fact(Q(status=DossierStatus.SUPPLEMENT_REQUESTED)),
+        "is_early": fact(Q(due_at__isnull=False, finished_at__lt=_due_day_start())),
+        # The applicant holds a dossier waiting for a supplement: the clock is stopped.
+        "is_overdue": fact(Q(due_at__isnull=False, due_at__lt=stop) & ~supplement),
+        "returned_in": fact(
+            Q(returned_at__gte=begin, returned_at__lt=stop) & ~Q(status__in=NO_RESULT)
+        ),
+        "supplement": fact(supplement),
         "in_person": fact(Q(channel=Channel.IN_PERSON)),
         "online": fact(Q(channel=Channel.ONLINE)),
         "postal": fact(Q(channel=Channel.POSTAL)),
@@ -179,18 +228,21 @@ SELECT bucket,
   COUNT(*) FILTER (WHERE received AND in_person),
   COUNT(*) FILTER (WHERE received AND online),
   COUNT(*) FILTER (WHERE received AND postal),
-  COUNT(*) FILTER (WHERE finished AND early),
-  COUNT(*) FILTER (WHERE finished AND NOT early AND NOT late),
-  COUNT(*) FILTER (WHERE finished AND late),
+  COUNT(*) FILTER (WHERE finished AND NOT withdrawn AND early),
+  COUNT(*) FILTER (WHERE finished AND NOT withdrawn AND NOT early AND NOT late),
+  COUNT(*) FILTER (WHERE finished AND NOT withdrawn AND late),
   COUNT(*) FILTER (WHERE unfinished AND NOT overdue),
   COUNT(*) FILTER (WHERE unfinished AND overdue),
   COUNT(*) FILTER (WHERE returned_in),
   COUNT(*) FILTER (WHERE unfinished AND supplement),
   COUNT(*) FILTER (WHERE received AND digitised_dossier),
-  COUNT(*) FILTER (WHERE finished AND digitised_result),
-  COUNT(*) FILTER (WHERE received AND paid_online)
+  COUNT(*) FILTER (WHERE finished AND NOT withdrawn AND digitised_result),
+  COUNT(*) FILTER (WHERE received AND paid_online),
+  COUNT(*) FILTER (WHERE finished AND withdrawn),
+  COUNT(*) FILTER (WHERE refused)
 FROM (
-  SELECT bucket, received, carried, digitised_dossier, digitised_result, paid_online,
+  SELECT bucket, received, carried, refused, withdrawn, digitised_dossier, digitised_result,
+    paid_online,
     (received OR carried) AND ends_in AS finished,
     (received OR carried) AND open_at_end AS unfinished,
     COALESCE(is_early, FALSE) AS early,
@@ -201,6 +253,7 @@ FROM (
   FROM (
     SELECT bucket, digitised_dossier, digitised_result, paid_online,
       COALESCE(is_received, FALSE) AS received, COALESCE(is_carried, FALSE) AS carried,
+      COALESCE(is_refused, FALSE) AS refused, COALESCE(is_withdrawn, FALSE) AS withdrawn,
       COALESCE(ends_in, FALSE) AS ends_in, COALESCE(open_at_end, FALSE) AS open_at_end,
       is_early, is_late, is_overdue, returned_in, supplement, in_person, online, postal
     FROM ({inner}) facts
@@ -304,6 +357,78 @@ def dossier_stats_total(stats: Iterable[DossierStats]) -> DossierStats:
         for name in COUNT_FIELDS:
             totals[name] += getattr(s, name)
     return DossierStats(unit_id=None, **totals)
+
+
+# --- Breakdowns: the page's rows and `dossier_stats --by` ------------------------------------
+
+BY_CHILD = "child"
+BY_LEVEL = "level"
+BREAKDOWNS = (BY_CHILD, BY_LEVEL)
+# The order of the level rows under a unit's own desk.
+_LEVEL_ORDER = (Level.DISTRICT, Level.COMMUNE, Level.DEPARTMENT)
+
+
+@dataclass(frozen=True)
+class StatsLine:
+    """One row of a breakdown: a unit (code and name) or a group of units (no code)."""
+
+    code: str
+    name: str
+    stats: DossierStats
+    units: int = 1
+
+
+def dossier_stats_breakdown(
+    *,
+    unit: AdministrativeUnit,
+    by: str,
+    start: dt.date,
+    end: dt.date,
+    dossiers: QuerySet[Dossier] | None = None,
+) -> list[StatsLine]:
+    """A unit's figures broken down, first row always the unit's own desk (the dossiers it
+    received itself), then:
+
+    - `by="child"`: one row per unit directly below it, each with everything under it
+      (the statistics page's rows);
+    - `by="level"`: one row per level below it, all its units together: "Cấp xã (6 đơn vị)" is
+      every commune below the unit, however deep (Lạc Dương's 98,8 % district desk against
+      99,7 % for its communes).
+
+    The rows add up to the unit with `include_descendants`. A fixed number of queries whatever
+    the rows: by child 3 (the children, the units below them, the aggregate), by level 2 (the
+    units below, the aggregate: the level rows are sums of the units' own figures, the rates
+    recomputed from the sums).
+    """
+    if by == BY_CHILD:
+        units = [unit, *unit.children.order_by("code")]
+        figures = dossier_stats(
+            units=units, start=start, end=end, include_descendants=True, dossiers=dossiers
+        )
+        return [StatsLine(u.code, u.name, figures[u.pk]) for u in units]
+    if by != BY_LEVEL:
+        raise ValueError(f"unknown breakdown {by!r}")
+    below = list(
+        AdministrativeUnit.objects.filter(path__startswith=unit.path)
+        .exclude(pk=unit.pk)
+        .only("pk", "path", "level")
+    )
+    figures = dossier_stats(units=[unit, *below], start=start, end=end, dossiers=dossiers)
+    lines = [StatsLine(unit.code, unit.name, figures[unit.pk])]
+    levels = [lv for lv in _LEVEL_ORDER if lv != unit.level]
+    for level in levels:
+        members = [u for u in below if u.level == level]
+        if members:
+            lines.append(
+                StatsLine(
+                    "",
+                    _("%(level)s (%(count)s đơn vị)")
+                    % {"level": level.label, "count": len(members)},
+                    dossier_stats_total(figures[u.pk] for u in members),
+                    units=len(members),
+                )
+            )
+    return lines
 
 
 def procedure_online_levels(*, procedures: QuerySet[Procedure]) -> list[dict[str, Any]]:

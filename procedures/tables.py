@@ -83,6 +83,8 @@ class StatsTable(PortalTable):
     finished_late = tables.Column(verbose_name=_("Quá hạn"))
     in_progress_on_time = tables.Column(verbose_name=_("Đang xử lý trong hạn"))
     in_progress_overdue = tables.Column(verbose_name=_("Đang xử lý quá hạn"))
+    withdrawn = tables.Column(verbose_name=_("Rút hồ sơ"))
+    not_accepted = tables.Column(verbose_name=_("Không tiếp nhận"))
     on_time_rate = tables.TemplateColumn(
         "{% load portal %}{{ value|percent }}", verbose_name=_("Tỷ lệ đúng hạn")
     )

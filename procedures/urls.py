@@ -22,6 +22,7 @@ urlpatterns = [
         name="dossier_export_download",
     ),
     path("stats/", views.stats, name="stats"),
+    path("service-index/", views.service_index, name="service_index"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

@@ -33,7 +33,14 @@ from procedures.exports import stats_headers, stats_rows
 from procedures.filters import DossierFilter, ProcedureFilter, StatsFilter
 from procedures.forms import DossierUploadForm
 from procedures.models import Dossier, DossierImport, Procedure
-from procedures.selectors import dossier_stats, dossier_stats_total, procedure_online_levels
+from procedures.selectors import (
+    BY_CHILD,
+    BY_LEVEL,
+    dossier_stats,
+    dossier_stats_breakdown,
+    dossier_stats_total,
+    procedure_online_levels,
+)
 from procedures.services import (
     ImportAlreadyStarted,
     dossier_import_preview,
@@ -299,17 +306,19 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
         start, end = end, start
     selected = data.get("unit")
     roots: list[AdministrativeUnit] = [selected] if selected else _root_units(user)
-    # One unit: its own desk, then each unit below it with everything under it.
-    units = [roots[0], *roots[0].children.order_by("code")] if len(roots) == 1 else roots
-    figures = dossier_stats(
-        units=units,
-        start=start,
-        end=end,
-        include_descendants=True,
-        dossiers=filterset.qs if filterset.is_bound else Dossier.objects.visible_to(user),
-    )
-    lines = [(u.code, u.name, figures[u.pk]) for u in units]
-    total = dossier_stats_total(figures.values())
+    counted = filterset.qs if filterset.is_bound else Dossier.objects.visible_to(user)
+    if len(roots) == 1:
+        # One unit: its own desk, then each unit (or each level) below it.
+        breakdown = dossier_stats_breakdown(
+            unit=roots[0], by=data.get("by") or BY_CHILD, start=start, end=end, dossiers=counted
+        )
+        lines = [(line.code, line.name, line.stats) for line in breakdown]
+    else:
+        figures = dossier_stats(
+            units=roots, start=start, end=end, include_descendants=True, dossiers=counted
+        )
+        lines = [(u.code, u.name, figures[u.pk]) for u in roots]
+    total = dossier_stats_total(s for _c, _n, s in lines)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             filename=f"thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
@@ -347,6 +356,7 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
             "chart": chart,
             "start": start,
             "end": end,
+            "by_level": data.get("by") == BY_LEVEL,
             "xlsx_query": query.urlencode(),
         },
     )
@@ -364,6 +374,8 @@ def _table_record(name: str, s, is_total: bool) -> dict:
         "finished_late": s.finished_late,
         "in_progress_on_time": s.in_progress_on_time,
         "in_progress_overdue": s.in_progress_overdue,
+        "withdrawn": s.withdrawn,
+        "not_accepted": s.not_accepted,
         "on_time_rate": s.on_time_rate,
         "online_rate": s.online_rate,
         "digitised_result_rate": s.digitised_result_rate,
@@ -457,3 +469,100 @@ def import_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         # Finished: reload the page so the counts and errors show.
         response["HX-Refresh"] = "true"
     return response
+
+
+# --- The Decision 766/QĐ-TTg service index (procedures/service_selectors.py) -----------------
+
+
+def service_index(request: AuthedHttpRequest) -> HttpResponseBase:
+    """One unit's service index by month and by group for a year, the chart over the months,
+    one month's indicators, and the Excel file of both tables."""
+    from cchc_portal.charts import line_chart
+    from procedures import service_exports
+    from procedures.choices import ServiceGroup
+    from procedures.dashboard import latest_dossier_day
+    from procedures.forms import ServiceIndexForm
+    from procedures.service_index import GROUP_MAXIMA
+    from procedures.service_selectors import service_index_report
+
+    user = request.user
+    form = ServiceIndexForm(request.GET or None, user=user)
+    form.is_valid()  # a unit outside the scope shows its error; the rest of the form holds
+    data = getattr(form, "cleaned_data", {})
+    roots = _root_units(user)
+    unit = data.get("unit") or (roots[0] if roots else None)
+    if unit is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    latest = latest_dossier_day(user)
+    year = data.get("year") or (latest or today).year
+    first = dt.date(year, 1, 1)
+    last = max(first, min(dt.date(year, 12, 31), today))
+    report = service_index_report(unit=unit, first=first, last=last)
+    chosen = data.get("month")
+    detail = report.month(dt.date(year, chosen, 1)) if chosen else None
+    if detail is None and report.months:
+        detail = report.months[-1]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=f"chi-so-766-{unit.code}-{year}.xlsx",
+            sheets=[
+                (
+                    _("Theo tháng"),
+                    service_exports.month_headers(),
+                    service_exports.month_rows(report),
+                ),
+                (
+                    _("Theo chỉ số"),
+                    [_("Tháng"), *service_exports.indicator_headers()],
+                    service_exports.indicator_rows_by_month(report),
+                ),
+            ],
+            title_rows=[
+                _("CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QUYẾT ĐỊNH 766/QĐ-TTg)"),
+                f"{unit.name}: {year}",
+            ],
+        )
+    labels = [f"{m.month:%m/%Y}" for m in report.months]
+    groups = dict(ServiceGroup.choices)
+    total_chart = line_chart(
+        title=_("Chỉ số phục vụ theo tháng, %(unit)s") % {"unit": unit.name},
+        labels=labels,
+        series={_("Tổng điểm"): [m.score.total for m in report.months]},
+        max_value=100,
+    )
+    group_chart = line_chart(
+        title=_("Điểm theo nhóm chỉ số"),
+        labels=labels,
+        series={
+            str(groups[value]): [
+                next(g.points for g in m.score.groups if g.group == value) for m in report.months
+            ]
+            for value in GROUP_MAXIMA
+        },
+        max_value=float(max(GROUP_MAXIMA.values())),
+    )
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    return render(
+        request,
+        "procedures/service_index.html",
+        {
+            "title": _("Chỉ số phục vụ người dân, doanh nghiệp (766)"),
+            "form": form,
+            "unit": unit,
+            "year": year,
+            "report": report,
+            "month_headers": service_exports.month_headers(),
+            "month_rows": list(service_exports.month_rows(report)),
+            "detail": detail,
+            "detail_headers": service_exports.indicator_headers(),
+            "detail_rows": list(service_exports.indicator_rows(report, detail)) if detail else [],
+            "inconsistent": [
+                g for g in (detail.score.groups if detail else []) if not g.consistent
+            ],
+            "total_chart": total_chart,
+            "group_chart": group_chart,
+            "xlsx_query": query.urlencode(),
+        },
+    )

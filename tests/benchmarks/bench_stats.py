@@ -33,30 +33,38 @@ SELECT unit_id,
   count(*) FILTER (WHERE rec AND channel = 'in_person'),
   count(*) FILTER (WHERE rec AND channel = 'online'),
   count(*) FILTER (WHERE rec AND channel = 'postal'),
-  count(*) FILTER (WHERE fin AND early),
-  count(*) FILTER (WHERE fin AND NOT early AND NOT late),
-  count(*) FILTER (WHERE fin AND late),
+  count(*) FILTER (WHERE fin AND NOT wd AND early),
+  count(*) FILTER (WHERE fin AND NOT wd AND NOT early AND NOT late),
+  count(*) FILTER (WHERE fin AND NOT wd AND late),
   count(*) FILTER (WHERE unf AND NOT overdue),
   count(*) FILTER (WHERE unf AND overdue),
-  count(*) FILTER (WHERE returned_at >= %(b)s AND returned_at < %(e)s),
+  count(*) FILTER (WHERE returned_at >= %(b)s AND returned_at < %(e)s AND ok AND NOT wd),
   count(*) FILTER (WHERE unf AND status = 'supplement_requested'),
   count(*) FILTER (WHERE rec AND digitised_dossier),
-  count(*) FILTER (WHERE fin AND digitised_result),
-  count(*) FILTER (WHERE rec AND paid_online)
+  count(*) FILTER (WHERE fin AND NOT wd AND digitised_result),
+  count(*) FILTER (WHERE rec AND paid_online),
+  count(*) FILTER (WHERE fin AND wd),
+  count(*) FILTER (WHERE NOT ok AND received_at >= %(b)s AND received_at < %(e)s)
 FROM (
-  SELECT unit_id, channel, status, returned_at, digitised_dossier, digitised_result, paid_online,
-    rec, carried,
-    (rec OR carried) AND finished_at >= %(b)s AND finished_at < %(e)s AS fin,
-    (rec OR carried) AND (finished_at IS NULL OR finished_at >= %(e)s) AS unf,
+  SELECT unit_id, channel, status, received_at, returned_at, digitised_dossier,
+    digitised_result, paid_online, rec, carried, ok, wd,
+    (rec OR carried) AND ended >= %(b)s AND ended < %(e)s AS fin,
+    (rec OR carried) AND (ended IS NULL OR ended >= %(e)s) AS unf,
     coalesce(finished_at > due_at, false) AS late,
-    coalesce(finished_at <= due_at - interval '1 day', false) AS early,
-    coalesce(due_at < %(e)s, false) AS overdue
+    coalesce(finished_at < timezone('Asia/Ho_Chi_Minh',
+      date_trunc('day', due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')), false) AS early,
+    coalesce(due_at < %(e)s AND status <> 'supplement_requested', false) AS overdue
   FROM (
     SELECT *,
       received_at >= %(b)s AND received_at < %(e)s AND ok AS rec,
-      received_at < %(b)s AND (finished_at IS NULL OR finished_at >= %(b)s) AND ok AS carried
+      received_at < %(b)s AND (ended IS NULL OR ended >= %(b)s) AND ok AS carried
     FROM (
+      SELECT *, status = 'withdrawn' AS wd,
+        CASE WHEN status = 'withdrawn' THEN coalesce(finished_at, received_at)
+          ELSE finished_at END AS ended
+      FROM (
 {rows}
+      ) d
     ) d
   ) d
 ) d
@@ -76,7 +84,7 @@ LIMIT_SQL = _AGGREGATE.replace(
     "\n      UNION ALL\n".join(
         "      SELECT unit_id, channel, status, received_at, due_at, finished_at, returned_at,"
         " digitised_dossier, digitised_result, paid_online,"
-        " status NOT IN ('withdrawn', 'not_accepted') AS ok"
+        " status <> 'not_accepted' AS ok"
         f" FROM procedures_dossier WHERE unit_id = ANY(%(units)s) AND {branch}"
         for branch in _BRANCHES
     ),
@@ -113,7 +121,7 @@ def measure(ctx: Context, world: data.World, admin, label: str) -> list[Result]:
     ids = [u.pk for u in units]
     portal = portal_figures(units)
     limit = limit_figures(ids)
-    zero = (0,) * 15
+    zero = (0,) * 17
     same = all(portal.get(pk, zero) == limit.get(pk, zero) for pk in {*portal, *limit})
     assert same, "the hand-written SQL and the selector disagree"
     received = sum(f[1] for f in limit.values())

@@ -58,3 +58,40 @@ def test_dossier_stats_command_bad_input(personas):
         call_command("dossier_stats", "--unit", "000", "--from", "2024-01-01", "--to", "2024-01-31")
     with pytest.raises(CommandError):
         call_command("dossier_stats", "--unit", "648", "--from", "01/01/2024", "--to", "2024-01-31")
+
+
+def test_dossier_stats_command_by_child_and_by_level(personas):
+    DossierFactory(unit=personas.cumgar)
+    DossierFactory(unit=personas.eakpam, finished_at=at(2024, 1, 20))  # late
+    DossierFactory(unit=personas.quangphu)
+    args = ["--unit", "648", "--from", "2024-01-01", "--to", "2024-01-31", "--format", "csv"]
+    out = io.StringIO()
+    call_command("dossier_stats", *args, "--by", "child", stdout=out)
+    header, *rows = list(csv.reader(io.StringIO(out.getvalue())))
+    received = header.index("Tiếp nhận")
+    by_code = {r[0]: r[received] for r in rows}
+    assert rows[0][:2] == ["648", "Huyện Cư M'gar"]  # the district's own desk first
+    assert by_code["648"] == "1"
+    assert by_code[personas.eakpam.code] == "1" and by_code[personas.quangphu.code] == "1"
+    assert len(rows) == 1 + personas.cumgar.children.count()
+    out = io.StringIO()
+    call_command("dossier_stats", *args, "--by", "level", stdout=out)
+    header, *rows = list(csv.reader(io.StringIO(out.getvalue())))
+    rate = header.index("Tỷ lệ đúng hạn (%)")
+    communes = personas.cumgar.children.count()
+    assert [(r[0], r[1], r[received], r[rate]) for r in rows] == [
+        ("648", "Huyện Cư M'gar", "1", "100.00"),
+        ("", f"Cấp xã ({communes} đơn vị)", "2", "50.00"),
+    ]
+    out = io.StringIO()  # the table: one column per row
+    call_command("dossier_stats", *args[:-2], "--by", "level", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("Tiếp nhận"))
+    assert line.split()[-2:] == ["1", "2"]
+
+
+def test_dossier_stats_command_refuses_an_unknown_breakdown(personas):
+    with pytest.raises(CommandError):
+        call_command(
+            "dossier_stats", "--unit", "648", "--by", "district", "--from", "2024-01-01",
+            "--to", "2024-01-31",
+        )  # fmt: skip

@@ -214,3 +214,33 @@ def test_provincial_dashboard_on_1_december_2026_shows_quarter_iv(loaded, client
     # 102 communes and the 14 departments that settle TTHC: the chart draws the 20 lowest
     # on-time rates and says so; its table keeps every unit.
     assert "Biểu đồ: 20 đơn vị có tỷ lệ đúng hạn thấp nhất; đủ 116 đơn vị" in html
+
+
+def test_lac_duong_by_level_is_one_command(loaded):
+    # Lạc Dương 2019 (source article): "98,8 % ở cấp huyện, cấp xã đạt 99,7 %".
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "dossier_stats",
+        "--unit",
+        "675",
+        "--by",
+        "level",
+        "--from",
+        "2019-01-01",
+        "--to",
+        "2019-12-31",
+        "--format",
+        "csv",
+        stdout=out,
+    )
+    header, *rows = list(csv.reader(io.StringIO(out.getvalue())))
+    rate = header.index("Tỷ lệ đúng hạn (%)")
+    assert [(r[1], r[rate]) for r in rows] == [
+        ("Huyện Lạc Dương", "98.80"),
+        ("Cấp xã (6 đơn vị)", "99.70"),
+    ]

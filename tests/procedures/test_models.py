@@ -16,7 +16,10 @@ DUE = at(2024, 1, 15, 17)
         (DUE + dt.timedelta(seconds=1), DossierStatus.FINISHED, "late"),
         (DUE - dt.timedelta(days=2), DossierStatus.FINISHED, "early"),
         (None, DossierStatus.IN_PROGRESS, "overdue"),
-        (None, DossierStatus.WITHDRAWN, "excluded"),
+        (None, DossierStatus.WITHDRAWN, "withdrawn"),
+        (None, DossierStatus.NOT_ACCEPTED, "not_accepted"),
+        (None, DossierStatus.SUPPLEMENT_REQUESTED, "in_progress"),  # the clock is stopped
+        (DUE - dt.timedelta(hours=20), DossierStatus.FINISHED, "early"),  # the day before
     ],
 )
 def test_timeliness_matches_the_statistics_rules(finished, status, expected):

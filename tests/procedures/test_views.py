@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from procedures.choices import DossierImportStatus
+from procedures.choices import DossierImportStatus, DossierStatus
 from procedures.models import Dossier, DossierImport
 from tests.procedures.factories import DossierFactory, ProcedureFactory
 from tests.procedures.test_services import GOOD, write_csv
@@ -171,6 +171,29 @@ def test_stats_page_query_count(world, client_for, django_assert_max_num_queries
     client = client_for(world.admin)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("procedures:stats"), STATS_JAN)
+    assert stats_table(response)["Tổng cộng"]["received"] == rows + 2
+
+
+def test_stats_page_by_level_for_district_staff(world, client_for):
+    DossierFactory(unit=world.eakpam, procedure=world.national, status=DossierStatus.WITHDRAWN)
+    params = {**STATS_JAN, "by": "level"}
+    response = get(client_for, world.cumgar_staff, reverse("procedures:stats"), **params)
+    rows = stats_table(response)
+    communes = world.cumgar.children.count()
+    assert rows["Huyện Cư M'gar"]["received"] == 1  # the district's own desk
+    level_row = rows[f"Cấp xã ({communes} đơn vị)"]
+    assert (level_row["received"], level_row["withdrawn"]) == (2, 1)
+    assert rows["Tổng cộng"]["received"] == 3
+    assert "Rút hồ sơ" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_stats_page_by_level_query_count(world, client_for, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        DossierFactory(unit=world.quangphu, procedure=world.national)
+    client = client_for(world.admin)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("procedures:stats"), {**STATS_JAN, "by": "level"})
     assert stats_table(response)["Tổng cộng"]["received"] == rows + 2
 
 

@@ -253,6 +253,7 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.theirs.dossier}, THEIRS, theirs=True),
     ],
     "procedures:stats": [GET(None, ALL), GET(None, ALL, query={"format": "xlsx"})],
+    "procedures:service_index": [GET(None, ALL), GET(None, ALL, query={"format": "xlsx"})],
     "procedures:import_list": GET(None, PROVINCIAL),
     "procedures:import_new": [
         GET(None, PROVINCIAL),

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cchc_portal.tabular import write_csv
 from cchc_portal.xlsx import write_xlsx
 from procedures.exports import stats_headers, stats_rows
-from procedures.selectors import dossier_stats
+from procedures.selectors import BREAKDOWNS, dossier_stats, dossier_stats_breakdown
 from units.models import AdministrativeUnit
 from units.resolver import UnitCodeError, resolve_unit
 
@@ -32,6 +32,23 @@ def _date(value: str) -> dt.date:
         raise CommandError(f"Ngày «{value}» không đúng dạng YYYY-MM-DD.") from None
 
 
+def _write_table(stream, headers: list[str], rows: list[list]) -> None:
+    """One line per figure, one column per row (the unit first), aligned: a breakdown of a few
+    rows reads like the province's report; the unit code line is left out of the table."""
+    width = max(len(h) for h in headers)
+    if len(rows) == 1:
+        for header, value in zip(headers, rows[0], strict=True):
+            stream.write(f"{header:<{width}}  {'' if value is None else value}\n")
+        return
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(c) for c in column) for column in cells]
+    for i, header in enumerate(headers):
+        if i == 0:
+            continue
+        shown = "  ".join(f"{column[i]:>{w}}" for column, w in zip(cells, widths, strict=True))
+        stream.write(f"{header:<{width}}  {shown}".rstrip() + "\n")
+
+
 class Command(BaseCommand):
     help = "Thống kê hồ sơ của một đơn vị trong một kỳ."
 
@@ -44,12 +61,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--descendants", action="store_true", help="Gộp cả các đơn vị cấp dưới."
         )
+        parser.add_argument(
+            "--by",
+            choices=BREAKDOWNS,
+            help=(
+                "Chia dòng như trên trang thống kê: child = bộ phận một cửa của đơn vị và từng "
+                "đơn vị trực thuộc (gồm cả cấp dưới của nó); level = bộ phận một cửa của đơn vị "
+                "và mỗi cấp bên dưới gộp chung (mọi xã một dòng)."
+            ),
+        )
         parser.add_argument("--from", dest="start", required=True)
         parser.add_argument("--to", dest="end", required=True)
         parser.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
         parser.add_argument("-o", "--output")
 
-    def handle(self, *args, unit, descendants, start, end, format, output, **options):
+    def handle(self, *args, unit, descendants, by, start, end, format, output, **options):
         start_date, end_date = _date(start), _date(end)
         if end_date < start_date:
             raise CommandError("Ngày kết thúc trước ngày bắt đầu.")
@@ -57,11 +83,20 @@ class Command(BaseCommand):
             target = period_unit(unit, start=start_date, end=end_date)
         except UnitCodeError as exc:
             raise CommandError(exc.message) from None
-        stats = dossier_stats(
-            units=[target], start=start_date, end=end_date, include_descendants=descendants
-        )[target.pk]
+        if by:
+            lines = [
+                (line.code, line.name, line.stats)
+                for line in dossier_stats_breakdown(
+                    unit=target, by=by, start=start_date, end=end_date
+                )
+            ]
+        else:
+            stats = dossier_stats(
+                units=[target], start=start_date, end=end_date, include_descendants=descendants
+            )[target.pk]
+            lines = [(target.code, target.name, stats)]
         headers = stats_headers()
-        rows = list(stats_rows([(target.code, target.name, stats)], None))
+        rows = list(stats_rows(lines, None))
         if format == "xlsx":
             if not output:
                 raise CommandError("Định dạng xlsx cần -o TỆP.")
@@ -77,10 +112,7 @@ class Command(BaseCommand):
             if format == "csv":
                 write_csv(stream, headers, rows)
             else:
-                width = max(len(h) for h in headers)
-                for header, value in zip(headers, rows[0], strict=True):
-                    shown = "" if value is None else value
-                    stream.write(f"{header:<{width}}  {shown}\n")
+                _write_table(stream, headers, rows)
         finally:
             if output:
                 stream.close()
