@@ -1162,7 +1162,8 @@ def _collect_errors(
         result.add_error(error.row, error.column, error.reason)
     result.total_rows = total
     result.rejected = bad_rows + repeated
-    result.error_count = bad_checks + repeated + unreadable_count
+    # sum() of integers is numeric in PostgreSQL (a Decimal here): counts are ints.
+    result.error_count = int(bad_checks) + repeated + unreadable_count
 
 
 _UPSERT_COLUMNS = ["code", *UPDATE_FIELDS]
@@ -1466,13 +1467,13 @@ def _awaiting(record: DossierImport, status: str) -> None:
 
 
 def _summary(record: DossierImport) -> dict[str, Any]:
-    return {
-        "status": record.status,
-        "total_rows": record.total_rows,
-        "created": record.created_count,
-        "updated": record.updated_count,
-        "rejected": record.rejected_count,
-        "errors": record.error_count,
+    return {  # stored as the job's JSON result
+        "status": str(record.status),
+        "total_rows": int(record.total_rows),
+        "created": int(record.created_count),
+        "updated": int(record.updated_count),
+        "rejected": int(record.rejected_count),
+        "errors": int(record.error_count),
     }
 
 
