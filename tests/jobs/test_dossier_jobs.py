@@ -18,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -406,3 +407,15 @@ def test_a_killed_exports_half_file_is_swept_after_a_day(dossiers, settings):
     os.utime(old, (day_ago, day_ago))
     assert dossier_exports_sweep() == {"parts": 1}
     assert not old.exists() and new.exists()
+
+
+def test_the_export_job_costs_the_same_queries_for_3_or_43_rows(dossiers, client_for):
+    client = client_for(dossiers.cumgar_staff)
+    counts = []
+    for more in (0, 40):
+        DossierFactory.create_batch(more, unit=dossiers.eakpam)
+        with CaptureQueriesContext(connection) as captured:
+            job = export(client)
+        assert job.total == 3 + more
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
