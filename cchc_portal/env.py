@@ -52,6 +52,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+SQLITE_INIT = "PRAGMA journal_mode=WAL;"
+
+
 def env_database(name: str, *, default_sqlite_path: str, conn_max_age: int) -> dict:
     """Parse DATABASE_URL (PostgreSQL or SQLite); an SQLite file when unset."""
     import dj_database_url
@@ -61,7 +64,9 @@ def env_database(name: str, *, default_sqlite_path: str, conn_max_age: int) -> d
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite_path,
-            "OPTIONS": {"timeout": 20},
+            # WAL: pages keep reading while the worker's import holds its long write transaction
+            # (in the default journal mode they wait, then fail, once its pages spill to disk).
+            "OPTIONS": {"timeout": 20, "init_command": SQLITE_INIT},
         }
     try:
         # A plain dict from here on: the OPTIONS below are ours, not the TypedDict's.

@@ -41,6 +41,8 @@ class DossierImportStatus(models.TextChoices):
     RUNNING = "running", _("Đang nhập")
     DONE = "done", _("Hoàn tất")
     FAILED = "failed", _("Lỗi")
+    # Not confirmed within UPLOAD_KEEP_DAYS: the upload (personal data) was deleted.
+    EXPIRED = "expired", _("Quá hạn xác nhận, tệp đã xoá")
 
 
 class ServiceGroup(models.TextChoices):

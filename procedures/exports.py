@@ -1,19 +1,31 @@
 """Rows for CSV and Excel: the dossier statistics and the dossier list (one definition of the
-columns each)."""
+columns each), and the list's big Excel file as a job of the queue."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc_portal.xlsx import write_xlsx
+from jobs.kinds import JobFailed, kind_of
+from jobs.models import Job
+from jobs.progress import Progress
+from jobs.services import job_start, results_folder
 from procedures.choices import Channel, DossierStatus
+from procedures.filters import DossierFilter
+from procedures.models import Dossier
 from procedures.selectors import DossierStats
+from units.models import User
 
 
 def stats_headers() -> list[str]:
@@ -170,3 +182,63 @@ def dossier_export_xlsx(
 
 def dossier_export_filename(ext: str) -> str:
     return f"ho-so-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+# --- The list's Excel file as a job (above the rows a request may write) -----------------------
+
+KIND_EXPORT = "procedures.dossier_export"
+# Result files are named for what wrote them; a killed job leaves its `.part` behind.
+EXPORT_FILE_PREFIX = "dossier-export-"
+ERR_OWNER_GONE = gettext_lazy("Người yêu cầu không còn hoạt động; tệp không được tạo.")
+PHASE_EXPORT = gettext_lazy("Tạo tệp Excel")
+
+
+def dossiers_of_list(*, user: User, query: QueryDict) -> QuerySet[Dossier]:
+    """The rows the dossier list shows `user` for its query string (same scoping, same filters,
+    strict like FilterView: a form that does not validate shows no rows)."""
+    filterset = DossierFilter(query or None, queryset=Dossier.objects.visible_to(user), user=user)
+    valid = not filterset.is_bound or filterset.is_valid()
+    return filterset.qs if valid else Dossier.objects.none()
+
+
+def dossier_export_start(*, by: User, query: str) -> Job:
+    """Put the Excel file of the list's rows (`query`: the list's query string) on the queue."""
+    return job_start(kind=kind_of(KIND_EXPORT), owner=by, params={"query": query})
+
+
+def dossier_export_run(job: Job, progress: Progress) -> dict[str, Any]:
+    """The export job: the owner's list, rebuilt from the query string with the owner's scope as
+    it is now, written to a file under the jobs' results folder (no URL serves it: it leaves
+    through the job's download, for its owner alone; jobs' sweep deletes it after a day)."""
+    owner = job.owner
+    if owner is None or not owner.is_active:
+        raise JobFailed(str(ERR_OWNER_GONE))
+    dossiers = dossiers_of_list(user=owner, query=QueryDict(job.params.get("query", "")))
+    total = dossiers.count()
+    progress.phase(str(PHASE_EXPORT), total)
+    folder = results_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{EXPORT_FILE_PREFIX}{job.pk}-{uuid.uuid4().hex}.xlsx"
+    part = target.with_suffix(".part")
+    try:
+        with open(part, "wb") as fh:
+            dossier_export_xlsx(dossiers, fh, progress=progress)
+        part.rename(target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    job.result_file, job.result_name = str(target), dossier_export_filename("xlsx")
+    progress(total)
+    return {"rows": total}
+
+
+def dossier_exports_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Half-written files of export jobs whose worker was killed (a finished export's file is
+    swept by jobs' own sweep), once they are older than any running export could be."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.JOBS_RESULT_KEEP_HOURS)
+    parts = 0
+    for path in results_folder().glob(f"{EXPORT_FILE_PREFIX}*.part"):
+        if path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+            parts += 1
+    return {"parts": parts}

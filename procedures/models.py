@@ -189,8 +189,9 @@ class Dossier(models.Model):
 class DossierImport(models.Model):
     """One upload of the one-stop system's export (lần nhập hồ sơ từ hệ thống một cửa).
 
-    Keeps who imported which file, what a dry run found and, while the real import runs, its
-    progress (the upload page polls it).
+    Keeps who imported which file and what the dry run (or the import) found. The work itself,
+    the check and then the import, runs as jobs on the queue: `job` is the current one, whose
+    live progress the upload page shows.
     """
 
     created_by = models.ForeignKey(
@@ -220,8 +221,16 @@ class DossierImport(models.Model):
         choices=DossierImportStatus.choices,
         default=DossierImportStatus.PENDING,
     )
+    # The check or import running now, or the last one (the preview's, then the import's).
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("tác vụ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
-    processed_rows = models.PositiveIntegerField(_("đã xử lý"), default=0)
     created_count = models.PositiveIntegerField(_("tạo mới"), default=0)
     updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)
     rejected_count = models.PositiveIntegerField(_("bị từ chối"), default=0)
@@ -241,12 +250,6 @@ class DossierImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("procedures:import_detail", args=[self.pk])
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.status == DossierImportStatus.DONE else 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
 
 
 # The Decision 766/QĐ-TTg service index lives in its own module; imported here so Django finds it.

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -20,13 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import CharField, QuerySet, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from cchc_portal import background
 from cchc_portal.tabular import TabularFileError, csv_dialect, detect_format, iter_table
+from jobs.choices import JobState
+from jobs.kinds import JobFailed, kind_of
+from jobs.models import Job
+from jobs.progress import Progress
+from jobs.services import job_retry, job_start, jobs_mark_interrupted
 from procedures.choices import Channel, DossierImportStatus, DossierStatus, OnlineService
 from procedures.models import Dossier, DossierImport, Procedure, ProcedureField
 from units.choices import Level
@@ -210,7 +217,7 @@ class _Rollback(Exception):
 
 
 class ImportAlreadyStarted(Exception):
-    """The upload is no longer waiting for confirmation."""
+    """The upload is no longer waiting for confirmation, nor for a retry."""
 
 
 def parse_datetime_cell(value: Any, *, end_of_day: bool = False) -> dt.datetime | None:
@@ -339,9 +346,16 @@ class _DossierRow:
     paid_online: bool
 
 
-# The rows `iter_table` yields, (row number, cells); and the importer's progress callback.
+# The rows `iter_table` yields, (row number, cells); and the importer's progress callbacks:
+# rows done, and the step it starts (one of the PHASE_* labels).
 _Rows = Iterator[tuple[int, list[Any]]]
 _Progress = Callable[[int], None]
+_Phase = Callable[[str], None]
+# The steps an import reports (the upload page shows them): reading and checking every row, then
+# writing. On PostgreSQL the whole file is checked before the one statement that writes it; row
+# by row (SQLite) each batch is written as soon as it is checked, so a real import only writes.
+PHASE_CHECK = gettext_lazy("Kiểm tra tệp")
+PHASE_WRITE = gettext_lazy("Ghi hồ sơ")
 
 
 def _check_columns(header: list[str], required: list[str], result: ImportResult) -> dict[str, int]:
@@ -482,11 +496,13 @@ def dossiers_import_file(
     user: User | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    phase: _Phase | None = None,
 ) -> ImportResult:
     """Import (or, with `dry_run`, check) a one-stop system export; all or nothing.
 
     Raises ImportRejected (nothing saved) when any row is wrong; the result lists the errors.
-    `progress(rows_done)` is called as the rows are read.
+    `progress(rows_done)` is called as the rows are read; `phase(label)` as each step
+    (PHASE_CHECK, PHASE_WRITE) begins.
 
     The import is `user`'s (None: the system, every unit): each row's `ma_don_vi` names the unit
     with that code on the dossier's received day among the units the user sees, a code outside
@@ -521,6 +537,7 @@ def dossiers_import_file(
                 result=result,
                 dry_run=dry_run,
                 progress=progress,
+                phase=phase or _no_phase,
             )
             if not result.ok or dry_run:
                 raise _Rollback
@@ -529,6 +546,10 @@ def dossiers_import_file(
     if not result.ok:
         raise ImportRejected(result)
     return result
+
+
+def _no_phase(label: str) -> None:
+    pass
 
 
 def _validates_in_sql() -> bool:
@@ -549,9 +570,11 @@ def _import_row_by_row(
     result: ImportResult,
     dry_run: bool,
     progress: _Progress | None,
+    phase: _Phase,
     **_: Any,
 ) -> None:
     """Check each row in Python and upsert in batches (bulk_create with update_conflicts)."""
+    phase(str(PHASE_CHECK if dry_run else PHASE_WRITE))
     procedures = dict(Procedure.objects.values_list("code", "pk"))
     first_seen: dict[str, int] = {}  # code → row, to report a code repeated in the file
     batch: list[_DossierRow] = []
@@ -679,8 +702,10 @@ def _import_in_sql(
     result: ImportResult,
     dry_run: bool,
     progress: _Progress | None,
+    phase: _Phase,
     **_: Any,
 ) -> None:
+    phase(str(PHASE_CHECK))
     width = max(len(header), 1)
     cells = [f"c{i}" for i in range(width)]
     with connection.cursor() as cursor:
@@ -715,6 +740,7 @@ def _import_in_sql(
         _collect_errors(cursor, cell, result, unit_reason)
         exists = f"EXISTS (SELECT FROM {Dossier._meta.db_table} AS d WHERE d.code = x.code)"
         if result.ok and not dry_run:
+            phase(str(PHASE_WRITE))
             cursor.execute(UPSERT_SQL)
             created = cursor.fetchone()[0]
             result.created, result.updated = created, result.total_rows - created
@@ -1136,7 +1162,8 @@ def _collect_errors(
         result.add_error(error.row, error.column, error.reason)
     result.total_rows = total
     result.rejected = bad_rows + repeated
-    result.error_count = bad_checks + repeated + unreadable_count
+    # sum() of integers is numeric in PostgreSQL (a Decimal here): counts are ints.
+    result.error_count = int(bad_checks) + repeated + unreadable_count
 
 
 _UPSERT_COLUMNS = ["code", *UPDATE_FIELDS]
@@ -1299,19 +1326,31 @@ def _procedure_row(
         result.created += 1
 
 
-# --- Upload page: preview, confirm, background run ------------------------------------------
+# --- Upload page: upload, check job, confirm, import job ------------------------------------
+#
+# An upload is stored under MEDIA_ROOT/dossier-imports (no URL serves it) and checked by a job of
+# the queue (KIND_PREVIEW: the dry run of 200,000 rows takes a while, so never in the request);
+# confirmed, it is imported, all or nothing, by another (KIND_IMPORT). The record keeps the
+# domain side (who, which file, what the check found) and points at its current job, whose live
+# progress the page shows. The upload holds personal data: it is deleted once imported, refused
+# or failed, and after UPLOAD_KEEP_DAYS unconfirmed (`dossier_uploads_sweep`, daily). An import
+# whose worker died keeps it: the job is interrupted, nothing was written, and its retry needs
+# the file.
+
+KIND_PREVIEW = "procedures.dossier_import_preview"
+KIND_IMPORT = "procedures.dossier_import"
+UPLOAD_KEEP_DAYS = 7
+ERR_IMPORT_GONE = gettext_lazy("Lần nhập này không còn.")
+ERR_UPLOAD_GONE = gettext_lazy("Tệp tải lên không còn (đã xoá); hãy tải lên lại.")
+ERR_NOT_AWAITING = gettext_lazy("Lần nhập này không còn chờ xử lý (trạng thái: %(status)s).")
+ERR_REJECTED_AT_IMPORT = gettext_lazy(
+    "Tệp bị từ chối khi nhập: %(count)d lỗi, không có gì được lưu."
+)
 
 
-def _progress_key(record_id: int) -> str:
-    return f"procedures:dossier-import:{record_id}:progress"
-
-
-def dossier_import_progress(record: DossierImport) -> int:
-    """Rows done so far: the running import's own transaction hides its writes, so it reports
-    through the cache, not the record."""
-    if record.status == DossierImportStatus.RUNNING:
-        return background.progress_get(_progress_key(record.pk), record.processed_rows)
-    return record.processed_rows
+def uploads_folder() -> Path:
+    """Under MEDIA_ROOT, which no URL serves: an upload is read only by its jobs."""
+    return Path(settings.MEDIA_ROOT) / "dossier-imports"
 
 
 def _store_result(record: DossierImport, result: ImportResult, status: str) -> None:
@@ -1331,66 +1370,202 @@ def _importer(record: DossierImport) -> User:
     return record.created_by
 
 
-def dossier_import_preview(*, record: DossierImport) -> DossierImport:
-    """Dry run of an uploaded file: fill in what would be created, updated and rejected."""
-    try:
-        result = dossiers_import_file(path=record.stored_file, user=_importer(record), dry_run=True)
-        status = DossierImportStatus.PREVIEWED
-    except ImportRejected as exc:
-        result = exc.result
-        status = DossierImportStatus.REJECTED
-    _store_result(record, result, status)
-    record.processed_rows = 0
-    record.save()
-    if status == DossierImportStatus.REJECTED:
-        _discard_upload(record)
-    return record
-
-
-def dossier_import_run(*, record: DossierImport) -> DossierImport:
-    """The real import of a previewed upload (called in a background thread by the page)."""
-
-    def progress(done: int) -> None:
-        background.progress_set(_progress_key(record.pk), done)
-
-    try:
-        result = dossiers_import_file(
-            path=record.stored_file, user=_importer(record), progress=progress
-        )
-        status = DossierImportStatus.DONE
-    except ImportRejected as exc:  # the data changed between preview and confirm
-        result = exc.result
-        status = DossierImportStatus.REJECTED
-    except Exception as exc:  # keep the record truthful whatever went wrong
-        result = ImportResult()
-        result.add_error(None, "", str(exc))
-        status = DossierImportStatus.FAILED
-    _store_result(record, result, status)
-    record.processed_rows = result.total_rows
-    record.finished_at = timezone.now()
-    record.save()
-    background.progress_clear(_progress_key(record.pk))
-    _discard_upload(record)
-    return record
-
-
 def _discard_upload(record: DossierImport) -> None:
     """Uploaded exports hold personal data: keep them only until they are imported or refused."""
     if record.stored_file:
         Path(record.stored_file).unlink(missing_ok=True)
 
 
-def dossier_import_start(*, record: DossierImport, in_background: bool = True) -> None:
-    """Mark a previewed upload running and import it as a background job
-    (`cchc_portal.background`)."""
-    claimed = DossierImport.objects.filter(
-        pk=record.pk, status=DossierImportStatus.PREVIEWED
-    ).update(status=DossierImportStatus.RUNNING)
-    if not claimed:  # a second click, or another tab, got there first
+def _start_job(record: DossierImport, kind: str, by: User) -> Job:
+    """Put the record's next job on the queue and point the record at it. In the caller's
+    transaction: the queue's row and the record's link are written together. (The immediate
+    backend of the tests runs the job inside `job_start`, so the link is an UPDATE that leaves
+    what the job wrote alone.)"""
+    job = job_start(kind=kind_of(kind), owner=by, params={"import": record.pk})
+    DossierImport.objects.filter(pk=record.pk).update(job=job)
+    return job
+
+
+def dossier_import_upload(*, upload: UploadedFile, by: User) -> DossierImport:
+    """Store an uploaded export and put its check (the dry run) on the queue."""
+    folder = uploads_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name or "").name
+    target = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:5]}"
+    with open(target, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    try:
+        with transaction.atomic():
+            record = DossierImport.objects.create(
+                created_by=by, unit=by.scope_unit, file_name=name[:255], stored_file=str(target)
+            )
+            _start_job(record, KIND_PREVIEW, by)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    record.refresh_from_db()
+    return record
+
+
+def dossier_import_start(*, record: DossierImport, by: User) -> Job:
+    """Confirm a previewed upload: import it as a job. An upload whose job was interrupted (its
+    worker died: nothing was written) or failed with its file still there is run again instead.
+    Raises ImportAlreadyStarted when there is nothing to start (a second click, a stale page, a
+    job still running, a finished import)."""
+    with transaction.atomic():
+        claimed = DossierImport.objects.filter(
+            pk=record.pk, status=DossierImportStatus.PREVIEWED
+        ).update(status=DossierImportStatus.RUNNING)
+        if claimed:
+            started = _start_job(record, KIND_IMPORT, by)
+            record.refresh_from_db()
+            return started
+    record.refresh_from_db()
+    job = record.job
+    if job is None or not dossier_import_retryable(job):
         raise ImportAlreadyStarted
-    record.status = DossierImportStatus.RUNNING
-    background.run_job(
-        lambda: dossier_import_run(record=record),
-        name=f"dossier-import-{record.pk}",
-        in_background=in_background,
+    jobs_mark_interrupted()
+    job.refresh_from_db()
+    if job.state not in (JobState.INTERRUPTED, JobState.FAILED):
+        raise ImportAlreadyStarted
+    retried = job_retry(job=job, by=by)
+    record.refresh_from_db()
+    return retried
+
+
+def _record_of(job: Job) -> DossierImport:
+    record = (
+        DossierImport.objects.select_related("created_by")
+        .filter(pk=job.params.get("import"))
+        .first()
     )
+    if record is None:
+        raise JobFailed(str(ERR_IMPORT_GONE))
+    return record
+
+
+def dossier_import_retryable(job: Job) -> bool:
+    """A check or an import may run again while its record still waits for it and the upload is
+    still there (an interrupted import keeps it; a refused or finished one does not)."""
+    record = DossierImport.objects.filter(pk=job.params.get("import")).first()
+    if record is None or record.job_id != job.pk:
+        return False
+    waiting = (
+        DossierImportStatus.PENDING if job.kind == KIND_PREVIEW else DossierImportStatus.RUNNING
+    )
+    return (
+        record.status == waiting and bool(record.stored_file) and Path(record.stored_file).exists()
+    )
+
+
+def _awaiting(record: DossierImport, status: str) -> None:
+    if record.status != status:
+        raise JobFailed(str(ERR_NOT_AWAITING % {"status": record.get_status_display()}))
+    if not record.stored_file or not Path(record.stored_file).exists():
+        raise JobFailed(str(ERR_UPLOAD_GONE))
+
+
+def _summary(record: DossierImport) -> dict[str, Any]:
+    return {  # stored as the job's JSON result
+        "status": str(record.status),
+        "total_rows": int(record.total_rows),
+        "created": int(record.created_count),
+        "updated": int(record.updated_count),
+        "rejected": int(record.rejected_count),
+        "errors": int(record.error_count),
+    }
+
+
+def _failed(record: DossierImport, exc: Exception) -> None:
+    """Keep the record truthful whatever went wrong, and the upload no longer."""
+    result = ImportResult()
+    result.add_error(None, "", str(exc))
+    _store_result(record, result, DossierImportStatus.FAILED)
+    record.finished_at = timezone.now()
+    record.save()
+    _discard_upload(record)
+
+
+def dossier_import_preview(job: Job, progress: Progress) -> dict[str, Any]:
+    """The check job (KIND_PREVIEW): the dry run of an upload fills in what would be created,
+    updated and rejected, with every error by row and column. A refused file is deleted."""
+    record = _record_of(job)
+    _awaiting(record, DossierImportStatus.PENDING)
+    try:
+        result = dossiers_import_file(
+            path=record.stored_file,
+            user=_importer(record),
+            dry_run=True,
+            progress=progress,
+            phase=progress.phase,
+        )
+        status = DossierImportStatus.PREVIEWED
+    except ImportRejected as exc:
+        result, status = exc.result, DossierImportStatus.REJECTED
+    except Exception as exc:
+        _failed(record, exc)
+        raise
+    _store_result(record, result, status)
+    record.save()
+    if status == DossierImportStatus.REJECTED:
+        _discard_upload(record)
+    return _summary(record)
+
+
+def dossier_import_run(job: Job, progress: Progress) -> dict[str, Any]:
+    """The import job (KIND_IMPORT) of a confirmed upload, all or nothing: the dossiers and the
+    record's "done" are committed together. Killed midway, it has written nothing and its retry
+    starts again from the file."""
+    record = _record_of(job)
+    _awaiting(record, DossierImportStatus.RUNNING)
+
+    def phase(label: str) -> None:
+        progress.phase(label, record.total_rows)
+
+    try:
+        with transaction.atomic():
+            result = dossiers_import_file(
+                path=record.stored_file, user=_importer(record), progress=progress, phase=phase
+            )
+            _store_result(record, result, DossierImportStatus.DONE)
+            record.finished_at = timezone.now()
+            record.save()
+    except ImportRejected as exc:  # the data changed between the check and the import
+        _store_result(record, exc.result, DossierImportStatus.REJECTED)
+        record.finished_at = timezone.now()
+        record.save()
+        _discard_upload(record)
+        raise JobFailed(str(ERR_REJECTED_AT_IMPORT % {"count": exc.result.error_count})) from None
+    except Exception as exc:
+        _failed(record, exc)
+        raise
+    _discard_upload(record)
+    return _summary(record)
+
+
+def dossier_uploads_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Uploads hold personal data: one not confirmed within UPLOAD_KEEP_DAYS is deleted and its
+    record marked expired; any other file of the folder as old is deleted too (an upload whose
+    record was never written), except an interrupted import's, which its retry needs."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=UPLOAD_KEEP_DAYS)
+    stale = DossierImport.objects.filter(
+        status__in=[DossierImportStatus.PENDING, DossierImportStatus.PREVIEWED],
+        created_at__lt=cutoff,
+    )
+    for record in stale:
+        _discard_upload(record)
+    expired = stale.update(status=DossierImportStatus.EXPIRED)
+    kept = set(
+        DossierImport.objects.filter(status=DossierImportStatus.RUNNING).values_list(
+            "stored_file", flat=True
+        )
+    )
+    files = 0
+    folder = uploads_folder()
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if str(path) not in kept and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+            files += 1
+    return {"expired": expired, "files": files}

@@ -10,17 +10,6 @@ urlpatterns = [
     path("dossiers/", views.DossierListView.as_view(), name="dossier_list"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
     path("dossiers/export.<str:fmt>", views.dossier_export, name="dossier_export"),
-    path("dossiers/exports/<str:job>/", views.dossier_export_job, name="dossier_export_job"),
-    path(
-        "dossiers/exports/<str:job>/progress/",
-        views.dossier_export_progress,
-        name="dossier_export_progress",
-    ),
-    path(
-        "dossiers/exports/<str:job>/download/",
-        views.dossier_export_download,
-        name="dossier_export_download",
-    ),
     path("stats/", views.stats, name="stats"),
     path("service-index/", views.service_index, name="service_index"),
     path("imports/", views.import_list, name="import_list"),

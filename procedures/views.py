@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tempfile
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -21,12 +17,13 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, RequestConfig, SingleTableMixin
 
-from cchc_portal import background
 from cchc_portal.charts import bar_chart
 from cchc_portal.http import AuthedHttpRequest
-from cchc_portal.permissions import get_visible_or_404, require, user_passes
+from cchc_portal.permissions import get_visible_or_404, user_passes
 from cchc_portal.tabular import csv_chunks
 from cchc_portal.xlsx import XLSX_CONTENT_TYPE, xlsx_response
+from jobs import progress as live_progress
+from jobs.choices import JobState
 from procedures import exports
 from procedures.choices import DossierImportStatus
 from procedures.exports import stats_headers, stats_rows
@@ -43,9 +40,9 @@ from procedures.selectors import (
 )
 from procedures.services import (
     ImportAlreadyStarted,
-    dossier_import_preview,
-    dossier_import_progress,
+    dossier_import_retryable,
     dossier_import_start,
+    dossier_import_upload,
 )
 from procedures.tables import DossierImportTable, DossierTable, ProcedureTable, StatsTable
 from units.choices import Level
@@ -130,91 +127,18 @@ class DossierListView(SingleTableMixin, FilterView):
 
 # --- Dossier export (Tải Excel / Tải CSV of the list's filtered rows) ----------------------------
 
-# Above this many rows the Excel file is written by a background job with a progress bar:
+# Above this many rows the Excel file is written by a job of the queue (its page: /jobs/<id>/):
 # openpyxl writes ~45,000 cells/s, so 20,000 rows × 12 cells ≈ 5 s inside a request.
 EXPORT_DIRECT_MAX_ROWS = 20_000
-EXPORT_KEEP_SECONDS = 24 * 3600
-_JOB_PATTERN = re.compile(r"^(\d+)-[0-9a-f]{32}$")
-
-
-def _exports_folder() -> Path:
-    # Under MEDIA_ROOT, which no URL serves: the file leaves only through the download view.
-    return Path(settings.MEDIA_ROOT) / "dossier-exports"
-
-
-def _export_progress_key(job: str) -> str:
-    return f"procedures:dossier-export:{job}:progress"
-
-
-def _export_total_key(job: str) -> str:
-    return f"procedures:dossier-export:{job}:total"
-
-
-def _own_job(request: AuthedHttpRequest, job: str) -> tuple[Path, str]:
-    """(folder, state) of one of the user's own export jobs, else 404. The job id starts with
-    its owner's id; the files are the truth (`.xlsx` done, `.part` running, `.failed`), so any
-    worker process can answer, the cache only carries the row counts."""
-    match = _JOB_PATTERN.match(job)
-    if match is None or int(match.group(1)) != request.user.pk:
-        raise Http404
-    folder = _exports_folder()
-    for state in ("xlsx", "part", "failed"):
-        if (folder / f"{job}.{state}").exists():
-            return folder, state
-    raise Http404
-
-
-def _sweep_old_exports(folder: Path) -> None:
-    """Exports hold personal data: keep them a day, then delete them."""
-    cutoff = timezone.now().timestamp() - EXPORT_KEEP_SECONDS
-    for path in folder.glob("*-*.*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _export_in_background(request: AuthedHttpRequest, dossiers, total: int) -> HttpResponse:
-    folder = _exports_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    _sweep_old_exports(folder)
-    job = f"{request.user.pk}-{uuid.uuid4().hex}"
-    part = folder / f"{job}.part"
-    part.touch()
-    background.progress_set(_export_total_key(job), total)
-
-    def work() -> None:
-        try:
-            with open(part, "wb") as fh:
-                exports.dossier_export_xlsx(
-                    dossiers,
-                    fh,
-                    progress=lambda done: background.progress_set(_export_progress_key(job), done),
-                )
-            part.rename(folder / f"{job}.xlsx")
-        except Exception:
-            part.rename(folder / f"{job}.failed")
-            raise
-
-    background.run_job(
-        work,
-        name=f"dossier-export-{job}",
-        in_background=not getattr(settings, "PROCEDURES_EXPORT_INLINE", False),
-    )
-    return redirect("procedures:dossier_export_job", job=job)
 
 
 def dossier_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
     """The list's rows (same scoping and filters) as CSV, streamed, or Excel: downloaded at once
-    up to EXPORT_DIRECT_MAX_ROWS rows, written by a background job above that."""
+    up to EXPORT_DIRECT_MAX_ROWS rows, written by a job above that (the user waits on the job's
+    page, which offers the download)."""
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    filterset = DossierFilter(
-        request.GET or None,
-        queryset=Dossier.objects.visible_to(request.user),
-        user=request.user,
-    )
-    # As the list (FilterView, strict): a form that does not validate shows no rows.
-    valid = not filterset.is_bound or filterset.is_valid()
-    dossiers = filterset.qs if valid else Dossier.objects.none()
+    dossiers = exports.dossiers_of_list(user=request.user, query=request.GET)
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_chunks(exports.dossier_export_headers(), exports.dossier_export_csv_rows(dossiers)),
@@ -224,51 +148,14 @@ def dossier_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
             f'attachment; filename="{exports.dossier_export_filename("csv")}"'
         )
         return response
-    total = dossiers.count()
-    if total > EXPORT_DIRECT_MAX_ROWS:
-        return _export_in_background(request, dossiers, total)
+    if dossiers.count() > EXPORT_DIRECT_MAX_ROWS:
+        job = exports.dossier_export_start(by=request.user, query=request.GET.urlencode())
+        return redirect(job)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     exports.dossier_export_xlsx(dossiers, spool)
     spool.seek(0)
     return FileResponse(
         spool,
-        as_attachment=True,
-        filename=exports.dossier_export_filename("xlsx"),
-        content_type=XLSX_CONTENT_TYPE,
-    )
-
-
-def _job_context(job: str, state: str) -> dict:
-    total = background.progress_get(_export_total_key(job), 0)
-    done = total if state == "xlsx" else background.progress_get(_export_progress_key(job), 0)
-    return {"job": job, "state": state, "done": min(done, total), "total": total}
-
-
-def dossier_export_job(request: AuthedHttpRequest, job: str) -> HttpResponse:
-    """The page a long Excel export waits on: a progress bar, then the download link."""
-    _folder, state = _own_job(request, job)
-    return render(
-        request,
-        "procedures/dossier_export.html",
-        {"title": _("Tải Excel danh sách hồ sơ"), **_job_context(job, state)},
-    )
-
-
-def dossier_export_progress(request: AuthedHttpRequest, job: str) -> HttpResponse:
-    """The progress bar, polled by htmx every second while the job runs."""
-    _folder, state = _own_job(request, job)
-    response = render(request, "procedures/_export_progress.html", _job_context(job, state))
-    if state != "part":
-        response["HX-Refresh"] = "true"  # finished: reload so the download link shows
-    return response
-
-
-def dossier_export_download(request: AuthedHttpRequest, job: str) -> FileResponse:
-    folder, state = _own_job(request, job)
-    if state != "xlsx":
-        raise Http404
-    return FileResponse(
-        open(folder / f"{job}.xlsx", "rb"),
         as_attachment=True,
         filename=exports.dossier_export_filename("xlsx"),
         content_type=XLSX_CONTENT_TYPE,
@@ -403,21 +290,8 @@ def import_list(request: AuthedHttpRequest) -> HttpResponse:
 def import_new(request: AuthedHttpRequest) -> HttpResponse:
     form = DossierUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "dossier-imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:5]}"
-        with open(target, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        record = DossierImport.objects.create(
-            created_by=request.user,
-            unit=request.user.scope_unit,
-            file_name=Path(upload.name).name[:255],
-            stored_file=str(target),
-        )
-        dossier_import_preview(record=record)
-        return redirect("procedures:import_detail", pk=record.pk)
+        record = dossier_import_upload(upload=form.cleaned_data["file"], by=request.user)
+        return redirect(record)
     return render(
         request,
         "procedures/import_new.html",
@@ -425,17 +299,32 @@ def import_new(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _import_context(record: DossierImport) -> dict:
+    """The record and its current job as it is now (a silent worker shows as interrupted at
+    once, as on the job's own page)."""
+    job = live_progress.live(record.job) if record.job is not None else None
+    if job is not None and job.is_silent():
+        job.state = JobState.INTERRUPTED
+    stopped = job is not None and job.state in (JobState.INTERRUPTED, JobState.FAILED)
+    return {
+        "record": record,
+        "job": job,
+        "Status": DossierImportStatus,
+        "JobState": JobState,
+        "working": job is not None and job.is_active,
+        "can_retry": job is not None and stopped and dossier_import_retryable(job),
+    }
+
+
 @user_passes("is_provincial")
 def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
+    record = get_visible_or_404(DossierImport.objects.select_related("job"), request.user, pk=pk)
     return render(
         request,
         "procedures/import_detail.html",
         {
             "title": _("Nhập hồ sơ: %(name)s") % {"name": record.file_name},
-            "record": record,
-            "processed": dossier_import_progress(record),
-            "Status": DossierImportStatus,
+            **_import_context(record),
         },
     )
 
@@ -443,30 +332,23 @@ def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @user_passes("is_provincial")
 def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm a previewed upload, or run an interrupted check or import again."""
     record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
-    require(record.status == DossierImportStatus.PREVIEWED)
     try:
-        dossier_import_start(
-            record=record,
-            in_background=not getattr(settings, "PROCEDURES_IMPORT_INLINE", False),
-        )
+        dossier_import_start(record=record, by=request.user)
     except ImportAlreadyStarted:
         raise PermissionDenied from None
-    return redirect("procedures:import_detail", pk=record.pk)
+    return redirect(record)
 
 
 @user_passes("is_provincial")
 def import_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The progress bar, polled by htmx every second while the import runs."""
-    record = get_visible_or_404(DossierImport.objects.all(), request.user, pk=pk)
-    processed = dossier_import_progress(record)
-    response = render(
-        request,
-        "procedures/_import_progress.html",
-        {"record": record, "processed": processed, "Status": DossierImportStatus},
-    )
-    if record.status != DossierImportStatus.RUNNING:
-        # Finished: reload the page so the counts and errors show.
+    """The progress bar, polled by htmx every second while the check or the import runs."""
+    record = get_visible_or_404(DossierImport.objects.select_related("job"), request.user, pk=pk)
+    context = _import_context(record)
+    response = render(request, "procedures/_import_progress.html", context)
+    if not context["working"]:
+        # Finished (or stopped): reload the page so the counts, errors or retry button show.
         response["HX-Refresh"] = "true"
     return response
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,39 @@ def test_unset_database_url_means_sqlite_and_postgres_urls_are_persistent():
         del os.environ["TEST_DB_URL"]
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert pg["CONN_MAX_AGE"] == 600
+
+
+def test_sqlite_pages_read_while_a_long_import_writes(tmp_path):
+    """The worker's import is one transaction; in SQLite's default journal mode, once its pages
+    spill to disk no other connection may read until it ends (a page's poll fails after the
+    timeout). The default database opens in WAL mode, where readers go on."""
+    import sqlite3
+
+    from cchc_portal.env import env_database
+
+    os.environ.pop("TEST_DB_URL", None)
+    config = env_database("TEST_DB_URL", default_sqlite_path=str(tmp_path / "db"), conn_max_age=0)
+
+    def connect(init: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(config["NAME"], timeout=0.2, isolation_level=None)
+        conn.executescript(init)
+        return conn
+
+    for init, reads in ((config["OPTIONS"]["init_command"], True), ("", False)):
+        path = Path(config["NAME"])
+        for leftover in (path, path.with_name("db-wal"), path.with_name("db-shm")):
+            leftover.unlink(missing_ok=True)
+        writer, reader = connect(init), connect(init)
+        writer.execute("CREATE TABLE t (x TEXT)")
+        writer.execute("PRAGMA cache_size = 1")  # spill at once, as 100,000 rows do
+        writer.execute("BEGIN")
+        writer.executemany("INSERT INTO t VALUES (?)", [("x" * 200,)] * 5000)
+        try:
+            reader.execute("SELECT count(*) FROM t").fetchone()
+            read = True
+        except sqlite3.OperationalError:  # database is locked
+            read = False
+        writer.execute("ROLLBACK")
+        writer.close()
+        reader.close()
+        assert read is reads, init

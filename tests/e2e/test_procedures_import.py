@@ -10,8 +10,9 @@ from tests.procedures.test_services import GOOD, write_csv
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_upload_preview_confirm_in_the_browser(personas, page, login, tmp_path, settings):
-    settings.PROCEDURES_IMPORT_INLINE = True  # the browser flow, without a background thread
+def test_upload_preview_confirm_in_the_browser(personas, page, login, tmp_path):
+    # The check and the import are jobs; the tests' immediate backend runs them inside the
+    # request, so each page the browser lands on shows the job's outcome.
     ProcedureFactory(code="1.000894")
     bad = write_csv(tmp_path, [GOOD, {**GOOD, "ma_ho_so": "2", "kenh": "Fax"}])
     login("insp66")

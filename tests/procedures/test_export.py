@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jobs.models import Job
 from procedures import views
 from procedures.choices import Channel, DossierStatus
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
@@ -158,74 +159,61 @@ def test_query_count_is_fixed(personas, client_for, django_assert_max_num_querie
     assert counts[0] == counts[1]
 
 
-# --- Above the threshold: a background job with a progress bar ----------------------------------
+# --- Above the threshold: a job of the queue, its page /jobs/<id>/ -------------------------------
+# Tasks run through the immediate backend here (tests/settings.py): the job has run when the
+# export answers. The queue itself (waiting, the per-user limit): tests/jobs/test_dossier_jobs.py.
 
 
 @pytest.fixture
-def small_threshold(monkeypatch, settings):
-    monkeypatch.setattr(views, "EXPORT_DIRECT_MAX_ROWS", 1)
-    settings.PROCEDURES_EXPORT_INLINE = True  # the job runs in the request, not a thread
+def small_threshold(monkeypatch):
+    monkeypatch.setattr(views, "EXPORT_DIRECT_MAX_ROWS", 0)
 
 
-def job_of(response) -> str:
+def job_of(response) -> Job:
     assert response.status_code == 302
-    return re.search(r"/dossiers/exports/([^/]+)/", response["Location"]).group(1)
+    match = re.fullmatch(r"/jobs/(\d+)/", response["Location"])
+    assert match, response["Location"]
+    return Job.objects.get(pk=match.group(1))
 
 
 def test_large_xlsx_export_runs_as_a_job_and_downloads(world, client_for, small_threshold):
     client = client_for(world.cumgar_staff)
-    job = job_of(export(client, "xlsx"))
-    page = client.get(reverse("procedures:dossier_export_job", args=[job]))
+    job = job_of(export(client, "xlsx", unit=world.cumgar.pk))
+    assert (job.kind, job.state, job.owner, job.params) == (
+        "procedures.dossier_export",
+        "done",
+        world.cumgar_staff,
+        {"query": f"unit={world.cumgar.pk}"},
+    )
+    assert (job.done, job.total, job.result) == (2, 2, {"rows": 2})
+    page = client.get(job.get_absolute_url())
     assert page.status_code == 200
-    assert reverse("procedures:dossier_export_download", args=[job]) in page.content.decode()
-    download = client.get(reverse("procedures:dossier_export_download", args=[job]))
+    assert reverse("jobs:job_download", args=[job.pk]) in page.content.decode()
+    download = client.get(reverse("jobs:job_download", args=[job.pk]))
     assert download.status_code == 200
+    assert download["Content-Disposition"].startswith('attachment; filename="ho-so-')
     assert {r[0] for r in xlsx_rows(download)[1:]} == {"CUMGAR-1", "EAKPAM-1"}
+
+
+def test_the_job_rebuilds_the_owners_filters(world, client_for, small_threshold):
+    job = job_of(export(client_for(world.admin), "xlsx", unit=world.eakpam.pk))
+    download = client_for(world.admin).get(reverse("jobs:job_download", args=[job.pk]))
+    assert [r[0] for r in xlsx_rows(download)[1:]] == ["EAKPAM-1"]
 
 
 def test_csv_streams_whatever_the_size(world, client_for, small_threshold):
     response = export(client_for(world.admin), "csv")
     assert response.status_code == 200 and response.streaming
+    assert not Job.objects.exists()
 
 
 def test_a_job_is_its_owners_alone(world, client_for, small_threshold):
     job = job_of(export(client_for(world.cumgar_staff), "xlsx"))
     for who in ("admin", "eakpam_staff", "namnhun_staff"):
         client = client_for(getattr(world, who))
-        for name in (
-            "dossier_export_job",
-            "dossier_export_progress",
-            "dossier_export_download",
-        ):
-            assert client.get(reverse(f"procedures:{name}", args=[job])).status_code == 404
-
-
-def test_progress_bar_while_the_job_runs(world, client_for, settings):
-    """A running job (its `.part` file) shows rows done from the cache and polls itself."""
-    from cchc_portal import background
-
-    job = f"{world.admin.pk}-{'a' * 32}"
-    folder = settings.MEDIA_ROOT / "dossier-exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{job}.part").touch()
-    background.progress_set(views._export_total_key(job), 50_000)
-    background.progress_set(views._export_progress_key(job), 12_000)
-    client = client_for(world.admin)
-    page = client.get(reverse("procedures:dossier_export_job", args=[job])).content.decode()
-    assert 'value="12000"' in page and 'max="50000"' in page
-    assert reverse("procedures:dossier_export_progress", args=[job]) in page
-    assert reverse("procedures:dossier_export_download", args=[job]) not in page
-    assert client.get(reverse("procedures:dossier_export_download", args=[job])).status_code == 404
-    poll = client.get(reverse("procedures:dossier_export_progress", args=[job]))
-    assert "HX-Refresh" not in poll
-    (folder / f"{job}.part").rename(folder / f"{job}.xlsx")
-    try:
-        poll = client.get(reverse("procedures:dossier_export_progress", args=[job]))
-        assert poll["HX-Refresh"] == "true"
-    finally:
-        # MEDIA_ROOT lives for the whole session: a job file left here would be another test's
-        # "finished export" when a user id repeats (the access matrix's jobs use the same name).
-        (folder / f"{job}.xlsx").unlink()
+        for name in ("job_detail", "job_progress", "job_download"):
+            assert client.get(reverse(f"jobs:{name}", args=[job.pk])).status_code == 404, who
+        assert client.post(reverse("jobs:job_retry", args=[job.pk])).status_code == 404, who
 
 
 def test_the_job_reports_progress_every_chunk(world, monkeypatch):

@@ -4,8 +4,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from jobs.choices import JobState
+from jobs.models import Job
 from procedures.choices import DossierImportStatus, DossierStatus
 from procedures.models import Dossier, DossierImport
 from tests.procedures.factories import DossierFactory, ProcedureFactory
@@ -231,8 +234,7 @@ def upload(client, path):
     return client.post(reverse("procedures:import_new"), {"file": file})
 
 
-def test_upload_preview_confirm(world, client_for, tmp_path, settings):
-    settings.PROCEDURES_IMPORT_INLINE = True
+def test_upload_preview_confirm(world, client_for, tmp_path):
     client = client_for(world.inspector)
     rows = [GOOD, {**GOOD, "ma_ho_so": "CUMGAR-1", "ma_don_vi": "648"}]
     response = upload(client, write_csv(tmp_path, rows))
@@ -261,7 +263,8 @@ def test_upload_preview_confirm(world, client_for, tmp_path, settings):
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == DossierImportStatus.DONE
-    assert record.processed_rows == 2
+    assert (record.job.kind, record.job.state) == ("procedures.dossier_import", "done")
+    assert (record.job.done, record.job.total) == (2, 2)
     assert not Path(record.stored_file).exists()  # the upload is not kept after the import
     assert Dossier.objects.filter(code="HS-0001").exists()
     # A finished import cannot be confirmed twice.
@@ -283,18 +286,38 @@ def test_upload_with_errors_is_rejected_and_listed(world, client_for, tmp_path):
     assert client.post(reverse("procedures:import_confirm", args=[record.pk])).status_code == 403
 
 
-def test_progress_partial_polls_while_running(world, client_for):
-    record = DossierImport.objects.create(
+def running_import(world, *, total_rows=10, done=0):
+    """An import whose job a worker is running now (its heartbeat fresh)."""
+    job = Job.objects.create(
+        kind="procedures.dossier_import",
+        owner=world.admin,
+        state=JobState.RUNNING,
+        attempts=1,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        phase="Ghi hồ sơ",
+        done=done,
+        total=total_rows,
+    )
+    return DossierImport.objects.create(
         created_by=world.admin,
         unit=world.daklak,
         file_name="x.csv",
         status=DossierImportStatus.RUNNING,
-        total_rows=10,
+        total_rows=total_rows,
+        job=job,
     )
+
+
+def test_progress_partial_polls_while_running(world, client_for):
+    record = running_import(world, done=4)
     client = client_for(world.admin)
     response = client.get(reverse("procedures:import_progress", args=[record.pk]))
-    assert 'hx-trigger="every 1s"' in response.content.decode()
+    body = response.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "Ghi hồ sơ" in body and "4 / 10 dòng" in body
     assert "HX-Refresh" not in response
+    Job.objects.filter(pk=record.job_id).update(state=JobState.DONE)
     record.status = DossierImportStatus.DONE
     record.save()
     response = client.get(reverse("procedures:import_progress", args=[record.pk]))
@@ -312,28 +335,22 @@ def test_stats_page_defaults_to_the_latest_year_with_dossiers(world, client_for)
     assert stats_table(response)["Tổng cộng"]["received"] == 2
 
 
-def test_confirm_only_once_even_from_a_stale_page(world, client_for, tmp_path, settings):
-    settings.PROCEDURES_IMPORT_INLINE = True
+def test_confirm_only_once_even_from_a_stale_page(world, client_for, tmp_path):
     from procedures.services import ImportAlreadyStarted, dossier_import_start
 
     client = client_for(world.admin)
     upload(client, write_csv(tmp_path, [GOOD]))
     record = DossierImport.objects.get()
     stale = DossierImport.objects.get(pk=record.pk)
-    dossier_import_start(record=record, in_background=False)
+    dossier_import_start(record=record, by=world.admin)
     with pytest.raises(ImportAlreadyStarted):
-        dossier_import_start(record=stale, in_background=False)
+        dossier_import_start(record=stale, by=world.admin)
     assert Dossier.objects.filter(code="HS-0001").count() == 1
 
 
 def test_progress_bar_numbers_are_machine_readable(world, client_for):
     """The <progress> element needs 12000, not the Vietnamese display form 12.000."""
-    record = DossierImport.objects.create(
-        created_by=world.admin,
-        unit=world.daklak,
-        file_name="x.csv",
-        status=DossierImportStatus.RUNNING,
-        total_rows=300_000,
-    )
+    record = running_import(world, total_rows=300_000, done=12_000)
     body = client_for(world.admin).get(reverse("procedures:import_progress", args=[record.pk]))
     assert 'max="300000"' in body.content.decode()
+    assert 'value="12000"' in body.content.decode()

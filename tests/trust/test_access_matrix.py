@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +58,7 @@ ROLES = (
     "eakpam_staff",
     "stp_staff",
 )
-PROJECT_APPS = ("units", "notifications", "procedures", "scoring", "inspections")
+PROJECT_APPS = ("units", "notifications", "jobs", "procedures", "scoring", "inspections")
 MISSING_ID = 987654321
 REFUSED = {"login", "403", "404", "405"}
 
@@ -123,17 +122,34 @@ def _remediation(w: World) -> dict:
     }
 
 
-def _export_job(owner: str, state: str = "xlsx"):
-    """kwargs for a dossier export job of `owner` (a role) whose file is in `state`."""
+def _job(owner: str, state: str = "done", kind: str = "procedures.dossier_export"):
+    """kwargs for a job of `owner` (a role) in `state`; a done one has its result file."""
 
     def kwargs(w: World) -> dict:
-        from django.conf import settings
+        from django.utils import timezone
 
-        job = f"{w.user(owner).pk}-{'a' * 32}"
-        folder = Path(settings.MEDIA_ROOT) / "dossier-exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{job}.{state}").write_bytes(b"PK\x03\x04 test")
-        return {"job": job}
+        from jobs.models import Job
+        from jobs.services import results_folder
+
+        now = timezone.now()
+        job = Job.objects.create(
+            kind=kind,
+            owner=w.user(owner),
+            state=state,
+            attempts=0 if state == "queued" else 1,
+            started_at=None if state == "queued" else now,
+            heartbeat_at=None if state == "queued" else now,
+            finished_at=now if state in ("done", "failed", "interrupted") else None,
+            params={"query": ""},
+            error="x" if state in ("failed", "interrupted") else "",
+        )
+        if state == "done":
+            folder = results_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"matrix-{job.pk}.xlsx"
+            path.write_bytes(b"PK\x03\x04 test")
+            Job.objects.filter(pk=job.pk).update(result_file=str(path), result_name="ho-so.xlsx")
+        return {"pk": job}
 
     return kwargs
 
@@ -164,6 +180,28 @@ def _failed_mail(owner: str):
         return {"pk": mail.pk}
 
     return kwargs
+
+
+def _interrupted_import(w: World) -> None:
+    """Our upload confirmed, its import job's worker killed: the retry goes on."""
+    from django.utils import timezone
+
+    from jobs.models import Job
+    from procedures.choices import DossierImportStatus
+    from procedures.models import DossierImport
+
+    w.restore_import_file(w.ours)
+    job = Job.objects.create(
+        kind="procedures.dossier_import",
+        owner=w.p.admin,
+        state="interrupted",
+        attempts=1,
+        finished_at=timezone.now(),
+        params={"import": w.ours.dossier_import.pk},
+    )
+    DossierImport.objects.filter(pk=w.ours.dossier_import.pk).update(
+        status=DossierImportStatus.RUNNING, job=job
+    )
 
 
 MATRIX: dict[str, Case | list[Case]] = {
@@ -275,6 +313,12 @@ MATRIX: dict[str, Case | list[Case]] = {
             setup=_restore_import,
             theirs=True,
         ),
+        # Interrupted (its worker died, nothing written): any provincial user may run it again.
+        POST(
+            lambda w: {"pk": w.ours.dossier_import},
+            "login 302 302 403 403 403",
+            setup=_interrupted_import,
+        ),
     ],
     "procedures:import_progress": [
         GET(lambda w: {"pk": w.ours.dossier_import}, PROVINCIAL),
@@ -286,17 +330,22 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"fmt": "xlsx"}, ALL),
         GET(lambda w: {"fmt": "pdf"}, "login 404 404 404 404 404"),
     ],
-    # A background export belongs to the user who started it; anyone else: as if it did not exist.
-    "procedures:dossier_export_job": [
-        GET(_export_job("admin", "part"), "login 200 404 404 404 404"),
-        GET(_export_job("cumgar_staff", "xlsx"), "login 404 404 200 404 404"),
+    # --- jobs: a job (a big export, an import's check) is its owner's alone; others: as if it
+    # did not exist ------------------------------------------------------------------------------
+    "jobs:job_list": GET(None, ALL),
+    "jobs:job_detail": [
+        GET(_job("admin", "running"), "login 200 404 404 404 404"),
+        GET(_job("cumgar_staff"), "login 404 404 200 404 404"),
+        GET(_job("stp_staff", "queued"), "login 404 404 404 404 404 200"),
     ],
-    "procedures:dossier_export_progress": GET(
-        _export_job("inspector", "part"), "login 404 200 404 404 404"
-    ),
-    "procedures:dossier_export_download": [
-        GET(_export_job("eakpam_staff", "xlsx"), "login 404 404 404 404 200 404"),
-        GET(_export_job("admin", "part"), "login 404 404 404 404 404"),  # not finished yet
+    "jobs:job_progress": GET(_job("inspector", "running"), "login 404 200 404 404 404"),
+    "jobs:job_download": [
+        GET(_job("eakpam_staff"), "login 404 404 404 404 200 404"),
+        GET(_job("admin", "running"), "login 404 404 404 404 404"),  # not finished yet
+    ],
+    "jobs:job_retry": [
+        POST(_job("namnhun_staff", "failed"), "login 404 404 404 302 404"),
+        POST(_job("admin", "interrupted"), "login 302 404 404 404 404"),
     ],
     # --- scoring -------------------------------------------------------------------------------
     "scoring:set_list": GET(None, ALL),
@@ -777,9 +826,8 @@ def _request(client, case: Case, w: World, url: str):
 
 @pytest.fixture(autouse=True)
 def _quiet_logins(settings):
-    """Never a background import thread inside a test; logging in must not write last_login
-    (it would show up in the "nothing changed" digest)."""
-    settings.PROCEDURES_IMPORT_INLINE = True
+    """Logging in must not write last_login (it would show up in the "nothing changed"
+    digest). Jobs run inside the request (the tests' immediate backend)."""
     user_logged_in.disconnect(dispatch_uid="update_last_login")
     yield
     user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")

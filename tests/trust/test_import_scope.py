@@ -179,9 +179,8 @@ def test_the_command_as_the_inspector(lai_chau_dossiers, tmp_path, import_path):
 
 
 def test_the_upload_page_refuses_and_says_no_update(
-    lai_chau_dossiers, client_for, tmp_path, settings, import_path
+    lai_chau_dossiers, client_for, tmp_path, import_path
 ):
-    settings.PROCEDURES_IMPORT_INLINE = True
     before = snapshot()
     client = client_for(lai_chau_dossiers.inspector)
     rows = [{**ROW, "ma_ho_so": code} for code in ("LC-1", "LC-2")]
@@ -199,11 +198,10 @@ def test_the_upload_page_refuses_and_says_no_update(
 
 
 def test_a_foreign_dossier_appearing_after_the_preview_is_refused_at_confirm(
-    lai_chau_dossiers, client_for, tmp_path, settings, import_path
+    lai_chau_dossiers, client_for, tmp_path, import_path
 ):
     """The check is made again when the import runs, not only in the preview."""
     p = lai_chau_dossiers
-    settings.PROCEDURES_IMPORT_INLINE = True
     client = client_for(p.inspector)
     with open(write(tmp_path, [{**ROW, "ma_ho_so": "LATE-1"}]), "rb") as fh:
         upload = SimpleUploadedFile("export.csv", fh.read(), content_type="text/csv")
