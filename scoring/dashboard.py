@@ -228,7 +228,7 @@ def _provincial_panels(user) -> list[Panel]:
         chart = bar_chart(
             title=_("Chỉ số CCHC %(year)s") % {"year": criteria_set.year},
             labels=[_ranking_label(r) for r in rows],
-            series={_("Chỉ số"): [r.index for r in rows]},
+            series={_("Chỉ số đã công bố"): [r.index for r in rows]},
             horizontal=True,
             max_value=100,
             bar_colors=[colors.get(r.grade, GRADE_COLORS[-1]) for r in rows],
