@@ -709,6 +709,8 @@ def set_bulk(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
             "action": action,
             "outcomes": outcomes,
             "done": done,
+            # Nothing to confirm when every unit would be refused (publish: all or nothing).
+            "can_confirm": any(o.ok for o in outcomes),
             "needs_reason": action in workflow.REASON_ACTIONS,
         },
     )

@@ -314,3 +314,16 @@ def test_deadlines_are_set_by_the_admin_and_shown(personas, client_for):
         .content.decode()
     )
     assert "Hạn giải trình: 10/01/2030" in sheet
+
+
+def test_unit_dashboard_counts_down_to_the_explanation_deadline(personas, client_for):
+    today = timezone.localdate()
+    cs = make_set(province=personas.daklak)
+    cs.self_assessment_due_on = today - dt.timedelta(days=20)
+    cs.explanation_due_on = today + dt.timedelta(days=4)
+    cs.save()
+    make_assessment(criteria_set=cs, unit=personas.cumgar, state=S.EXPLANATION)
+    body = client_for(personas.cumgar_staff).get(reverse("home")).content.decode()
+    expected = f"Hạn giải trình: {cs.explanation_due_on:%d/%m/%Y}, còn 4 ngày"
+    assert expected in body
+    assert "Hạn tự đánh giá" not in body
