@@ -327,3 +327,34 @@ def test_unit_dashboard_counts_down_to_the_explanation_deadline(personas, client
     expected = f"Hạn giải trình: {cs.explanation_due_on:%d/%m/%Y}, còn 4 ngày"
     assert expected in body
     assert "Hạn tự đánh giá" not in body
+
+
+def test_import_criteria_takes_the_explanation_deadline(personas, tmp_path):
+    from django.core.management import call_command
+
+    from scoring.models import CriteriaSet
+
+    path = tmp_path / "bo.csv"
+    path.write_text(
+        "ma,noi_dung,diem_toi_da,thanh_phan\n1,Chỉ đạo,70,tham_dinh\n2,Điều tra,30,dieu_tra\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_criteria",
+        str(path),
+        "--province",
+        personas.daklak.code,
+        "--year",
+        "2024",
+        "--level",
+        "district",
+        "--due",
+        "2024-12-15",
+        "--explanation-due",
+        "2025-01-10",
+    )
+    cs = CriteriaSet.objects.get(year=2024, level="district")
+    assert (cs.self_assessment_due_on, cs.explanation_due_on) == (
+        dt.date(2024, 12, 15),
+        dt.date(2025, 1, 10),
+    )
