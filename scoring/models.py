@@ -381,7 +381,8 @@ class Evidence(models.Model):
     message = models.ForeignKey(
         "ExplanationMessage",
         verbose_name=_("giải trình"),
-        on_delete=models.PROTECT,
+        # A message is not deleted from under its files, but a score going away takes both.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="files",

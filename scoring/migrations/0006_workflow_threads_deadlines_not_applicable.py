@@ -78,6 +78,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='evidence',
             name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='files', to='scoring.explanationmessage', verbose_name='giải trình'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='files', to='scoring.explanationmessage', verbose_name='giải trình'),
         ),
     ]

@@ -358,3 +358,19 @@ def test_import_criteria_takes_the_explanation_deadline(personas, tmp_path):
         dt.date(2024, 12, 15),
         dt.date(2025, 1, 10),
     )
+
+
+def test_a_thread_goes_with_its_score_but_a_message_keeps_its_files(personas, world):
+    from django.db.models import RestrictedError
+
+    _cs, a = world
+    a.state = S.EXPLANATION
+    a.save()
+    message = services.explanation_post(
+        score_id=score(a, "1.2").pk, text="Kèm tệp", upload=pdf(), by=personas.cumgar_staff
+    )
+    with pytest.raises(RestrictedError):
+        message.delete()
+    score(a, "1.2").delete()  # the score takes its messages and all its files with it
+    assert not ExplanationMessage.objects.exists()
+    assert not Evidence.objects.filter(message__isnull=False).exists()
