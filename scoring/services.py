@@ -474,6 +474,9 @@ def score_keep(*, score_id: int, field: str, version: int, by: User) -> Criterio
     if value is None:
         raise ScoringError(KEEP_NOTHING_TO_KEEP % {"code": score.criterion.code})
     setattr(score, field, value)
+    # Kept, the round agrees with where it started: a reason typed for an earlier change no
+    # longer explains anything (the history keeps it).
+    setattr(score, "round1_reason" if field == ScoreField.ROUND1 else "round2_reason", "")
     score.version += 1
     score.updated_by = by
     _history_by(score, by)

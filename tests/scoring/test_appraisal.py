@@ -68,6 +68,26 @@ def test_keep_writes_the_self_score_with_history_and_no_reason(personas, cs):
     assert record.history_user == personas.inspector
 
 
+def test_keep_after_a_change_returns_to_the_self_score_without_the_old_reason(personas, cs):
+    scores = {**SELF_ONLY, "1.2": ("6", None, None, None)}
+    a = make_assessment(criteria_set=cs, unit=personas.cumgar, state=S.APPRAISAL_1, scores=scores)
+    s = score(a, "1.2")
+    services.score_save(
+        score_id=s.pk,
+        field=F.ROUND1,
+        value="5",
+        version=s.version,
+        by=personas.inspector,
+        reason="Thiếu kế hoạch",
+    )
+    s.refresh_from_db()
+    services.score_keep(score_id=s.pk, field=F.ROUND1, version=s.version, by=personas.inspector)
+    s.refresh_from_db()
+    assert (s.round1_score, s.round1_reason) == (D("6"), "")
+    reasons = list(s.history.order_by("history_date").values_list("round1_reason", flat=True))
+    assert "Thiếu kế hoạch" in reasons  # the history keeps what was said
+
+
 def test_keep_refused_for_the_unit_outside_the_round_and_when_nothing_to_keep(personas, cs):
     a = make_assessment(
         criteria_set=cs, unit=personas.cumgar, state=S.APPRAISAL_1, scores=SELF_ONLY
