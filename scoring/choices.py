@@ -55,3 +55,17 @@ class ScoreField(models.TextChoices):
     SURVEY = "survey_points", _("Điểm điều tra xã hội học")
     EXPLANATION = "explanation", _("Giải trình")
     SELF_NOTE = "self_note", _("Thuyết minh tự đánh giá")
+
+
+class Phase(models.TextChoices):
+    """The phases of the workflow that have a deadline for the unit."""
+
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    EXPLANATION = "explanation", _("Giải trình")
+
+
+class ThreadRole(models.TextChoices):
+    """Who wrote a message of an explanation thread."""
+
+    COUNCIL = "council", _("Hội đồng thẩm định")
+    UNIT = "unit", _("Đơn vị")

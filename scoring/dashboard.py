@@ -228,7 +228,7 @@ def _provincial_panels(user) -> list[Panel]:
         chart = bar_chart(
             title=_("Chỉ số CCHC %(year)s") % {"year": criteria_set.year},
             labels=[_ranking_label(r) for r in rows],
-            series={_("Chỉ số"): [r.index for r in rows]},
+            series={_("Chỉ số đã công bố"): [r.index for r in rows]},
             horizontal=True,
             max_value=100,
             bar_colors=[colors.get(r.grade, GRADE_COLORS[-1]) for r in rows],
@@ -292,11 +292,16 @@ def _unit_panels(user) -> list[Panel]:
     if own is None and assessment is None and not past.years:
         return []
     history_link = reverse("scoring:unit_history", args=[unit.code])
-    deadline = (
-        assessment.criteria_set.self_assessment_deadline(timezone.localdate())
-        if assessment is not None
-        else None
-    )
+    deadline = None
+    if assessment is not None:
+        # The deadline of the phase the unit is in: explaining, the explanation's.
+        today = timezone.localdate()
+        cs = assessment.criteria_set
+        deadline = (
+            cs.explanation_deadline(today)
+            if assessment.state == AssessmentState.EXPLANATION
+            else cs.self_assessment_deadline(today)
+        )
     context = {
         "unit": unit,
         "assessment": assessment,

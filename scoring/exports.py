@@ -14,7 +14,7 @@ from cchc_portal.charts import Chart, bar_chart
 from cchc_portal.pdf import render_pdf
 from cchc_portal.tabular import write_csv
 from cchc_portal.xlsx import write_xlsx
-from scoring.selectors import Ranking, RankingRow, UnitHistory
+from scoring.selectors import Ranking, RankingRow, UnitHistory, not_appraised_label
 
 CSV_HEADERS = [
     "rank",
@@ -39,7 +39,7 @@ def ranking_headers() -> list[str]:
         _("Điểm điều tra XHH"),
         _("Điểm thưởng"),
         _("Điểm trừ"),
-        _("Chỉ số CCHC"),
+        _("Chỉ số CCHC"),  # the title rows say whether it is provisional or published
         _("Xếp loại"),
         _("Thay đổi so với năm trước"),
     ]
@@ -47,6 +47,10 @@ def ranking_headers() -> list[str]:
 
 def ranking_values(ranking: Ranking) -> Iterator[list[Any]]:
     for row in ranking.rows:
+        if not row.appraised:
+            # Listed, never ranked: its blank appraisal is not a 0,00.
+            yield ["", row.unit_code, row.unit_name, not_appraised_label(), None, None, None]
+            continue
         yield [
             row.rank,
             row.unit_code,
@@ -89,7 +93,7 @@ def ranking_csv(stream: Any, ranking: Ranking) -> None:
 
 
 def ranking_chart(ranking: Ranking) -> Chart:
-    rows = ranking.rows[::-1]  # pygal draws the first bar at the bottom: rank 1 on top
+    rows = ranking.ranked_rows[::-1]  # pygal draws the first bar at the bottom: rank 1 on top
     chart = bar_chart(
         title=_("Chỉ số CCHC năm %(year)s") % {"year": ranking.criteria_set.year},
         labels=[row.unit_name for row in rows],

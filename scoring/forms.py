@@ -29,6 +29,13 @@ class CriteriaImportForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 
+    explanation_due_on = forms.DateField(
+        label=_("Hạn giải trình"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
     def clean_file(self):
         """Size, type by content and zip-bomb limits, before the file is read."""
         upload = self.cleaned_data["file"]
@@ -36,7 +43,29 @@ class CriteriaImportForm(forms.Form):
         return upload
 
 
-SCALE_EMPTY = _("Giá trị cao nhất của thang phải lớn hơn giá trị thấp nhất.")
+class DeadlinesForm(forms.Form):
+    """The phase deadlines of a criteria set (the province's plan), edited on the set page."""
+
+    self_assessment_due_on = forms.DateField(
+        label=_("Hạn tự đánh giá"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    explanation_due_on = forms.DateField(
+        label=_("Hạn giải trình"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+class ExplanationForm(forms.Form):
+    """A message of a criterion's explanation thread, with an optional file (checked by the
+    service like any evidence)."""
+
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Tệp kèm theo"), required=False)
 
 
 SCALE_EMPTY = _("Giá trị cao nhất của thang phải lớn hơn giá trị thấp nhất.")

@@ -25,6 +25,8 @@ from scoring.models import Assessment, CriteriaSet, Criterion, CriterionScore
 from scoring.services import (
     BONUS_ABOVE_CAP,
     PENALTY_ABOVE_CAP,
+    POINT_DECIMALS,
+    TOO_MANY_DECIMALS,
     ScoringError,
     ScoringImportError,
     _check_points,
@@ -47,12 +49,12 @@ SCORE_COLUMNS = {
 BONUS_COLUMNS = {"diem_thuong": "bonus_points", "diem_tru": "penalty_points"}
 # An explicit "clear this cell": an empty cell must not erase (it is what a partial sheet has).
 CLEAR_MARKERS = {"-", "xoa", "xóa"}
-DECIMALS = 4
+DECIMALS = POINT_DECIMALS
 QUANTUM = Decimal(1).scaleb(-DECIMALS)
 # States whose points are final: an import must not move them (the workflow's own guard will
 # replace this check when it lands; the message stays per row).
 
-TOO_MANY_DECIMALS = gettext_lazy("“%(value)s” có quá %(n)s chữ số thập phân.")
+# TOO_MANY_DECIMALS (imported): the score sheet refuses with the same message.
 NOT_A_NUMBER = gettext_lazy("“%(value)s” không phải là số (ô trống để giữ, “-” để xóa).")
 FORMULA_WITHOUT_VALUE = gettext_lazy(
     "ô chứa công thức chưa có giá trị đã tính; mở tệp bằng Excel, lưu lại rồi tải lên."

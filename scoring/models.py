@@ -12,7 +12,15 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from scoring import index
-from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Metric, Rule
+from scoring.choices import (
+    AssessmentState,
+    Component,
+    CriteriaSetStatus,
+    Metric,
+    Phase,
+    Rule,
+    ThreadRole,
+)
 from scoring.querysets import AssessmentQuerySet, CriteriaSetQuerySet, PublishedRankingQuerySet
 from units.choices import ASSESSED_LEVELS
 from units.models import AdministrativeUnit
@@ -61,6 +69,9 @@ class CriteriaSet(models.Model):
     # The last day units may self-assess (hạn tự đánh giá), set by the province's plan; the
     # workflow does not close on it (the council may still accept a late submission).
     self_assessment_due_on = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
+    # The last day units may answer the council's round 1 (hạn giải trình); like the
+    # self-assessment deadline it is shown and counted, never enforced.
+    explanation_due_on = models.DateField(_("hạn giải trình"), null=True, blank=True)
 
     objects = CriteriaSetQuerySet.as_manager()
 
@@ -98,6 +109,21 @@ class CriteriaSet(models.Model):
             return None
         return Deadline(self.self_assessment_due_on, (self.self_assessment_due_on - today).days)
 
+    def explanation_deadline(self, today: date) -> Deadline | None:
+        """The explanation deadline as seen on `today`, None when the set has none."""
+        if self.explanation_due_on is None:
+            return None
+        return Deadline(
+            self.explanation_due_on,
+            (self.explanation_due_on - today).days,
+            phase=Phase.EXPLANATION,
+        )
+
+    def deadline(self, phase: str, today: date) -> Deadline | None:
+        if phase == Phase.EXPLANATION:
+            return self.explanation_deadline(today)
+        return self.self_assessment_deadline(today)
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -105,6 +131,7 @@ class Deadline:
 
     due_on: date
     days_left: int
+    phase: str = Phase.SELF_ASSESSMENT
 
     @property
     def overdue(self) -> bool:
@@ -123,10 +150,17 @@ class Deadline:
     @property
     def date_label(self) -> str:
         """ "Hạn tự đánh giá: 15/12/2026", for whoever is past self-assessing."""
+        if self.phase == Phase.EXPLANATION:
+            return _("Hạn giải trình: %(day)s") % {"day": f"{self.due_on:%d/%m/%Y}"}
         return _("Hạn tự đánh giá: %(day)s") % {"day": f"{self.due_on:%d/%m/%Y}"}
 
     def __str__(self) -> str:
         """ "Hạn tự đánh giá: 15/12/2026, còn 14 ngày"."""
+        if self.phase == Phase.EXPLANATION:
+            return _("Hạn giải trình: %(day)s, %(status)s") % {
+                "day": f"{self.due_on:%d/%m/%Y}",
+                "status": self.status,
+            }
         return _("Hạn tự đánh giá: %(day)s, %(status)s") % {
             "day": f"{self.due_on:%d/%m/%Y}",
             "status": self.status,
@@ -168,6 +202,9 @@ class Criterion(models.Model):
         _("chỉ số tính từ hồ sơ"), max_length=40, choices=Metric.choices, blank=True
     )
     evidence_required = models.BooleanField(_("bắt buộc tài liệu kiểm chứng"), default=False)
+    # The set lets a unit mark this criterion "không phát sinh" (nothing to assess this year,
+    # e.g. no violation to handle); it is then scored its maximum (docs/domain.md).
+    not_applicable_allowed = models.BooleanField(_("cho phép “không phát sinh”"), default=False)
     is_leaf = models.BooleanField(_("tiêu chí lá"), default=True, editable=False)
 
     class Meta:
@@ -265,6 +302,10 @@ class CriterionScore(models.Model):
         _("điểm tự đánh giá"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     self_note = models.TextField(_("thuyết minh tự đánh giá"), blank=True)
+    # "Không phát sinh": the unit says the criterion did not arise this year (with a reason);
+    # the self-score is then written as the maximum, so the arithmetic needs no special case.
+    not_applicable = models.BooleanField(_("không phát sinh"), default=False)
+    not_applicable_reason = models.TextField(_("lý do không phát sinh"), blank=True)
     round1_score = models.DecimalField(
         _("điểm thẩm định vòng 1"), max_digits=8, decimal_places=4, null=True, blank=True
     )
@@ -335,6 +376,17 @@ class Evidence(models.Model):
         null=True,
         related_name="+",
     )
+    # Set when the file came with an answer of the explanation thread; the self-assessment's
+    # files have none and stay attached to the score.
+    message = models.ForeignKey(
+        "ExplanationMessage",
+        verbose_name=_("giải trình"),
+        # A message is not deleted from under its files, but a score going away takes both.
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="files",
+    )
 
     class Meta:
         verbose_name = _("tài liệu kiểm chứng")
@@ -343,6 +395,68 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ExplanationMessage(models.Model):
+    """One message of a criterion's explanation thread (giải trình): the council's remark on
+    its round-1 score or the unit's answer, with files (`files`, Evidence rows). The round
+    scores and their reasons stay on the CriterionScore; the thread shows them in order."""
+
+    score = models.ForeignKey(
+        CriterionScore,
+        verbose_name=_("điểm tiêu chí"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    role = models.CharField(_("bên"), max_length=10, choices=ThreadRole.choices)
+    text = models.TextField(_("nội dung"))
+    # The state the assessment was in when written (appraisal_1, explanation, appraisal_2).
+    state = models.CharField(_("giai đoạn"), max_length=16, choices=AssessmentState.choices)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người viết"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("nội dung giải trình")
+        verbose_name_plural = _("nội dung giải trình")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.score} · {self.get_role_display()}"
+
+
+class AssessmentReminder(models.Model):
+    """A reminder the council sent a unit late in a phase (nhắc hạn): recorded and shown; the
+    notification itself is sent by whoever reads `scoring.services.assessment_remind_late`."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("bản đánh giá"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    phase = models.CharField(_("giai đoạn"), max_length=16, choices=Phase.choices)
+    sent_at = models.DateTimeField(_("nhắc lúc"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhắc"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("nhắc hạn")
+        verbose_name_plural = _("nhắc hạn")
+        ordering = ["-sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.get_phase_display()} · {self.sent_at:%d/%m/%Y}"
 
 
 class PublishedRanking(models.Model):

@@ -23,6 +23,7 @@ from scoring.models import (
     Criterion,
     CriterionScore,
     Evidence,
+    ExplanationMessage,
     PublishedRanking,
     PublishedResult,
 )
@@ -137,14 +138,41 @@ class Sheet:
 
     @property
     def unscored(self) -> tuple[int, int]:
-        """(leaves without a value in the current round, leaves): the self-score while the unit
-        assesses itself, the appraised value during appraisal (a blank is not a 0)."""
+        """(leaves without a value in the current round, leaves): the self-score of appraisal
+        leaves while the unit assesses itself (survey leaves are not the unit's), the counted
+        value during appraisal (appraised, or survey points) — a blank is not a 0."""
         leaves = [r.score for r in self.rows if r.criterion.is_leaf and r.score is not None]
         if self.self_assessed:
-            blank = sum(1 for s in leaves if s.self_score is None)
-        else:
-            blank = sum(1 for s in leaves if s.appraised_score is None)
-        return blank, len(leaves)
+            own = [s for s in leaves if s.criterion.component == Component.APPRAISAL]
+            return sum(1 for s in own if s.self_score is None), len(own)
+        return sum(1 for s in leaves if s.points() is None), len(leaves)
+
+    @property
+    def round_progress(self) -> tuple[str, int, int] | None:
+        """(round, leaves still blank in it, appraisal leaves) for the sheet's counter: the
+        self-assessment, round 1 or round 2 (a blank round-2 cell keeps round 1 in the totals,
+        as the domain says, but the counter shows what the council has not looked at)."""
+        state = self.assessment.state
+        field = {
+            AssessmentState.OPEN: "self_score",
+            AssessmentState.APPRAISAL_1: "round1_score",
+            AssessmentState.APPRAISAL_2: "round2_score",
+        }.get(AssessmentState(state))
+        if field is None:
+            return None
+        own = [
+            r.score
+            for r in self.rows
+            if r.criterion.is_leaf
+            and r.score is not None
+            and r.criterion.component == Component.APPRAISAL
+        ]
+        label = {
+            "self_score": _("tự đánh giá"),
+            "round1_score": _("thẩm định vòng 1"),
+            "round2_score": _("thẩm định vòng 2"),
+        }[field]
+        return label, sum(1 for s in own if getattr(s, field) is None), len(own)
 
     def _grade_or_progress(self, grade: str) -> str:
         """A grade only once every leaf of the round has a value: "Yếu" for a sheet half filled
@@ -176,7 +204,8 @@ def _inspection_findings(assessment: Assessment) -> dict[int, list[str]]:
 
 def score_sheet(*, assessment: Assessment) -> Sheet:
     """The criteria tree with the assessment's scores, subtotals per node and the index
-    (4 queries: criteria, scores, evidence, nothing per row)."""
+    (a fixed number of queries: criteria, findings, scores, evidence, thread messages, the
+    metrics; nothing per row)."""
     criteria_set = assessment.criteria_set
     criteria = tree_order(list(Criterion.objects.filter(criteria_set=criteria_set)))
     findings = _inspection_findings(assessment)
@@ -184,7 +213,10 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
         s.criterion_id: s
         for s in CriterionScore.objects.filter(assessment=assessment)
         .select_related("criterion", "updated_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")),
+            Prefetch("messages", queryset=ExplanationMessage.objects.order_by("created_at", "pk")),
+        )
     }
     nodes = criteria_nodes(criteria)
     self_points = {k: s.self_score for k, s in scores.items()}
@@ -239,6 +271,7 @@ def score_sheet(*, assessment: Assessment) -> Sheet:
         and c.pk in scores
         and not scores[c.pk].evidence.all()
         and not scores[c.pk].self_note.strip()
+        and not scores[c.pk].not_applicable  # its reason is the written note
     ]
     return Sheet(
         assessment=assessment,
@@ -268,7 +301,7 @@ def missing_evidence(*, assessment: Assessment) -> list[Criterion]:
 
 @dataclass
 class RankingRow:
-    rank: int
+    rank: int | None  # None: no appraised point yet, the unit is listed but not ranked
     unit_id: int
     unit_code: str
     unit_name: str
@@ -281,9 +314,12 @@ class RankingRow:
     previous_rank: int | None
     change: int | None
     areas: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)
+    appraised: bool = True
 
     @property
     def change_label(self) -> str:
+        if not self.appraised:
+            return ""
         return index.format_rank_change(self.change, new_label=_("mới"))
 
     @property
@@ -305,6 +341,21 @@ class Ranking:
     @property
     def percentage_form(self) -> bool:
         return not self.criteria_set.has_survey
+
+    @property
+    def ranked_rows(self) -> list[RankingRow]:
+        """Rows with a rank (a unit not yet appraised is listed, never ranked or charted)."""
+        return [r for r in self.rows if r.appraised]
+
+    @property
+    def index_label(self) -> str:
+        """What the index column is: the published index or the provisional appraised one."""
+        return _("Chỉ số tạm tính") if self.provisional else _("Chỉ số đã công bố")
+
+
+def not_appraised_label() -> str:
+    """ "chưa có điểm thẩm định": a provisional ranking's unit without an appraised point."""
+    return _("chưa có điểm thẩm định")
 
 
 def _points_by_assessment(
@@ -417,9 +468,17 @@ def ranking(*, criteria_set: CriteriaSet, live: bool = False) -> Ranking:
         return Ranking(criteria_set, rows, publication, area_titles)
 
     results, units, area_titles, area_points = _live_results(criteria_set)
+    # Publishing (`live`) ranks every unit: the workflow lets only locked sheets, each with a
+    # final value on every leaf, be published.
+    appraised = set(results) if live else _appraised_units(criteria_set)
     before = previous_set(criteria_set)
     previous = ranks_of(before) if before is not None else {}
-    ranked = index.rank_rows(results, previous_ranks=previous, thresholds=criteria_set.thresholds())
+    # A unit with no appraised point would rank last at 0,00: it is listed apart, unranked.
+    ranked = index.rank_rows(
+        {k: r for k, r in results.items() if k in appraised},
+        previous_ranks=previous,
+        thresholds=criteria_set.thresholds(),
+    )
     rows = [
         RankingRow(
             rank=r.rank,
@@ -438,8 +497,41 @@ def ranking(*, criteria_set: CriteriaSet, live: bool = False) -> Ranking:
         )
         for r in ranked
     ]
-    rows.sort(key=lambda r: (r.rank, r.unit_code))
+    rows.sort(key=lambda r: (r.rank or 0, r.unit_code))
+    waiting = sorted((k for k in results if k not in appraised), key=lambda k: units[k].code)
+    rows += [
+        RankingRow(
+            rank=None,
+            unit_id=k,
+            unit_code=units[k].code,
+            unit_name=units[k].name,
+            appraisal=results[k].appraisal,
+            survey=results[k].survey,
+            bonus=results[k].bonus,
+            penalty=results[k].penalty,
+            index=results[k].index,
+            grade="",
+            previous_rank=previous.get(k),
+            change=None,
+            areas=area_points[k],
+            appraised=False,
+        )
+        for k in waiting
+    ]
     return Ranking(criteria_set, rows, None, area_titles)
+
+
+def _appraised_units(criteria_set: CriteriaSet) -> set[int]:
+    """Units of a set with at least one appraised (round 1 or 2) appraisal leaf (1 query)."""
+    return set(
+        CriterionScore.objects.filter(
+            assessment__criteria_set=criteria_set,
+            criterion__component=Component.APPRAISAL,
+        )
+        .filter(Q(round1_score__isnull=False) | Q(round2_score__isnull=False))
+        .values_list("assessment__unit_id", flat=True)
+        .distinct()
+    )
 
 
 def published_rankings() -> PublishedRankingQuerySet:
@@ -705,3 +797,109 @@ def unit_history(*, unit: AdministrativeUnit, user: AnyUser) -> UnitHistory:
         ]
     )
     return UnitHistory(years=years, areas=areas, changes=changes)
+
+
+# --------------------------------------------------------------------------- explanation
+
+
+@dataclass
+class ThreadEntry:
+    """One step of a criterion's explanation thread, in order: the self-score (with the
+    self-assessment's files), round 1 with the council's reason, the messages, round 2."""
+
+    kind: str  # "self", "round1", "message", "round2"
+    points: Decimal | None = None
+    text: str = ""
+    files: list[Evidence] = field(default_factory=list)
+    message: ExplanationMessage | None = None
+    differs: bool = False  # the round departs from what it started from
+
+
+def score_thread(*, score: CriterionScore) -> list[ThreadEntry]:
+    """A criterion's explanation thread (2 queries: files, messages with their files)."""
+    files = list(score.evidence.select_related("message").order_by("uploaded_at", "pk"))
+    messages = list(score.messages.select_related("created_by").order_by("created_at", "pk"))
+    by_message: dict[int, list[Evidence]] = {}
+    for e in files:
+        if e.message_id is not None:
+            by_message.setdefault(e.message_id, []).append(e)
+    note = score.not_applicable_reason if score.not_applicable else score.self_note
+    entries = [
+        ThreadEntry(
+            "self",
+            score.self_score,
+            note,
+            [e for e in files if e.message_id is None],
+        )
+    ]
+    if score.round1_score is not None or score.round1_reason:
+        entries.append(
+            ThreadEntry(
+                "round1",
+                score.round1_score,
+                score.round1_reason,
+                differs=score.round1_score is not None and score.round1_score != score.self_score,
+            )
+        )
+    entries += [
+        ThreadEntry("message", text=m.text, files=by_message.get(m.pk, []), message=m)
+        for m in messages
+    ]
+    if score.round2_score is not None or score.round2_reason:
+        start = score.round1_score if score.round1_score is not None else score.self_score
+        entries.append(
+            ThreadEntry(
+                "round2",
+                score.round2_score,
+                score.round2_reason,
+                differs=score.round2_score is not None and score.round2_score != start,
+            )
+        )
+    return entries
+
+
+@dataclass
+class PendingUnit:
+    assessment: Assessment
+    late: bool
+    reminded_at: dt.datetime | None
+
+
+@dataclass
+class PhaseStatus:
+    """Who has not yet submitted in one phase of a set, and who is late (past the deadline)."""
+
+    phase: str
+    label: str
+    deadline: Any  # models.Deadline | None
+    pending: list[PendingUnit]
+
+    @property
+    def late(self) -> list[PendingUnit]:
+        return [p for p in self.pending if p.late]
+
+
+def phase_status(*, criteria_set: CriteriaSet, today: dt.date) -> list[PhaseStatus]:
+    """Per phase with a unit deadline (self-assessment, explanation): the assessments still in
+    it, late ones flagged, with the last reminder sent. 2 queries whatever the units."""
+    from scoring.choices import Phase
+    from scoring.services import PHASE_STATES
+
+    pending = list(
+        criteria_set.assessments.filter(state__in=[s for v in PHASE_STATES.values() for s in v])
+        .select_related("unit")
+        .prefetch_related("reminders")
+        .order_by("unit__code")
+    )
+    out = []
+    for phase, states in PHASE_STATES.items():
+        deadline = criteria_set.deadline(phase, today)
+        late = deadline is not None and deadline.overdue
+        rows = []
+        for a in pending:
+            if a.state not in states:
+                continue
+            sent = [r.sent_at for r in a.reminders.all() if r.phase == phase]
+            rows.append(PendingUnit(a, late, max(sent) if sent else None))
+        out.append(PhaseStatus(phase, str(Phase(phase).label), deadline, rows))
+    return out

@@ -22,13 +22,24 @@ from cchc_portal import uploads
 from cchc_portal.tabular import TabularFileError, iter_table
 from cchc_portal.templatetags.portal import num
 from scoring import index
-from scoring.choices import AssessmentState, Component, CriteriaSetStatus, Metric, Rule, ScoreField
+from scoring.choices import (
+    AssessmentState,
+    Component,
+    CriteriaSetStatus,
+    Metric,
+    Phase,
+    Rule,
+    ScoreField,
+    ThreadRole,
+)
 from scoring.models import (
     Assessment,
+    AssessmentReminder,
     CriteriaSet,
     Criterion,
     CriterionScore,
     Evidence,
+    ExplanationMessage,
     PublishedRanking,
     PublishedResult,
 )
@@ -54,6 +65,26 @@ SCORE_CONFLICT = gettext_lazy(
 )
 SCORE_FIELD_LOCKED = gettext_lazy("Bạn không được sửa cột này ở trạng thái hiện tại.")
 REASON_REQUIRED = gettext_lazy("Điểm thẩm định khác điểm tự đánh giá: cần ghi lý do.")
+REASON_REQUIRED_ROUND2 = gettext_lazy("Điểm vòng 2 khác điểm thẩm định vòng 1: cần ghi lý do.")
+# Points are stored with up to 4 decimals; more are refused (never rounded) on every path.
+POINT_DECIMALS = 4
+TOO_MANY_DECIMALS = gettext_lazy("“%(value)s” có quá %(n)s chữ số thập phân.")
+# Appraisal starts from the unit's own figure: what a round keeps when the council changes
+# nothing (the history says so: the value was written from its source, not typed).
+KEEP_SOURCE = {"round1_score": "self_score", "round2_score": "round1_score"}
+KEPT_FROM = {
+    "round1_score": gettext_lazy("giữ điểm tự chấm"),
+    "round2_score": gettext_lazy("giữ điểm thẩm định vòng 1"),
+}
+KEEP_NOTHING_TO_KEEP = gettext_lazy("Tiêu chí %(code)s chưa có điểm để giữ.")
+NOT_APPLICABLE_NOT_ALLOWED = gettext_lazy(
+    "Bộ chỉ số không cho phép đánh dấu “không phát sinh” ở tiêu chí %(code)s."
+)
+NOT_APPLICABLE_REASON_REQUIRED = gettext_lazy("Cần ghi lý do “không phát sinh”.")
+NOT_APPLICABLE_HISTORY = gettext_lazy("không phát sinh: %(reason)s")
+EXPLANATION_TEXT_REQUIRED = gettext_lazy("Cần ghi nội dung giải trình.")
+EXPLANATION_NOT_NOW = gettext_lazy("Bạn không thể ghi vào giải trình ở trạng thái hiện tại.")
+REMIND_UNKNOWN_PHASE = gettext_lazy("Giai đoạn không hợp lệ: %(phase)s.")
 PUBLISH_NOT_LOCKED = gettext_lazy(
     "Chỉ công bố khi mọi bản đánh giá đã chốt điểm; chưa chốt: %(units)s."
 )
@@ -284,9 +315,19 @@ def parse_points(value: Any) -> Decimal | None:
     if value is None or str(value).strip() == "":
         return None
     try:
-        return index.to_decimal(value)
+        points = index.to_decimal(value)
     except (InvalidOperation, ValueError):
         raise ScoringError(SCORE_NOT_NUMBER % {"value": value}) from None
+    check_decimals(points, str(value).strip())
+    return points
+
+
+def check_decimals(value: Decimal, text: str) -> None:
+    """Refuse more than 4 decimals (a silently rounded cell would move the index away from
+    rounding once at the end): the sheet, the bonus form and the imports say the same."""
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -POINT_DECIMALS:
+        raise ScoringError(TOO_MANY_DECIMALS % {"value": text, "n": POINT_DECIMALS})
 
 
 def score_error(criterion: Criterion, value: Decimal) -> str:
@@ -380,9 +421,14 @@ def score_save(
         if field in (ScoreField.ROUND1, ScoreField.ROUND2):
             reason = (reason or "").strip()
             reason_field = "round1_reason" if field == ScoreField.ROUND1 else "round2_reason"
-            differs = points is not None and points != score.self_score
+            # A round needs a reason where it departs from what it starts from: round 1 from
+            # the self-score, round 2 from round 1.
+            source = keep_value(score, field)
+            differs = points is not None and points != source
             if differs and not reason and not getattr(score, reason_field):
-                raise ScoringError(REASON_REQUIRED)
+                raise ScoringError(
+                    REASON_REQUIRED if field == ScoreField.ROUND1 else REASON_REQUIRED_ROUND2
+                )
             if reason:
                 setattr(score, reason_field, reason)
         setattr(score, field, points)
@@ -391,6 +437,305 @@ def score_save(
     _history_by(score, by)
     score.save()
     return score
+
+
+def keep_value(score: CriterionScore, field: str) -> Decimal | None:
+    """What a round starts from: round 1 the self-score, round 2 round 1 (else the self-score)."""
+    if field == ScoreField.ROUND2:
+        return score.round1_score if score.round1_score is not None else score.self_score
+    return score.self_score
+
+
+@transaction.atomic
+def score_keep(*, score_id: int, field: str, version: int, by: User) -> CriterionScore:
+    """ "Giữ điểm tự chấm": write the round's value from what it starts from, as a stored value
+    (so the index needs no special case) with the history saying it was kept, not typed."""
+    score = (
+        CriterionScore.objects.select_for_update(of=("self",))
+        .select_related("assessment__unit", "criterion", "updated_by")
+        .get(pk=score_id)
+    )
+    assessment = score.assessment
+    assessment_ensure_writable(
+        assessment, what=_("điểm tiêu chí %(code)s") % {"code": score.criterion.code}
+    )
+    if field not in KEEP_SOURCE or field not in writable_fields(by, assessment):
+        raise PermissionDenied(SCORE_FIELD_LOCKED)
+    if score.criterion.component != Component.APPRAISAL:
+        raise ScoringError(SCORE_FIELD_LOCKED)
+    if score.version != version:
+        who = score.updated_by.get_full_name() if score.updated_by else _("người khác")
+        current = getattr(score, field)
+        raise ScoreConflict(
+            SCORE_CONFLICT % {"who": who, "current": num(current), "yours": _("giữ nguyên")},
+            score=score,
+        )
+    value = keep_value(score, field)
+    if value is None:
+        raise ScoringError(KEEP_NOTHING_TO_KEEP % {"code": score.criterion.code})
+    setattr(score, field, value)
+    # Kept, the round agrees with where it started: a reason typed for an earlier change no
+    # longer explains anything (the history keeps it).
+    setattr(score, "round1_reason" if field == ScoreField.ROUND1 else "round2_reason", "")
+    score.version += 1
+    score.updated_by = by
+    _history_by(score, by)
+    score._change_reason = str(KEPT_FROM[field])  # type: ignore[attr-defined]
+    score.save()
+    return score
+
+
+def _leaves_under(criteria: list[Criterion], root_id: int) -> set[int]:
+    kids: dict[int | None, list[Criterion]] = {}
+    for c in criteria:
+        kids.setdefault(c.parent_id, []).append(c)
+    out: set[int] = set()
+    stack = [root_id]
+    while stack:
+        key = stack.pop()
+        children = kids.get(key, [])
+        if not children:
+            out.add(key)
+        stack.extend(c.pk for c in children)
+    return out
+
+
+@dataclass
+class AreaKeep:
+    """What "giữ nguyên cả lĩnh vực" does (or would do) to an area: the leaves it writes, those
+    already scored in the round, and those with nothing to keep (blank at the source)."""
+
+    area: Criterion
+    field: str
+    to_write: list[CriterionScore]
+    already: int
+    nothing: list[str]
+
+
+def area_keep_plan(*, assessment: Assessment, area_id: int, field: str) -> AreaKeep:
+    """The leaves of an area still blank in the round and what they would keep (2 queries)."""
+    criteria = list(Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id))
+    area = next((c for c in criteria if c.pk == area_id and not c.is_leaf), None)
+    if area is None or field not in KEEP_SOURCE:
+        raise CriterionScore.DoesNotExist
+    leaves = _leaves_under(criteria, area.pk)
+    scores = list(
+        CriterionScore.objects.filter(
+            assessment=assessment,
+            criterion_id__in=leaves,
+            criterion__component=Component.APPRAISAL,
+        )
+        .select_related("criterion")
+        .order_by("criterion__position", "criterion__code")
+    )
+    blank = [s for s in scores if getattr(s, field) is None]
+    return AreaKeep(
+        area=area,
+        field=field,
+        to_write=[s for s in blank if keep_value(s, field) is not None],
+        already=len(scores) - len(blank),
+        nothing=[s.criterion.code for s in blank if keep_value(s, field) is None],
+    )
+
+
+@transaction.atomic
+def area_keep(*, assessment_id: int, area_id: int, field: str, by: User) -> AreaKeep:
+    """ "Giữ nguyên cả lĩnh vực": every leaf of the area still blank in the round gets the value
+    it starts from (round 1 the self-score, round 2 round 1), with history; scored leaves are
+    left as the council set them. A fixed number of queries whatever the area's size."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("unit", "criteria_set")
+        .get(pk=assessment_id)
+    )
+    assessment_ensure_writable(assessment, what=_("điểm thẩm định"))
+    if field not in KEEP_SOURCE or field not in writable_fields(by, assessment):
+        raise PermissionDenied(SCORE_FIELD_LOCKED)
+    plan = area_keep_plan(assessment=assessment, area_id=area_id, field=field)
+    ids = [s.pk for s in plan.to_write]
+    # Re-read the rows under lock: only those still blank are written.
+    rows = list(
+        CriterionScore.objects.select_for_update()
+        .filter(pk__in=ids, **{f"{field}__isnull": True})
+        .select_related("criterion")
+    )
+    for s in rows:
+        setattr(s, field, keep_value(s, field))
+        s.version += 1
+        s.updated_by = by
+        s.updated_at = timezone.now()  # bulk_update skips auto_now
+    if rows:
+        from simple_history.utils import bulk_update_with_history
+
+        bulk_update_with_history(
+            rows,
+            CriterionScore,
+            [field, "version", "updated_by", "updated_at"],
+            default_user=by,
+            default_change_reason=str(KEPT_FROM[field]),
+        )
+    plan.to_write = rows
+    return plan
+
+
+@transaction.atomic
+def score_not_applicable_set(
+    *, score_id: int, applicable: bool, reason: str, version: int, by: User
+) -> CriterionScore:
+    """Mark a leaf "không phát sinh" (with a reason) or take the mark back. Marked, its
+    self-score is written as the criterion's maximum, so every total counts it without a
+    special case; unmarked, the self-score is emptied for the unit to score it."""
+    score = (
+        CriterionScore.objects.select_for_update(of=("self",))
+        .select_related("assessment__unit", "criterion", "updated_by")
+        .get(pk=score_id)
+    )
+    criterion = score.criterion
+    assessment_ensure_writable(
+        score.assessment, what=_("điểm tiêu chí %(code)s") % {"code": criterion.code}
+    )
+    if ScoreField.SELF not in writable_fields(by, score.assessment):
+        raise PermissionDenied(SCORE_FIELD_LOCKED)
+    if not criterion.not_applicable_allowed or criterion.component != Component.APPRAISAL:
+        raise ScoringError(NOT_APPLICABLE_NOT_ALLOWED % {"code": criterion.code})
+    if score.version != version:
+        who = score.updated_by.get_full_name() if score.updated_by else _("người khác")
+        raise ScoreConflict(
+            SCORE_CONFLICT
+            % {"who": who, "current": num(score.self_score), "yours": _("không phát sinh")},
+            score=score,
+        )
+    reason = (reason or "").strip()
+    if applicable:
+        score.not_applicable = False
+        score.not_applicable_reason = ""
+        score.self_score = None
+    else:
+        if not reason:
+            raise ScoringError(NOT_APPLICABLE_REASON_REQUIRED)
+        score.not_applicable = True
+        score.not_applicable_reason = reason
+        score.self_score = criterion.max_points
+    score.version += 1
+    score.updated_by = by
+    _history_by(score, by)
+    if not applicable:
+        score._change_reason = str(  # type: ignore[attr-defined]
+            NOT_APPLICABLE_HISTORY % {"reason": reason}
+        )
+    score.save()
+    return score
+
+
+def thread_role(user: User, assessment: Assessment) -> str | None:
+    """Who `user` writes as in a criterion's explanation thread now, None when they may not:
+    the unit (or the admin acting for it) while explaining, the council from round 1 to 2."""
+    if assessment.state in FROZEN_STATES:
+        return None
+    if assessment.state == S.EXPLANATION and is_own_unit(user, assessment):
+        return ThreadRole.UNIT
+    if is_council(user) and assessment.state in (S.APPRAISAL_1, S.EXPLANATION, S.APPRAISAL_2):
+        return ThreadRole.COUNCIL
+    return None
+
+
+@transaction.atomic
+def explanation_post(
+    *, score_id: int, text: str, by: User, upload: UploadedFile | None = None
+) -> ExplanationMessage:
+    """Add a message to a criterion's explanation thread. The unit's answer may carry a file
+    (checked like any evidence) and becomes the score's `explanation` (with history), so the
+    sheet and its exports read the latest answer."""
+    score = (
+        CriterionScore.objects.select_for_update(of=("self",))
+        .select_related("assessment__unit", "criterion")
+        .get(pk=score_id)
+    )
+    assessment = score.assessment
+    assessment_ensure_writable(
+        assessment, what=_("giải trình tiêu chí %(code)s") % {"code": score.criterion.code}
+    )
+    role = thread_role(by, assessment)
+    if role is None:
+        raise PermissionDenied(EXPLANATION_NOT_NOW)
+    text = (text or "").strip()
+    if not text:
+        raise ScoringError(EXPLANATION_TEXT_REQUIRED)
+    checked = _checked_upload(upload) if upload is not None and role == ThreadRole.UNIT else None
+    message = ExplanationMessage.objects.create(
+        score=score, role=role, text=text, state=assessment.state, created_by=by
+    )
+    if checked is not None:
+        _evidence_save(score=score, upload=upload, checked=checked, by=by, message=message)
+    if role == ThreadRole.UNIT:
+        score.explanation = text
+        score.version += 1
+        score.updated_by = by
+        _history_by(score, by)
+        score.save()
+    return message
+
+
+PHASE_STATES: dict[str, tuple[str, ...]] = {
+    Phase.SELF_ASSESSMENT: (S.OPEN,),
+    Phase.EXPLANATION: (S.EXPLANATION,),
+}
+
+
+def late_assessments(*, criteria_set: CriteriaSet, phase: str, today: dt.date) -> list[Assessment]:
+    """The set's assessments still in `phase` once its deadline has passed (1 query; none when
+    the set has no deadline for the phase)."""
+    if phase not in PHASE_STATES:
+        raise ScoringError(REMIND_UNKNOWN_PHASE % {"phase": phase})
+    deadline = criteria_set.deadline(phase, today)
+    if deadline is None or not deadline.overdue:
+        return []
+    return list(
+        criteria_set.assessments.filter(state__in=PHASE_STATES[phase])
+        .select_related("unit", "criteria_set")
+        .order_by("unit__code")
+    )
+
+
+@transaction.atomic
+def assessment_remind_late(*, criteria_set: CriteriaSet, phase: str, by: User) -> list[Assessment]:
+    """Record a reminder to every unit late in `phase` (self-assessment or explanation) and
+    return them: whom to notify. The council only; the notification is sent by the caller."""
+    if not is_council(by):
+        raise PermissionDenied
+    late = late_assessments(criteria_set=criteria_set, phase=phase, today=timezone.localdate())
+    now = timezone.now()
+    AssessmentReminder.objects.bulk_create(
+        [AssessmentReminder(assessment=a, phase=phase, sent_at=now, sent_by=by) for a in late]
+    )
+    return late
+
+
+DEADLINE_ORDER = gettext_lazy("Hạn giải trình phải sau hạn tự đánh giá.")
+
+
+@transaction.atomic
+def criteria_set_deadlines_set(
+    *,
+    criteria_set: CriteriaSet,
+    self_assessment_due_on: dt.date | None,
+    explanation_due_on: dt.date | None,
+    by: User,
+) -> CriteriaSet:
+    """The phase deadlines of a set (admins): shown and counted, never closing a phase."""
+    if not by.is_provincial_admin:
+        raise PermissionDenied
+    if (
+        self_assessment_due_on is not None
+        and explanation_due_on is not None
+        and explanation_due_on <= self_assessment_due_on
+    ):
+        raise ScoringError(DEADLINE_ORDER)
+    criteria_set.self_assessment_due_on = self_assessment_due_on
+    criteria_set.explanation_due_on = explanation_due_on
+    criteria_set.full_clean()
+    criteria_set.save(update_fields=["self_assessment_due_on", "explanation_due_on"])
+    return criteria_set
 
 
 def assessment_transition(
@@ -441,6 +786,12 @@ def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Ev
     score.assessment = assessment
     if not can_add_evidence(by, score.assessment):
         raise PermissionDenied(SCORE_FIELD_LOCKED)
+    checked = _checked_upload(upload)
+    return _evidence_save(score=score, upload=upload, checked=checked, by=by)
+
+
+def _checked_upload(upload: UploadedFile) -> tuple[str, int]:
+    """(content type, size) of an evidence file after the size and content checks."""
     size = upload.size or 0  # an upload from a request always knows its size
     if size > EVIDENCE_MAX_BYTES:
         raise ScoringError(EVIDENCE_TOO_LARGE % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)})
@@ -451,6 +802,18 @@ def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Ev
     content_type = EVIDENCE_TYPES.get(found or "")
     if content_type is None:
         raise ScoringError(EVIDENCE_BAD_TYPE)
+    return content_type, size
+
+
+def _evidence_save(
+    *,
+    score: CriterionScore,
+    upload: Any,
+    checked: tuple[str, int],
+    by: User,
+    message: ExplanationMessage | None = None,
+) -> Evidence:
+    content_type, size = checked
     name = Path(upload.name or "tai-lieu").name[:200]
     evidence = Evidence(
         score=score,
@@ -458,6 +821,7 @@ def evidence_add(*, score: CriterionScore, upload: UploadedFile, by: User) -> Ev
         content_type=content_type,
         size=size,
         uploaded_by=by,
+        message=message,
     )
     safe_name = re.sub(r"[^\w.-]", "_", name, flags=re.ASCII) or "tai-lieu"
     evidence.file.save(safe_name, upload, save=False)
@@ -483,6 +847,8 @@ def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
     if not_locked:
         raise ScoringError(PUBLISH_NOT_LOCKED % {"units": ", ".join(sorted(not_locked))})
     live = ranking(criteria_set=criteria_set, live=True)
+    ranks = [row.rank for row in live.rows]
+    assert None not in ranks, "a live ranking ranks every unit"
     publication = PublishedRanking.objects.create(
         criteria_set=criteria_set, published_at=timezone.now(), published_by=by
     )
@@ -499,7 +865,7 @@ def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
                 penalty=row.penalty,
                 index=row.index,
                 grade=row.grade,
-                rank=row.rank,
+                rank=int(row.rank or 0),  # never 0: asserted above
                 previous_rank=row.previous_rank,
                 areas={code: [title, str(pts), str(mx)] for code, title, pts, mx in row.areas},
             )
@@ -703,6 +1069,8 @@ def criteria_rows(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
                     "metric": metric,
                     "evidence_required": _text(row.get("bat_buoc_kiem_chung")).lower()
                     in TRUE_WORDS,
+                    "not_applicable_allowed": _text(row.get("khong_phat_sinh")).lower()
+                    in TRUE_WORDS,
                 }
             )
     except TabularFileError as exc:
@@ -769,6 +1137,7 @@ def criteria_set_import(
     bonus_cap: Decimal = Decimal("0"),
     penalty_cap: Decimal = Decimal("0"),
     self_assessment_due_on: dt.date | None = None,
+    explanation_due_on: dt.date | None = None,
 ) -> CriteriaSet:
     """A criteria set from a file, rejected as a whole with row-level errors."""
     if level not in ASSESSED_LEVELS:
@@ -809,6 +1178,7 @@ def criteria_set_import(
         penalty_cap=penalty_cap,
         grade_thresholds=DEFAULT_THRESHOLDS,
         self_assessment_due_on=self_assessment_due_on,
+        explanation_due_on=explanation_due_on,
     )
     criteria_set.full_clean()
     criteria_set.save()
@@ -832,6 +1202,7 @@ def criteria_create(*, criteria_set: CriteriaSet, rows: list[dict[str, Any]]) ->
             rule_params=r["rule_params"],
             metric=r["metric"],
             evidence_required=r["evidence_required"],
+            not_applicable_allowed=r.get("not_applicable_allowed", False),
             is_leaf=r["code"] not in parents,
             position=r.get("row", position),
         )

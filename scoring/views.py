@@ -26,9 +26,9 @@ from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require
 from cchc_portal.xlsx import xlsx_response
 from scoring import exports, imports, selectors, services, workflow
-from scoring.choices import Component, ScoreField
+from scoring.choices import Component, Phase, ScoreField
 from scoring.filters import AssessmentFilter, CriteriaSetFilter
-from scoring.forms import CriteriaImportForm, ScoresImportForm
+from scoring.forms import CriteriaImportForm, DeadlinesForm, ExplanationForm, ScoresImportForm
 from scoring.models import (
     Assessment,
     CriteriaSet,
@@ -75,6 +75,73 @@ def set_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_publish": request.user.is_provincial_admin,
             "can_import_scores": services.is_council(request.user),
             "deadline": criteria_set.self_assessment_deadline(timezone.localdate()),
+            "explanation_deadline": criteria_set.explanation_deadline(timezone.localdate()),
+            # Who has not submitted per phase, and who is late: the council's follow-up.
+            "phases": selectors.phase_status(criteria_set=criteria_set, today=timezone.localdate())
+            if services.is_council(request.user)
+            else [],
+            "deadlines_form": DeadlinesForm(
+                initial={
+                    "self_assessment_due_on": criteria_set.self_assessment_due_on,
+                    "explanation_due_on": criteria_set.explanation_due_on,
+                }
+            )
+            if request.user.is_provincial_admin
+            else None,
+        },
+    )
+
+
+@require_POST
+def set_deadlines(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
+    require(request.user.is_provincial_admin)
+    form = DeadlinesForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("scoring:set_detail", pk=criteria_set.pk)
+    try:
+        services.criteria_set_deadlines_set(
+            criteria_set=criteria_set,
+            self_assessment_due_on=form.cleaned_data["self_assessment_due_on"],
+            explanation_due_on=form.cleaned_data["explanation_due_on"],
+            by=request.user,
+        )
+        messages.success(request, _("Đã lưu các hạn."))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:set_detail", pk=criteria_set.pk)
+
+
+def set_remind(request: AuthedHttpRequest, pk: int, phase: str) -> HttpResponse:
+    """GET: whom a reminder would go to (the units late in the phase); POST: record it."""
+    if phase not in services.PHASE_STATES:
+        raise Http404
+    criteria_set = get_visible_or_404(
+        CriteriaSet.objects.select_related("province"), request.user, pk=pk
+    )
+    require(services.is_council(request.user))
+    if request.method == "POST":
+        reminded = services.assessment_remind_late(
+            criteria_set=criteria_set, phase=phase, by=request.user
+        )
+        messages.success(request, _("Đã ghi nhắc hạn cho %(n)s đơn vị.") % {"n": len(reminded)})
+        return redirect("scoring:set_detail", pk=criteria_set.pk)
+    late = services.late_assessments(
+        criteria_set=criteria_set, phase=phase, today=timezone.localdate()
+    )
+    label = Phase(phase).label
+    return render(
+        request,
+        "scoring/set_remind.html",
+        {
+            "title": _("Nhắc hạn %(phase)s") % {"phase": str(label).lower()},
+            "criteria_set": criteria_set,
+            "late": late,
+            "phase_label": label,
+            "deadline": criteria_set.deadline(phase, timezone.localdate()),
         },
     )
 
@@ -117,6 +184,7 @@ def set_import(request: AuthedHttpRequest) -> HttpResponse:
                     bonus_cap=form.cleaned_data["bonus_cap"],
                     penalty_cap=form.cleaned_data["penalty_cap"],
                     self_assessment_due_on=form.cleaned_data["self_assessment_due_on"],
+                    explanation_due_on=form.cleaned_data["explanation_due_on"],
                 )
             except services.ScoringImportError as exc:
                 errors = exc.errors
@@ -226,6 +294,11 @@ def _sheet_context(request, assessment: Assessment, **extra) -> dict:
         "can_set_bonus": services.can_set_bonus(user, assessment),
         "transitions": services.available_transitions(user, assessment),
         "deadline": assessment.criteria_set.self_assessment_deadline(timezone.localdate()),
+        "explanation_deadline": assessment.criteria_set.explanation_deadline(timezone.localdate()),
+        "explanation_counting": assessment.state == services.S.EXPLANATION,
+        "can_keep": {
+            f for f in services.KEEP_SOURCE if f in services.writable_fields(user, assessment)
+        },
         "fields": ScoreField,
         "survey": Component.SURVEY,
         "errors": {},
@@ -287,13 +360,193 @@ def score_save(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpRespon
     return redirect("scoring:assessment_detail", pk=assessment.pk)
 
 
+def _cell_answer(
+    request: AuthedHttpRequest,
+    assessment: Assessment,
+    score: CriterionScore,
+    call: Any,
+    *,
+    field: str,
+) -> HttpResponse:
+    """Run a one-row write and answer as score_save does: the row for htmx, else a redirect."""
+    errors, attempted, status = {}, {}, 200
+    try:
+        services.assessment_ensure_writable(assessment, what=_("điểm tiêu chí"))
+        call()
+    except services.ScoreConflict as exc:
+        errors[score.pk] = exc.message
+        status = 409
+    except services.ScoringError as exc:
+        errors[score.pk] = exc.message
+        attempted[score.pk] = {"field": field, "value": request.POST.get("value", "")}
+        status = 422
+    except ValueError:
+        errors[score.pk] = _("Dữ liệu gửi lên không hợp lệ.")
+        status = 422
+    if request.htmx:
+        context = _sheet_context(
+            request, assessment, errors=errors, attempted=attempted, saved_pk=score.pk
+        )
+        return render(request, "scoring/_cell_response.html", context, status=status)
+    for message in errors.values():
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, _("Đã lưu."))
+    return redirect("scoring:assessment_detail", pk=assessment.pk)
+
+
+@require_POST
+def score_keep(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """ "Giữ điểm tự chấm" on one leaf: the round's value written from what it starts from."""
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
+    field = request.POST.get("field", "")
+    if assessment.state not in services.FROZEN_STATES:
+        require(field in services.KEEP_SOURCE)
+        require(field in services.writable_fields(request.user, assessment))
+    return _cell_answer(
+        request,
+        assessment,
+        score,
+        lambda: services.score_keep(
+            score_id=score.pk,
+            field=field,
+            version=int(request.POST.get("version", "0")),
+            by=request.user,
+        ),
+        field=field,
+    )
+
+
+@require_POST
+def score_not_applicable(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """The unit marks a leaf "không phát sinh" with a reason (or takes the mark back)."""
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    score = get_object_or_404(CriterionScore, pk=score_pk, assessment=assessment)
+    if assessment.state not in services.FROZEN_STATES:
+        require(ScoreField.SELF in services.writable_fields(request.user, assessment))
+    return _cell_answer(
+        request,
+        assessment,
+        score,
+        lambda: services.score_not_applicable_set(
+            score_id=score.pk,
+            applicable=request.POST.get("applicable") == "1",
+            reason=request.POST.get("reason", ""),
+            version=int(request.POST.get("version", "0")),
+            by=request.user,
+        ),
+        field="not_applicable",
+    )
+
+
+def area_keep(request: AuthedHttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """ "Giữ nguyên cả lĩnh vực": GET the confirmation (which leaves it writes, which it leaves
+    alone), POST writes the round's value for every leaf of the area still blank in it."""
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    keepable = [
+        f for f in services.KEEP_SOURCE if f in services.writable_fields(request.user, assessment)
+    ]
+    require(bool(keepable))
+    field = keepable[0]
+    try:
+        plan = services.area_keep_plan(assessment=assessment, area_id=criterion_pk, field=field)
+    except CriterionScore.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            done = services.area_keep(
+                assessment_id=assessment.pk, area_id=criterion_pk, field=field, by=request.user
+            )
+        except services.ScoringError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Đã giữ nguyên %(n)s tiêu chí của lĩnh vực %(code)s (%(what)s).")
+                % {
+                    "n": len(done.to_write),
+                    "code": done.area.code,
+                    "what": services.KEPT_FROM[field],
+                },
+            )
+        return redirect("scoring:assessment_detail", pk=assessment.pk)
+    return render(
+        request,
+        "scoring/area_keep_confirm.html",
+        {
+            "title": _("Xác nhận: giữ nguyên cả lĩnh vực %(code)s") % {"code": plan.area.code},
+            "assessment": assessment,
+            "plan": plan,
+            "kept_from": services.KEPT_FROM[field],
+            "round_label": ScoreField(field).label,
+        },
+    )
+
+
+def score_thread(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """A criterion's explanation thread: self-score and its files, round 1 and the council's
+    reason, the unit's answers with files, round 2. POST adds a message (the unit while
+    explaining, the council from round 1 to round 2)."""
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    score = get_object_or_404(
+        CriterionScore.objects.select_related("criterion"), pk=score_pk, assessment=assessment
+    )
+    role = services.thread_role(request.user, assessment)
+    form = ExplanationForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.assessment_ensure_writable(assessment, what=_("giải trình"))
+        except services.ScoringError as exc:
+            messages.error(request, exc.message)
+            return redirect("scoring:score_thread", pk=assessment.pk, score_pk=score.pk)
+        require(role is not None)
+        if form.is_valid():
+            try:
+                services.explanation_post(
+                    score_id=score.pk,
+                    text=form.cleaned_data["text"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except services.ScoringError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Đã ghi giải trình."))
+                return redirect("scoring:score_thread", pk=assessment.pk, score_pk=score.pk)
+        status = 422
+    score.refresh_from_db()
+    return render(
+        request,
+        "scoring/score_thread.html",
+        {
+            "title": _("Giải trình tiêu chí %(code)s") % {"code": score.criterion.code},
+            "assessment": assessment,
+            "score": score,
+            "entries": selectors.score_thread(score=score),
+            "form": form if role is not None else None,
+            "role": role,
+            "explanation_deadline": assessment.criteria_set.explanation_deadline(
+                timezone.localdate()
+            ),
+        },
+        status=status,
+    )
+
+
 def score_history(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpResponse:
     assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
     score = get_object_or_404(
         CriterionScore.objects.select_related("criterion"), pk=score_pk, assessment=assessment
     )
     records = list(score.history.select_related("history_user").order_by("history_date"))
-    tracked = [f.value for f in ScoreField] + ["round1_reason", "round2_reason"]
+    tracked = [f.value for f in ScoreField] + [
+        "round1_reason",
+        "round2_reason",
+        "not_applicable",
+        "not_applicable_reason",
+    ]
     labels = {f.name: f.verbose_name for f in CriterionScore._meta.fields}
     changes = []
     previous: Any = None  # the record before (simple_history's models are untyped)
@@ -301,7 +554,7 @@ def score_history(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpRes
         for name in tracked:
             old = getattr(previous, name, None) if previous else None
             new = getattr(record, name)
-            if old != new and not (previous is None and new in (None, "")):
+            if old != new and not (previous is None and new in (None, "", False)):
                 changes.append(
                     {
                         "when": record.history_date,
@@ -309,6 +562,8 @@ def score_history(request: AuthedHttpRequest, pk: int, score_pk: int) -> HttpRes
                         "field": labels[name],
                         "old": old,
                         "new": new,
+                        # "giữ điểm tự chấm": the value was kept, not typed.
+                        "why": record.history_change_reason or "",
                     }
                 )
         previous = record
@@ -454,6 +709,8 @@ def set_bulk(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
             "action": action,
             "outcomes": outcomes,
             "done": done,
+            # Nothing to confirm when every unit would be refused (publish: all or nothing).
+            "can_confirm": any(o.ok for o in outcomes),
             "needs_reason": action in workflow.REASON_ACTIONS,
         },
     )

@@ -136,9 +136,10 @@ def leaf_counts(assessment_ids: Iterable[int]) -> dict[int, LeafCounts]:
             "round2_score",
             "survey_points",
             "files",
+            "not_applicable",
         )
     )
-    for aid, code, component, evidence, self_score, note, r1, r2, survey, files in rows:
+    for aid, code, component, evidence, self_score, note, r1, r2, survey, files, na in rows:
         c = counts.setdefault(aid, LeafCounts())
         c.leaves += 1
         if component == Component.SURVEY:
@@ -147,7 +148,7 @@ def leaf_counts(assessment_ids: Iterable[int]) -> dict[int, LeafCounts]:
             continue
         if self_score is None:
             c.self_missing.append(code)
-        if evidence and not files and not (note or "").strip():
+        if evidence and not files and not (note or "").strip() and not na:
             c.evidence_missing.append(code)
         if r1 is None:
             c.round1_missing.append(code)

@@ -63,10 +63,11 @@ def test_lock_publish_and_the_unit_sees_its_rank(personas, page, login, logout, 
     page.get_by_role("link", name=cs.name).click()
     page.get_by_role("link", name="Xếp hạng").click()
     expect(page.locator(".ranking-status")).to_contain_text("Kết quả tạm tính")
-    page.click("button:text('Công bố kết quả')")
-    expect(page.locator(".alert-danger")).to_contain_text(
-        "chưa chốt: Huyện Cư M'gar, Huyện Krông Búk"
-    )
+    # Publishing goes through its confirmation page, which names every unit not locked.
+    page.click("a.publish-link")
+    expect(page.locator(".bulk-outcomes")).to_contain_text("từ chối: chưa chốt điểm")
+    expect(page.locator(".outcome-refused")).to_have_count(2)
+    expect(page.locator("button:text('Xác nhận')")).to_have_count(0)
     assert not PublishedRanking.objects.exists()
     for name in ("Huyện Cư M'gar", "Huyện Krông Búk"):
         page.goto(base + "/scoring/assessments/")
@@ -75,8 +76,12 @@ def test_lock_publish_and_the_unit_sees_its_rank(personas, page, login, logout, 
         page.click("button:text('Xác nhận')")
         expect(page.locator(".assessment-state")).to_have_text("Đã chốt điểm")
     page.get_by_role("link", name="Xếp hạng").click()
-    page.click("button:text('Công bố kết quả')")
-    expect(page.locator(".alert-success[role=alert]")).to_contain_text("Đã công bố kết quả.")
+    page.click("a.publish-link")
+    page.click("button:text('Xác nhận')")
+    expect(page.locator(".alert-success[role=alert]")).to_contain_text(
+        "công bố kết quả: 2/2 đơn vị đã thực hiện."
+    )
+    page.click("a.ranking-link")
     today = timezone.localdate().strftime("%d/%m/%Y")
     expect(page.locator(".ranking-status")).to_have_text(f"Kết quả đã công bố ngày {today}.")
     publication = PublishedRanking.objects.get(criteria_set=cs, withdrawn_at__isnull=True)

@@ -473,6 +473,121 @@ MATRIX: dict[str, Case | list[Case]] = {
             theirs=True,
         ),
     ],
+    # "Giữ điểm tự chấm" on one leaf: the council's, in its round (the unit's staff 403).
+    "scoring:score_keep": [
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 302 302 403 404 404",
+            data=lambda w: {"field": "round1_score", "version": w.ours.score.version},
+            setup=_state(lambda w: w.ours.assessment, AssessmentState.APPRAISAL_1),
+        ),
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 403 403 403 404 404",  # still self-assessing: no round to keep into
+            data=lambda w: {"field": "round1_score", "version": w.ours.score.version},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score},
+            "login 404 404 404 403 404",
+            data=lambda w: {"field": "round1_score", "version": w.theirs.score.version},
+            setup=_state(lambda w: w.theirs.assessment, AssessmentState.APPRAISAL_1),
+            theirs=True,
+        ),
+    ],
+    # "Không phát sinh": the unit's, while self-assessing (1.1 does not allow it: the unit gets
+    # the message back on its sheet, 302).
+    "scoring:score_not_applicable": [
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 403 403 302 404 404",
+            data=lambda w: {"reason": "Không có", "version": w.ours.score.version},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score},
+            "login 404 404 404 302 404",
+            data=lambda w: {"reason": "Không có", "version": w.theirs.score.version},
+            theirs=True,
+        ),
+    ],
+    # The explanation thread: read by whoever sees the sheet; written by the unit while it
+    # explains and by the council from round 1 to round 2.
+    "scoring:score_thread": [
+        GET(lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score}, OURS),
+        GET(lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score}, THEIRS, theirs=True),
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 403 403 403 404 404",
+            data={"text": "Giải trình"},
+        ),
+        POST(
+            lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
+            "login 302 302 302 404 404",
+            data={"text": "Giải trình"},
+            setup=_state(lambda w: w.ours.assessment, AssessmentState.EXPLANATION),
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.assessment, "score_pk": w.theirs.score},
+            "login 404 404 404 302 404",
+            data={"text": "Giải trình"},
+            setup=_state(lambda w: w.theirs.assessment, AssessmentState.EXPLANATION),
+            theirs=True,
+        ),
+    ],
+    # "Giữ nguyên cả lĩnh vực": GET confirms, POST writes; the council in its round.
+    "scoring:area_keep": [
+        GET(
+            lambda w: {"pk": w.ours.assessment, "criterion_pk": w.ours.score.criterion.parent_id},
+            "login 200 200 403 404 404",
+            setup=_state(lambda w: w.ours.assessment, AssessmentState.APPRAISAL_1),
+        ),
+        GET(
+            lambda w: {"pk": w.ours.assessment, "criterion_pk": w.ours.score.criterion.parent_id},
+            "login 403 403 403 404 404",
+        ),
+        POST(
+            lambda w: {"pk": w.ours.assessment, "criterion_pk": w.ours.score.criterion.parent_id},
+            "login 302 302 403 404 404",
+            setup=_state(lambda w: w.ours.assessment, AssessmentState.APPRAISAL_1),
+        ),
+        POST(
+            lambda w: {
+                "pk": w.theirs.assessment,
+                "criterion_pk": w.theirs.score.criterion.parent_id,
+            },
+            "login 404 404 404 403 404",
+            setup=_state(lambda w: w.theirs.assessment, AssessmentState.APPRAISAL_1),
+            theirs=True,
+        ),
+    ],
+    "scoring:set_deadlines": [
+        POST(lambda w: {"pk": w.ours.criteria_set}, "login 302 403 403 404 404", data={}),
+        POST(
+            lambda w: {"pk": w.theirs.criteria_set},
+            "login 404 404 404 403 404",
+            data={},
+            theirs=True,
+        ),
+    ],
+    # Reminders to the units late in a phase: the council's (GET lists whom, POST records).
+    "scoring:set_remind": [
+        GET(
+            lambda w: {"pk": w.ours.criteria_set, "phase": "self_assessment"},
+            "login 200 200 403 404 404",
+        ),
+        POST(
+            lambda w: {"pk": w.ours.criteria_set, "phase": "explanation"},
+            "login 302 302 403 404 404",
+        ),
+        GET(
+            lambda w: {"pk": w.ours.criteria_set, "phase": "nope"},
+            "login 404 404 404 404 404",
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.criteria_set, "phase": "self_assessment"},
+            "login 404 404 404 403 404",
+            theirs=True,
+        ),
+    ],
     "scoring:assessment_bonus": [
         POST(
             lambda w: {"pk": w.ours.assessment},
@@ -976,6 +1091,40 @@ def test_stats_export_holds_only_the_roles_units(w, client_for):
     # Asking for another province's unit by id changes nothing.
     theirs = client_for(w.p.cumgar_staff).get(url, {"format": "xlsx", "unit": w.p.namnhun.pk})
     assert "Nậm Nhùn" not in _xlsx_text(theirs)
+
+
+# --------------------------------------------------------------------------- index panel
+
+
+def test_inspection_index_panel_shows_unit_staff_only_their_points_lost(w, client_for):
+    """The inspection page's "Ảnh hưởng đến chỉ số CCHC" panel, per role, on an appraised but
+    unpublished assessment: the province reads the index and rank (from every unit's live
+    scores), the unit's staff only the points their own unit loses (issue 14 item 5)."""
+    from inspections import services as inspection_services
+    from scoring.models import Criterion
+
+    Assessment.objects.filter(pk__in=[w.ours.assessment.pk, w.theirs.assessment.pk]).update(
+        state=AssessmentState.APPRAISAL_1
+    )
+    inspection_services.finding_add(
+        inspection=w.ours.inspection,
+        kind=FindingKind.LIMITATION,
+        text="Tỷ lệ hồ sơ trực tuyến còn thấp",
+        criterion=Criterion.objects.get(criteria_set=w.ours.criteria_set, code="2.3"),
+    )
+    url = reverse("inspections:inspection_detail", args=[w.ours.inspection.pk])
+    # FULL: criterion 2.3 scored 27,55 of 30 in round 1 → 2,45 lost; index 85,38, and fixed
+    # 87,83 (by hand from tests/scoring/factories.FULL).
+    for role in ("admin", "inspector"):
+        body = client_for(w.user(role)).get(url).content.decode()
+        assert 'data-figure="standing"' in body and "87,83" in body, role
+    for role in ("cumgar_staff",):
+        body = client_for(w.user(role)).get(url).content.decode()
+        assert "Tổng số điểm đơn vị bị mất ở các tiêu chí trên: 2,45." in body
+        for figure in ('data-figure="standing"', "xếp hạng", "85,38", "87,83"):
+            assert figure not in body, (role, figure)
+    for role in ("namnhun_staff", "eakpam_staff", "stp_staff"):
+        assert client_for(w.user(role)).get(url).status_code == 404, role
 
 
 # --------------------------------------------------------------------------- admin site

@@ -103,13 +103,17 @@ def rolled_back(test):
 
 
 def _valid_manual_score(value: str, maximum: Decimal) -> bool:
-    """An independent oracle for a manual criterion: a plain decimal number within 0…max."""
+    """An independent oracle for a manual criterion: a plain decimal number within 0…max, with
+    at most 4 decimals (points are stored at 4, never rounded)."""
     text = value.strip().replace(",", ".")
     try:
         number = Decimal(text)
     except InvalidOperation:
         return False
-    return number.is_finite() and 0 <= number <= maximum
+    if not number.is_finite():
+        return False
+    exponent = number.normalize().as_tuple().exponent
+    return 0 <= number <= maximum and not (isinstance(exponent, int) and exponent < -4)
 
 
 # --------------------------------------------------------------------------- score cells
@@ -129,9 +133,8 @@ def test_score_cell_refuses_what_is_not_a_score(w, client_for, value):
     if response.status_code == 422:
         assert (after.self_score, after.version) == (score.self_score, score.version)
         body = response.content.decode()
-        assert any(m in body for m in ("không phải là số", "vượt điểm tối đa", "không được âm")), (
-            body[:500]
-        )
+        messages = ("không phải là số", "vượt điểm tối đa", "không được âm", "chữ số thập phân")
+        assert any(m in body for m in messages), body[:500]
     else:
         assert response.status_code == 200, value
         assert _valid_manual_score(value, Decimal(6)) or value.strip() == ""

@@ -33,6 +33,12 @@ class Command(BaseCommand):
             default=None,
             help="hạn tự đánh giá, YYYY-MM-DD (ví dụ 2026-12-15)",
         )
+        parser.add_argument(
+            "--explanation-due",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="hạn giải trình, YYYY-MM-DD",
+        )
 
     def handle(self, *args, **options):
         if not options["file"].is_file():
@@ -52,6 +58,7 @@ class Command(BaseCommand):
                 bonus_cap=options["bonus_cap"],
                 penalty_cap=options["penalty_cap"],
                 self_assessment_due_on=options["due"],
+                explanation_due_on=options["explanation_due"],
             )
         except ScoringImportError as exc:
             raise CommandError("Tệp bị từ chối:\n" + "\n".join(exc.errors)) from None
