@@ -124,6 +124,14 @@ ASSESSMENT_PUBLISHED = _kind(
         gettext_noop("Đã công bố kết quả chỉ số CCHC: %(set)s."),
     )
 )
+DEADLINE_REMINDER = _kind(
+    Kind(
+        "scoring.deadline_reminder",
+        _("Nhắc hạn chỉ số CCHC"),
+        gettext_noop("Nhắc hạn %(phase)s của %(unit)s: %(set)s, hạn %(due)s đã qua."),
+        translated_params=("phase",),
+    )
+)
 JOB_DONE = _kind(
     Kind(
         "jobs.job_done",

@@ -124,10 +124,8 @@ def set_remind(request: AuthedHttpRequest, pk: int, phase: str) -> HttpResponse:
     )
     require(services.is_council(request.user))
     if request.method == "POST":
-        reminded = services.assessment_remind_late(
-            criteria_set=criteria_set, phase=phase, by=request.user
-        )
-        messages.success(request, _("Đã ghi nhắc hạn cho %(n)s đơn vị.") % {"n": len(reminded)})
+        reminded = workflow.remind_late(criteria_set=criteria_set, phase=phase, by=request.user)
+        messages.success(request, _("Đã nhắc hạn %(n)s đơn vị.") % {"n": len(reminded)})
         return redirect("scoring:set_detail", pk=criteria_set.pk)
     late = services.late_assessments(
         criteria_set=criteria_set, phase=phase, today=timezone.localdate()

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
@@ -23,7 +24,7 @@ from simple_history.utils import bulk_update_with_history
 from notifications import kinds
 from notifications.services import Notice, notify
 from scoring import services
-from scoring.choices import AssessmentState, Component
+from scoring.choices import AssessmentState, Component, Phase
 from scoring.models import Assessment, CriteriaSet, CriterionScore
 from units.choices import Role
 from units.models import AdministrativeUnit, User
@@ -298,6 +299,37 @@ def _notify(action: str, assessments: Sequence[Assessment], *, by: User) -> None
             for a in assessments
         ],
     )
+
+
+def remind_late(*, criteria_set: CriteriaSet, phase: str, by: User) -> list[Assessment]:
+    """Remind the units late in `phase`: the reminder is recorded (services) and their staff
+    are notified, at most once a day per phase (the notice's key)."""
+    reminded = services.assessment_remind_late(criteria_set=criteria_set, phase=phase, by=by)
+    today = timezone.localdate()
+    deadline = criteria_set.deadline(phase, today)
+    with translation.override(settings.LANGUAGE_CODE):  # the msgid, translated when shown
+        phase_label = str(Phase(phase).label).lower()
+    notify(
+        kind=kinds.DEADLINE_REMINDER,
+        notices=[
+            Notice(
+                target=a,
+                unit=a.unit,
+                staff=True,
+                params={
+                    "unit": a.unit.name,
+                    "set": criteria_set.name,
+                    "phase": phase_label,
+                    "due": deadline.due_on.strftime("%d/%m/%Y") if deadline else "",
+                },
+                key=f"remind:{phase}:{today.isoformat()}",
+                url=reverse("scoring:assessment_detail", args=[a.pk]),
+                actor=by.pk,
+            )
+            for a in reminded
+        ],
+    )
+    return reminded
 
 
 def transition(*, assessment_id: int, action: str, by: User, reason: str = "") -> Assessment:

@@ -259,7 +259,7 @@ def test_set_page_lists_who_is_late_and_the_reminders(personas, late_world, clie
     assert late[0].name in client.get(remind).content.decode()
     assert not AssessmentReminder.objects.exists()  # the GET only lists
     body = client.post(remind, follow=True).content.decode()
-    assert "Đã ghi nhắc hạn cho 2 đơn vị." in body and "đã nhắc" in body
+    assert "Đã nhắc hạn 2 đơn vị." in body and "đã nhắc" in body
     # Unit staff see the set, not the follow-up.
     staff = client_for(personas.cumgar_staff).get(url).content.decode()
     assert 'data-phase="self_assessment"' not in staff
@@ -374,3 +374,21 @@ def test_a_thread_goes_with_its_score_but_a_message_keeps_its_files(personas, wo
     score(a, "1.2").delete()  # the score takes its messages and all its files with it
     assert not ExplanationMessage.objects.exists()
     assert not Evidence.objects.filter(message__isnull=False).exists()
+
+
+def test_a_reminder_notifies_the_staff_of_the_late_units_once_a_day(personas, late_world):
+    from notifications.models import Notification
+    from scoring import workflow
+    from tests.factories import UserFactory
+    from units.choices import Role
+
+    cs, late, done = late_world
+    late_staff = UserFactory(role=Role.UNIT_STAFF, unit=late[0])
+    done_staff = UserFactory(role=Role.UNIT_STAFF, unit=done)
+    workflow.remind_late(criteria_set=cs, phase=Phase.SELF_ASSESSMENT, by=personas.inspector)
+    workflow.remind_late(criteria_set=cs, phase=Phase.SELF_ASSESSMENT, by=personas.inspector)
+    notes = Notification.objects.filter(kind="scoring.deadline_reminder")
+    assert [n.recipient for n in notes] == [late_staff]
+    due = (timezone.localdate() - dt.timedelta(days=3)).strftime("%d/%m/%Y")
+    assert notes[0].text == f"Nhắc hạn tự đánh giá của {late[0].name}: {cs.name}, hạn {due} đã qua."
+    assert not Notification.objects.filter(recipient=done_staff).exists()
