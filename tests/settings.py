@@ -36,5 +36,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Throttling is exercised by its own tests (override_settings); elsewhere logins are free.
 AXES_ENABLED = False
+# The second factor and the forced password change are exercised by their own tests
+# (tests/trust/test_sign_in_steps.py); elsewhere `client.force_login` is enough to get in.
+SIGN_IN_STEPS_ENFORCED = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -59,7 +59,8 @@ ROLES = (
     "eakpam_staff",
     "stp_staff",
 )
-PROJECT_APPS = ("units", "procedures", "scoring", "inspections")
+# Not "audit": its lines say what was asked (a logout, a refused login) without changing data.
+PROJECT_APPS = ("units", "accounts", "procedures", "scoring", "inspections")
 MISSING_ID = 987654321
 REFUSED = {"login", "403", "404", "405"}
 
@@ -112,6 +113,27 @@ THEIRS = "login 404 404 404 200 404"  # Nậm Nhùn's object: only Nậm Nhùn s
 PUBLIC = "200 200 200 200 200 200"
 
 
+def _attempt(username: str):
+    """kwargs for a failed-login record of `username` from one address (django-axes)."""
+
+    def kwargs(w: World) -> dict:
+        from axes.models import AccessAttempt
+
+        attempt = AccessAttempt.objects.create(
+            username=username,
+            ip_address="203.0.113.9",
+            user_agent="test",
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
+            failures_since_start=5,
+        )
+        return {"pk": attempt.pk}
+
+    return kwargs
+
+
 def _evidence_file(w: World) -> dict:
     return {"file": SimpleUploadedFile("them.pdf", PDF, content_type="application/pdf")}
 
@@ -157,6 +179,40 @@ MATRIX: dict[str, Case | list[Case]] = {
     "set_language": [
         POST(None, "302 302 302 302 302 302", data={"language": "en", "next": "/"}),
         GET(None, "302 302 302 302 302 302"),  # Django's view: a GET only redirects back
+    ],
+    # Two-factor sign-in: every signed-in user enrols (or sees the status) for themselves.
+    "accounts:two_factor_setup": [
+        GET(None, ALL),
+        POST(None, "login 200 200 200 200 200", data={"token": "000000"}),  # wrong: form again
+    ],
+    "accounts:two_factor_codes": [
+        GET(None, ALL),
+        POST(None, "login 403 403 403 403 403"),  # new codes need a device first
+    ],
+    # Without a device there is nothing to verify: straight on.
+    "accounts:two_factor_verify": GET(None, "login 302 302 302 302 302"),
+    "accounts:two_factor_disable": POST(None, "login 302 302 302 302 302"),
+    # Lockouts and users' second factor: the province's admins, for their province's users.
+    "accounts:lockout_list": GET(None, ADMIN_ONLY),
+    "accounts:lockout_unlock": [
+        POST(_attempt("cumgar"), "login 302 403 403 403 403"),
+        POST(_attempt("namnhun"), "login 404 403 403 403 403", theirs=True),
+        POST(_attempt("nobody-at-all"), "login 404 403 403 403 403"),
+    ],
+    "accounts:user_security_list": GET(None, ADMIN_ONLY),
+    "accounts:user_two_factor_reset": [
+        POST(lambda w: {"pk": w.p.cumgar_staff}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.p.namnhun_staff}, "login 404 403 403 403 403", theirs=True),
+    ],
+    "accounts:user_two_factor_exempt": [
+        POST(lambda w: {"pk": w.p.inspector}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.p.cumgar_staff}, "login 403 403 403 403 403"),  # not an inspector
+        POST(lambda w: {"pk": w.p.laichau_admin}, "login 404 403 403 403 403", theirs=True),
+    ],
+    # The audit trail: the province's admins; the Excel download with the same filters.
+    "audit:event_list": [
+        GET(None, ADMIN_ONLY),
+        GET(None, ADMIN_ONLY, query={"action": "login", "format": "xlsx"}),
     ],
     # --- units ---------------------------------------------------------------------------------
     "units:unit_list": [GET(None, ALL), GET(None, ALL, query={"validity": "all"})],

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    """The audit trail (nhật ký hệ thống): who did what, when, from where; append-only."""
+
+    name = "audit"
+    verbose_name = _("Nhật ký hệ thống")
+    nav_label = _("Quản trị")
+    nav_items = [(_("Nhật ký hệ thống"), "audit:event_list", "is_provincial_admin")]
