@@ -3,6 +3,7 @@ roles, and the forced password change after a password set by someone else."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -14,6 +15,7 @@ from django.dispatch import receiver
 from accounts.models import AccountSecurity
 from audit.choices import Action
 from audit.services import record
+from cchc_portal.middleware import IDLE_KEY
 
 User = get_user_model()
 WATCHED = ("role", "unit_id", "is_active", "is_staff", "is_superuser")
@@ -37,6 +39,8 @@ def _user_named(username: str | None) -> Any:
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # The idle clock starts at the sign-in (so the first page need not write the session).
+    request.session[IDLE_KEY] = int(time.time())
     record(action=Action.LOGIN, request=request, actor=user)
 
 

@@ -58,7 +58,9 @@ RESPONSIBLE_OUTSIDE_UNIT = gettext_lazy(
     "Đơn vị thực hiện kiến nghị phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc."
 )
 CHECKLIST_UNANSWERED = gettext_lazy("Chưa có kết quả cho {count} nội dung kiểm tra: {items}.")
-DOSSIER_OTHER_UNIT = gettext_lazy("Hồ sơ {code} không thuộc đơn vị được kiểm tra ({unit}).")
+# One answer for a code of another unit and a code that does not exist: typing codes must not
+# tell what exists elsewhere (issue 19).
+DOSSIER_NOT_FOUND = gettext_lazy("Không có hồ sơ mã {code} của đơn vị được kiểm tra.")
 DOSSIER_OUTSIDE_PERIOD = gettext_lazy(
     "Hồ sơ {code} tiếp nhận ngày {day}, ngoài thời kỳ kiểm tra {start}–{end}."
 )
@@ -70,6 +72,9 @@ REOPEN_REASON_REQUIRED = gettext_lazy("Phải ghi lý do mở lại.")
 HELD_ON_REQUIRED = gettext_lazy("Chưa nhập ngày kiểm tra thực tế.")
 NOT_CLOSABLE = gettext_lazy("Chỉ đóng được khi mọi kiến nghị đã được xác nhận khắc phục.")
 REMEDIATION_NOT_ALLOWED = gettext_lazy("Kiến nghị đã được xác nhận, không báo cáo thêm.")
+REMEDIATION_BEFORE_CONCLUSION = gettext_lazy(
+    "Cuộc kiểm tra chưa kết luận: chỉ báo cáo khắc phục được sau khi có thông báo kết luận."
+)
 NOT_REPORTED = gettext_lazy("Kiến nghị chưa có báo cáo khắc phục để xem xét.")
 SEND_BACK_NOTE_REQUIRED = gettext_lazy("Phải ghi ý kiến khi trả lại báo cáo khắc phục.")
 PERIOD_REVERSED = gettext_lazy("Thời kỳ kiểm tra: ngày kết thúc trước ngày bắt đầu.")
@@ -393,9 +398,7 @@ def dossier_check_pick(*, inspection: Inspection, dossier: Any) -> DossierCheck:
     """Add a dossier chosen by code; it must be the unit's and received in the period."""
     _require_editable(inspection)
     if dossier.unit_id != inspection.unit_id:
-        raise ValidationError(
-            {"code": DOSSIER_OTHER_UNIT.format(code=dossier.code, unit=inspection.unit)}
-        )
+        raise ValidationError({"code": DOSSIER_NOT_FOUND.format(code=dossier.code)})
     start, end = _period_bounds(inspection)
     if not start <= dossier.received_at < end:
         raise ValidationError(
@@ -516,11 +519,15 @@ def remediation_report(
     files: Sequence[UploadedFile] = (),
     reported_on: dt.date | None = None,
 ) -> Remediation:
-    """The responsible unit reports what it fixed; the recommendation becomes "reported"."""
+    """The responsible unit reports what it fixed; the recommendation becomes "reported".
+    Only once the inspection is concluded: before that the recommendation is still a draft."""
     if recommendation.state == RecommendationState.VERIFIED:
         raise ValidationError(REMEDIATION_NOT_ALLOWED)
     for upload in files:
         _check_attachment(upload)
+    state = Inspection.objects.filter(pk=recommendation.inspection_id).values_list("state")
+    if state.get()[0] not in (InspectionState.CONCLUDED, InspectionState.CLOSED):
+        raise ValidationError(REMEDIATION_BEFORE_CONCLUSION)
     remediation = Remediation(
         recommendation=recommendation,
         text=text.strip(),

@@ -99,6 +99,16 @@ def _state(assessment_of: Callable[[World], Assessment], state: str):
     return setup
 
 
+def _concluded(side: str):
+    def setup(w: World) -> None:
+        from inspections.models import Inspection
+
+        inspection = getattr(w, side).inspection
+        Inspection.objects.filter(pk=inspection.pk).update(state="concluded")
+
+    return setup
+
+
 def _restore_import(w: World) -> None:
     w.restore_import_file(w.ours)
     w.restore_import_file(w.theirs)
@@ -663,13 +673,21 @@ MATRIX: dict[str, Case | list[Case]] = {
     ],
     "inspections:remediation_report": [
         POST(
-            lambda w: {"pk": w.ours.recommendation}, "login 403 403 302 404 404", data=_remediation
+            lambda w: {"pk": w.ours.recommendation},
+            "login 403 403 302 404 404",
+            data=_remediation,
+            setup=_concluded("ours"),
         ),
         POST(
             lambda w: {"pk": w.theirs.recommendation},
             "login 404 404 404 302 404",
             data=_remediation,
+            setup=_concluded("theirs"),
             theirs=True,
+        ),
+        # Before the conclusion: refused with the reason, nothing saved (the form again).
+        POST(
+            lambda w: {"pk": w.ours.recommendation}, "login 403 403 200 404 404", data=_remediation
         ),
     ],
     "inspections:recommendation_verify": [
