@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     nav_items = [
         (_("Tạm khóa đăng nhập"), "accounts:lockout_list", "is_provincial_admin"),
         (_("Bảo mật tài khoản"), "accounts:user_security_list", "is_provincial_admin"),
+        (_("Nhật ký hệ thống"), "audit:event_list", "is_provincial_admin"),
     ]
 
     def ready(self) -> None:

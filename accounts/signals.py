@@ -14,7 +14,7 @@ from django.dispatch import receiver
 
 from accounts.models import AccountSecurity
 from audit.choices import Action
-from audit.services import record
+from audit.services import current_request, record
 from cchc_portal.middleware import IDLE_KEY
 
 User = get_user_model()
@@ -22,13 +22,6 @@ WATCHED = ("role", "unit_id", "is_active", "is_staff", "is_superuser")
 # Set on a user by the portal's own password change and reset views before saving: the user
 # chose this password, so no forced change follows.
 SET_BY_OWNER = "_password_set_by_owner"
-
-
-def _current_request() -> Any:
-    """The request being served (simple_history's middleware keeps it), None in commands."""
-    from simple_history.models import HistoricalRecords
-
-    return getattr(HistoricalRecords.context, "request", None)
 
 
 def _user_named(username: str | None) -> Any:
@@ -87,7 +80,7 @@ def _remember_roles(sender: Any, instance: Any, update_fields: Any = None, **kwa
 
 @receiver(post_save, sender=User, dispatch_uid="account_security_on_save")
 def _after_user_save(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    request = _current_request()
+    request = current_request()
     if getattr(instance, "_password", None) is not None:
         AccountSecurity.objects.update_or_create(
             user=instance,

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # The idle timeout, then the steps a sign-in still owes (a new password, the second factor).
     "cchc_portal.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SignInStepsMiddleware",
+    # Every file handed to a signed-in user is a line of the audit trail.
+    "audit.middleware.DownloadTrailMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

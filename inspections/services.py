@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.choices import Action
+from audit.services import record as audit_record
 from cchc_portal import uploads
 from inspections.choices import (
     ChecklistOutcome,
@@ -456,6 +458,13 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
     inspection.concluded_by = by
     inspection.report_snapshot = report_content(inspection)
     inspection.save()
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=inspection.unit_id,
+        target=inspection,
+        detail="concluded",
+    )
     transaction.on_commit(lambda: notify_new_recommendations())
     return inspection
 
@@ -476,6 +485,13 @@ def inspection_reopen(*, inspection: Inspection, by: User, reason: str) -> Inspe
     inspection.state = InspectionState.IN_PROGRESS
     inspection.report_snapshot = None
     inspection.save(update_fields=["state", "report_snapshot"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=inspection.unit_id,
+        target=inspection,
+        detail=f"reopened: {reason.strip()}",
+    )
     return inspection
 
 
@@ -564,6 +580,13 @@ def recommendation_verify(
     recommendation.state = RecommendationState.VERIFIED
     recommendation.verified_at, recommendation.verified_by = now, by
     recommendation.save(update_fields=["state", "verified_at", "verified_by"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=recommendation.responsible_unit_id,
+        target=recommendation,
+        detail="verified",
+    )
     return recommendation
 
 
@@ -579,6 +602,13 @@ def recommendation_send_back(
     remediation.save()
     recommendation.state = RecommendationState.OPEN
     recommendation.save(update_fields=["state"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=recommendation.responsible_unit_id,
+        target=recommendation,
+        detail="sent back",
+    )
     return recommendation
 
 

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, RequestConfig, SingleTableMixin
 
+from audit.choices import Action
+from audit.services import record as audit_record
 from cchc_portal import background
 from cchc_portal.charts import bar_chart
 from cchc_portal.http import AuthedHttpRequest
@@ -440,6 +442,9 @@ def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         )
     except ImportAlreadyStarted:
         raise PermissionDenied from None
+    audit_record(
+        action=Action.IMPORT, request=request, target=record.file_name, detail=f"#{record.pk}"
+    )
     return redirect("procedures:import_detail", pk=record.pk)
 
 
