@@ -89,7 +89,8 @@ def test_filters_narrow_the_trail(personas, client_for):
         return sorted(r.record.target for r in context["table"].page.object_list)
 
     assert targets(action="export") == ["a.xlsx", "b.xlsx"]
-    assert targets(q="eakpam") == ["c.pdf"]
+    assert targets(action="download", q="eakpam") == ["c.pdf"]
+    assert targets(q="b.xlsx") == ["b.xlsx"]
     assert targets(action="download", q="cumgar") == []
 
 
@@ -123,7 +124,7 @@ def test_the_excel_export_holds_the_filtered_lines_and_is_recorded(personas, cli
 
 
 def test_a_downloaded_evidence_file_is_in_the_trail(w, client_for):
-    url = reverse("scoring:evidence_download", args=[w.ours.evidence.pk])
+    url = reverse("scoring:evidence_download", args=[w.ours.assessment.pk, w.ours.evidence.pk])
     assert client_for(w.p.cumgar_staff).get(url).status_code == 200
     event = AuditEvent.objects.get(action="download")
     assert event.actor_name == "cumgar" and event.target.startswith("ke-hoach")
@@ -136,10 +137,10 @@ def test_an_assessment_transition_is_in_the_trail(w, client_for):
     from scoring import services
 
     services.assessment_transition(
-        assessment_id=w.commune_assessment.pk, action="submit", by=w.p.eakpam_staff
+        assessment_id=w.ours.assessment.pk, action="submit", by=w.p.cumgar_staff
     )
     event = AuditEvent.objects.get(action="transition")
-    assert event.actor_name == "eakpam" and event.unit_id == w.p.eakpam.pk
+    assert event.actor_name == "cumgar" and event.unit_id == w.p.cumgar.pk
     assert "submit" in event.detail
 
 

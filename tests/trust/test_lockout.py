@@ -58,7 +58,9 @@ def test_a_lockout_from_one_address_does_not_lock_the_user_at_another(throttled,
     attacker = behind_proxy("198.51.100.66")
     assert [log_in(attacker, "sai-mat-khau").status_code for _ in range(5)] == [200] * 4 + [429]
     # Now locked out from the attacker's address, even with the right password.
-    assert log_in(attacker, PASSWORD).status_code == 429
+    locked = log_in(attacker, PASSWORD)
+    assert locked.status_code == 429
+    assert "thử lại sau 15 phút" in locked.content.decode()
     # The user, behind the same proxy at their own address, signs in.
     assert signed_in(log_in(behind_proxy("203.0.113.7"), PASSWORD))
     attempts = AccessAttempt.objects.filter(username="namnhun")
@@ -113,7 +115,8 @@ def test_a_second_lockout_lasts_twice_as_long(throttled, namnhun):
     AccessAttempt.objects.filter(username="namnhun").update(
         attempt_time=timezone.now() - dt.timedelta(minutes=16)
     )
-    assert log_in(attacker, PASSWORD).status_code == 429
+    second = log_in(attacker, PASSWORD)
+    assert second.status_code == 429 and "thử lại sau 30 phút" in second.content.decode()
 
 
 def test_the_lockout_and_the_failures_are_in_the_audit_trail(throttled, namnhun):
