@@ -1,4 +1,5 @@
-# The web image: gunicorn + WhiteNoise, configured only through environment variables.
+# The portal's image, configured only through environment variables. Its command runs the web
+# app (gunicorn + WhiteNoise); docker-compose.yml's worker service runs `manage.py worker` in it.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -17,7 +18,10 @@ RUN DEBUG=0 SECRET_KEY=build-only-$(head -c 32 /dev/urandom | base64) \
  && DEBUG=0 SECRET_KEY=build-only-$(head -c 32 /dev/urandom | base64) \
     python manage.py collectstatic --noinput -v 0
 
-RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
+# The mount points of the media and jobs-cache volumes: a new named volume takes the owner of
+# the folder it is mounted on, so both processes (user portal) can write there.
+RUN useradd --create-home portal && mkdir -p /app/media /app/jobs-cache \
+ && chown portal /app/media /app/jobs-cache
 USER portal
 EXPOSE 8000
 CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn cchc_portal.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]

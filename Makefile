@@ -11,7 +11,7 @@ DEBUG ?= 1
 DEV := DEBUG=$(DEBUG)
 PORT ?= 8000
 
-.PHONY: run test e2e screenshots bench loadtest lint typecheck format install messages migrate demo clean
+.PHONY: run worker test e2e screenshots bench loadtest lint typecheck format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,14 @@ migrate: messages
 demo: migrate
 	$(DEV) $(PY) manage.py load_demo
 
-## Serve the demo on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set); `make run PORT=8100`
+## Serve the demo on http://127.0.0.1:$(PORT) and run a worker for its background jobs, together
+## (SQLite unless DATABASE_URL is set); Ctrl-C stops both. `make run PORT=8100`
 run: demo
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(PY) scripts/run_dev.py --port $(PORT)
+
+## A worker alone (imports, exports, mail, the daily schedule), e.g. next to another web server
+worker: migrate
+	$(DEV) $(PY) manage.py worker
 
 ## The whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 test: messages

@@ -168,6 +168,14 @@ def jobs_mark_interrupted(*, now: dt.datetime | None = None) -> int:
     count = Job.objects.filter(pk__in=silent, state=JobState.RUNNING).update(
         state=JobState.INTERRUPTED, error=ERR_INTERRUPTED, finished_at=now
     )
+    # The queue's own row of a killed task stays "running" (nobody is left to finish it).
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    task_ids = list(Job.objects.filter(pk__in=silent).exclude(task_id="").values_list("task_id"))
+    DBTaskResult.objects.running().filter(id__in=[t for (t,) in task_ids]).update(
+        status=TaskResultStatus.FAILED, finished_at=now
+    )
     for job in Job.objects.filter(pk__in=silent):
         _finished(job)
     return count

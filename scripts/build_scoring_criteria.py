@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import re
 import sys
 import zipfile
@@ -39,6 +40,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+# openpyxl writes XML through lxml when it is installed (python-docx brings it) and through the
+# standard library otherwise, and the two spell `<a />` differently: always the standard library,
+# so the bytes do not depend on what else the virtualenv holds.
+os.environ["OPENPYXL_LXML"] = "False"
 from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent

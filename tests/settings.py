@@ -34,6 +34,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run at once, inside the caller, through the same API the worker serves (tests of the
 # worker itself start real `manage.py worker` processes on the database backend).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A real `manage.py worker` started by a test runs on these settings outside the fixtures:
+# CCHC_TASKS_BACKEND=database gives it the database queue, and the folders the test hands it.
+if os.environ.get("CCHC_TASKS_BACKEND") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    if "JOBS_CACHE_DIR" in os.environ:
+        CACHES["jobs"]["LOCATION"] = os.environ["JOBS_CACHE_DIR"]
+    if "MEDIA_ROOT" in os.environ:
+        MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])  # noqa: F405
 # Throttling is exercised by its own tests (override_settings); elsewhere logins are free.
 AXES_ENABLED = False
 # The second factor and the forced password change are exercised by their own tests

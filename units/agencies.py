@@ -22,6 +22,7 @@ from units.resolver import UnitCodeError, UnitResolver, code_key
 from units.tables_io import (
     ERR_BAD_DATE,
     ERR_EMPTY,
+    ImportCounts,
     TableError,
     cell_error,
     numbered,
@@ -46,13 +47,6 @@ class AgencyImportError(TableError):
 
 
 @dataclass
-class AgencyImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
 class _Agency:
     number: int
     code: str
@@ -66,7 +60,7 @@ def agencies_import(
     rows: Iterable[Mapping[str, Any]] | None = None,
     path: Path | None = None,
     scope: QuerySet[AdministrativeUnit] | None = None,
-) -> AgencyImportResult:
+) -> ImportCounts:
     """Create or update the provinces' departments from `rows` or a CSV/XLSX file at `path`.
 
     Keyed by (code, valid_from): re-importing leaves the same rows. The province code resolves
@@ -145,8 +139,8 @@ def _check(
     return agencies
 
 
-def _save(agencies: list[_Agency]) -> AgencyImportResult:
-    result = AgencyImportResult()
+def _save(agencies: list[_Agency]) -> ImportCounts:
+    result = ImportCounts()
     existing = {
         (u.code, u.valid_from): u
         for u in AdministrativeUnit.objects.filter(

@@ -72,20 +72,11 @@ def load(*, out: Callable[[str], None]) -> None:
         (UNITS_2025_FILE, TWO_TIER_FROM, None),
     ):
         result = units_import_file(path=path, valid_from=valid_from, valid_until=valid_until)
-        out(
-            f"Đơn vị hành chính ({path.name}): {result.created} tạo mới, "
-            f"{result.updated} cập nhật, {result.unchanged} không đổi."
-        )
+        out(f"Đơn vị hành chính ({path.name}): {result.summary()}.")
     lineage = unit_lineage_import(path=LINEAGE_FILE)
-    out(
-        f"Lịch sử sắp xếp đơn vị: {lineage.created} tạo mới, {lineage.updated} cập nhật, "
-        f"{lineage.unchanged} không đổi."
-    )
+    out(f"Lịch sử sắp xếp đơn vị: {lineage.summary()}.")
     agencies = agencies_import(path=AGENCIES_FILE)
-    out(
-        f"Sở, ban, ngành: {agencies.created} tạo mới, {agencies.updated} cập nhật, "
-        f"{agencies.unchanged} không đổi."
-    )
+    out(f"Sở, ban, ngành: {agencies.summary()}.")
     for username, full_name, role, code, day, email in DEMO_USERS:
         unit = resolve_unit(code, on=day)
         ensure_user(username=username, full_name=full_name, role=role, unit=unit, email=email)

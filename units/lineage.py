@@ -20,6 +20,7 @@ from units.resolver import UnitCodeError, UnitResolver
 from units.tables_io import (
     ERR_BAD_DATE,
     ERR_EMPTY,
+    ImportCounts,
     TableError,
     cell_error,
     numbered,
@@ -52,10 +53,7 @@ class LineageImportError(TableError):
 
 
 @dataclass
-class LineageImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class LineageImportResult(ImportCounts):
     successors_refreshed: int = 0
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from units.choices import CODE_WIDTH, Level
 from units.models import AdministrativeUnit
+from units.tables_io import ImportCounts
 
 ERR_NOT_A_LIST = "Tệp không đúng định dạng vietnam-provinces: cần một danh sách tỉnh."
 ERR_MISSING_KEY = "Mục {where} thiếu trường «{key}»."
@@ -28,10 +29,7 @@ class UnitImportError(ValueError):
 
 
 @dataclass
-class UnitImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class UnitImportResult(ImportCounts):
     by_level: dict[str, int] = field(default_factory=dict)
 
 

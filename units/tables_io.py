@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,22 @@ ERR_EMPTY = gettext_noop("không được để trống.")
 
 # Data rows are numbered as a spreadsheet shows them: the header is row 1.
 FIRST_ROW = 2
+
+
+@dataclass
+class ImportCounts:
+    """What a units import did: rows created, updated, and left as they were."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return _("tạo mới %(created)d, cập nhật %(updated)d, không đổi %(unchanged)d") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
 class TableError(ValueError):

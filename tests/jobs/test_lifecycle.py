@@ -155,3 +155,17 @@ def test_only_the_owner_opens_a_job(personas, client_for):
         assert client.get(job.get_absolute_url()).status_code == status, user
         assert client.get(f"/jobs/{job.pk}/progress/").status_code == status, user
     assert client_for(None).get(job.get_absolute_url()).status_code == 302
+
+
+@override_settings(TASKS=DB_BACKEND)
+def test_the_queue_row_of_an_interrupted_job_is_closed_too(personas):
+    job = job_start(kind=COUNT, owner=personas.cumgar_staff, params={"n": 1})
+    task = DBTaskResult.objects.get(id=job.task_id)
+    task.claim("dead-worker")  # the worker took it, then was killed
+    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, attempts=1, started_at=long_ago, heartbeat_at=long_ago
+    )
+    assert jobs_mark_interrupted() == 1
+    task.refresh_from_db()
+    assert task.status == "FAILED" and task.finished_at is not None

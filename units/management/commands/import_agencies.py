@@ -19,7 +19,4 @@ class Command(BaseCommand):
             result = agencies_import(path=file)
         except AgencyImportError as exc:
             raise CommandError("\n".join(exc.errors)) from None
-        self.stdout.write(
-            f"Sở, ban, ngành: tạo mới {result.created}, cập nhật {result.updated}, "
-            f"không đổi {result.unchanged}."
-        )
+        self.stdout.write(f"Sở, ban, ngành: {result.summary()}.")

@@ -20,7 +20,6 @@ class Command(BaseCommand):
         except LineageImportError as exc:
             raise CommandError("\n".join(exc.errors)) from None
         self.stdout.write(
-            f"Lịch sử sắp xếp: tạo mới {result.created}, cập nhật {result.updated}, "
-            f"không đổi {result.unchanged}; cập nhật phạm vi kế thừa của "
+            f"Lịch sử sắp xếp: {result.summary()}; cập nhật phạm vi kế thừa của "
             f"{result.successors_refreshed} đơn vị."
         )

@@ -27,7 +27,4 @@ class Command(BaseCommand):
         except UnitImportError as exc:
             raise CommandError("\n".join(exc.errors)) from None
         levels = ", ".join(f"{k}: {v}" for k, v in result.by_level.items())
-        self.stdout.write(
-            f"Đơn vị: tạo mới {result.created}, cập nhật {result.updated}, "
-            f"không đổi {result.unchanged} ({levels})."
-        )
+        self.stdout.write(f"Đơn vị: {result.summary()} ({levels}).")
