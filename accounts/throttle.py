@@ -24,12 +24,16 @@ DAY = dt.timedelta(hours=24)
 
 
 def lockouts_today(*, username: str | None, ip_address: str | None) -> int:
-    return AccessFailureLog.objects.filter(
-        username=username,
-        ip_address=ip_address,
-        locked_out=True,
-        attempt_time__gte=timezone.now() - DAY,
-    ).count()
+    """Lockouts of the pair in the last 24 hours. axes logs every failed attempt, also those
+    made while locked out, so a lockout is a locked attempt that follows an unlocked one."""
+    flags = AccessFailureLog.objects.filter(
+        username=username, ip_address=ip_address, attempt_time__gte=timezone.now() - DAY
+    ).order_by("attempt_time", "pk")
+    count, previous = 0, False
+    for locked in flags.values_list("locked_out", flat=True):
+        count += bool(locked and not previous)
+        previous = locked
+    return count
 
 
 def cool_off_for(lockouts: int) -> dt.timedelta:

@@ -19,8 +19,3 @@ class AuditEventTable(PortalTable):
         fields = ("at", "actor_name", "action", "target", "detail", "unit", "ip_address")
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         order_by = ("-at",)
-
-    def value_at(self, value):
-        from django.utils import timezone
-
-        return timezone.localtime(value).replace(tzinfo=None)
