@@ -53,7 +53,7 @@ def test_signed_in_responses_are_not_stored(w, client_for, name, index, case):
         transaction.savepoint_rollback(sid)
 
 
-def test_anonymous_pages_carry_the_permissions_policy(client):
+def test_anonymous_pages_carry_the_permissions_policy(db, client):
     for name in ("login", "password_reset", "healthz"):
         response = client.get(reverse(name))
         assert "camera=()" in response["Permissions-Policy"], name
