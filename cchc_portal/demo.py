@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import connection, transaction
 
-DEMO_PASSWORD = "Cchc@2024"  # printed by load_demo and listed in README; demo data only
+DEMO_PASSWORD = "CaiCachHC@2026"  # printed by load_demo and listed in README; demo data only
 
 
 def demo_loaders() -> list[tuple[str, Callable]]:

@@ -5,7 +5,6 @@ Every variable is parsed strictly: a bad value stops start-up with a message nam
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -42,12 +41,17 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     # Ours, in import order: an app may import only from those above it.
     "cchc_portal",
     "units",
+    "audit",
     "notifications",
+    "accounts",
     "jobs",
     "procedures",
     "scoring",
@@ -58,10 +62,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # no-store on every signed-in response and download; Permissions-Policy on all of them.
+    "cchc_portal.middleware.SecurityHeadersMiddleware",
     "cchc_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The idle timeout, then the steps a sign-in still owes (a new password, the second factor).
+    "cchc_portal.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SignInStepsMiddleware",
+    # Every file handed to a signed-in user is a line of the audit trail.
+    "audit.middleware.DownloadTrailMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -109,28 +121,50 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Besides the absolute lifetime above: a session unused for this long ends (ASVS 3.3.2).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# Password-reset requests accepted per hour from one address and for one account.
+PASSWORD_RESET_PER_ADDRESS_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_HOUR", 5)
+PASSWORD_RESET_PER_ACCOUNT_HOUR = env_int("PASSWORD_RESET_PER_ACCOUNT_HOUR", 3)
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour
+# Two-factor sign-in (django-otp, TOTP): required for provincial admins, on by default for
+# inspectors, optional for unit staff (accounts/policy.py); a password set by someone else must
+# be changed at the next sign-in. Only the tests switch these steps off (SIGN_IN_STEPS_ENFORCED),
+# and test them on in tests/trust/test_sign_in_steps.py.
+SIGN_IN_STEPS_ENFORCED = True
+OTP_TOTP_ISSUER = "Cổng CCHC"
 
-# Login throttling against password guessing (django-axes): 5 failures for one username from one
-# address lock that pair out for 15 minutes.
+# Login throttling against password guessing (django-axes): failures count per username *and*
+# client address, so nobody can lock a user out from elsewhere. AXES_FAILURE_LIMIT failures
+# lock that pair out for AXES_COOLOFF_MINUTES, each further lockout of the day twice as long
+# (accounts/throttle.py), up to AXES_COOLOFF_MAX_MINUTES. Admins lift them at /accounts/lockouts/.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_MAX_MINUTES = env_int("AXES_COOLOFF_MAX_MINUTES", 24 * 60)
+AXES_COOLOFF_TIME = "accounts.throttle.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the growing delay counts the day's lockouts there
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind nginx the client address is in X-Forwarded-For; set to the number of proxies in front.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address: behind AXES_PROXY_COUNT proxies (1 behind nginx), the entry the outermost
+# of them appended to X-Forwarded-For (the only proxy header read); REMOTE_ADDR otherwise
+# (cchc_portal/net.py). Login throttling, reset throttling and the audit trail all use it.
+PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "cchc_portal.net.client_address"
 
 # Content-Security-Policy: no inline scripts, nothing from other hosts. Inline styles stay
 # allowed because server-rendered SVG charts carry their own <style>.
@@ -163,8 +197,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    # Uploaded evidence and import files: private, served only through permission-checked views.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded evidence and import files: private, served only through permission-checked views;
+    # names never start with a dot (cchc_portal/uploads.py).
+    "default": {"BACKEND": "cchc_portal.uploads.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -192,6 +227,14 @@ CACHES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
+# Only the portal's own user reads what it stores (cchc_portal/uploads.py writes the same way).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Browser features no page uses are switched off (the camera too: no page captures photos).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), interest-cohort=()"
+)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

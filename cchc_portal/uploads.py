@@ -7,11 +7,14 @@ tables (imports: CSV or XLSX). Errors are ValidationErrors whose message names t
 
 from __future__ import annotations
 
+import os
 import zipfile
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext_lazy as _
 
 # An xlsx/docx is a zip: refuse archives that expand far beyond their size (zip bombs).
@@ -125,3 +128,35 @@ def _looks_like_csv(head: bytes) -> bool:
             return False
         text = head[: exc.start].decode("utf-8")
     return not text.lstrip("\ufeff \t\r\n").startswith("<")
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """The default storage: files 0600 in folders 0700 (settings.FILE_UPLOAD_PERMISSIONS and
+    FILE_UPLOAD_DIRECTORY_PERMISSIONS), and a name never starting with a dot, so an evidence
+    file called ".pdf" or "..htaccess" is not stored as a hidden file."""
+
+    def get_valid_name(self, name: str) -> str:
+        return safe_file_name(super().get_valid_name(name))
+
+
+def safe_file_name(name: str) -> str:
+    """`name` without leading dots (and "file" when nothing else is left)."""
+    stripped = name.lstrip(".")
+    return stripped or "file"
+
+
+def private_folder(path: Path) -> Path:
+    """Create `path` (and its parents under MEDIA_ROOT) readable by the portal's user only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file the portal makes itself (an export, a frozen report) as 0600 in a 0700
+    folder, the way uploads are stored."""
+    private_folder(path.parent)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+    path.chmod(0o600)

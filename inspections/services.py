@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.choices import Action
+from audit.services import record as audit_record
 from cchc_portal import uploads
 from inspections.choices import (
     ChecklistOutcome,
@@ -60,7 +62,9 @@ RESPONSIBLE_OUTSIDE_UNIT = gettext_lazy(
     "Đơn vị thực hiện kiến nghị phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc."
 )
 CHECKLIST_UNANSWERED = gettext_lazy("Chưa có kết quả cho {count} nội dung kiểm tra: {items}.")
-DOSSIER_OTHER_UNIT = gettext_lazy("Hồ sơ {code} không thuộc đơn vị được kiểm tra ({unit}).")
+# One answer for a code of another unit and a code that does not exist: typing codes must not
+# tell what exists elsewhere (issue 19).
+DOSSIER_NOT_FOUND = gettext_lazy("Không có hồ sơ mã {code} của đơn vị được kiểm tra.")
 DOSSIER_OUTSIDE_PERIOD = gettext_lazy(
     "Hồ sơ {code} tiếp nhận ngày {day}, ngoài thời kỳ kiểm tra {start}–{end}."
 )
@@ -72,6 +76,9 @@ REOPEN_REASON_REQUIRED = gettext_lazy("Phải ghi lý do mở lại.")
 HELD_ON_REQUIRED = gettext_lazy("Chưa nhập ngày kiểm tra thực tế.")
 NOT_CLOSABLE = gettext_lazy("Chỉ đóng được khi mọi kiến nghị đã được xác nhận khắc phục.")
 REMEDIATION_NOT_ALLOWED = gettext_lazy("Kiến nghị đã được xác nhận, không báo cáo thêm.")
+REMEDIATION_BEFORE_CONCLUSION = gettext_lazy(
+    "Cuộc kiểm tra chưa kết luận: chỉ báo cáo khắc phục được sau khi có thông báo kết luận."
+)
 NOT_REPORTED = gettext_lazy("Kiến nghị chưa có báo cáo khắc phục để xem xét.")
 SEND_BACK_NOTE_REQUIRED = gettext_lazy("Phải ghi ý kiến khi trả lại báo cáo khắc phục.")
 PERIOD_REVERSED = gettext_lazy("Thời kỳ kiểm tra: ngày kết thúc trước ngày bắt đầu.")
@@ -395,9 +402,7 @@ def dossier_check_pick(*, inspection: Inspection, dossier: Any) -> DossierCheck:
     """Add a dossier chosen by code; it must be the unit's and received in the period."""
     _require_editable(inspection)
     if dossier.unit_id != inspection.unit_id:
-        raise ValidationError(
-            {"code": DOSSIER_OTHER_UNIT.format(code=dossier.code, unit=inspection.unit)}
-        )
+        raise ValidationError({"code": DOSSIER_NOT_FOUND.format(code=dossier.code)})
     start, end = _period_bounds(inspection)
     if not start <= dossier.received_at < end:
         raise ValidationError(
@@ -455,6 +460,13 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
     inspection.concluded_by = by
     inspection.report_snapshot = report_content(inspection)
     inspection.save()
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=inspection.unit_id,
+        target=inspection,
+        detail="concluded",
+    )
     # Inside the transaction: the notifications and the queued mail commit with the
     # conclusion, and no mail server is asked anything before the response.
     notify_new_recommendations(inspection=inspection)
@@ -477,6 +489,13 @@ def inspection_reopen(*, inspection: Inspection, by: User, reason: str) -> Inspe
     inspection.state = InspectionState.IN_PROGRESS
     inspection.report_snapshot = None
     inspection.save(update_fields=["state", "report_snapshot"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=inspection.unit_id,
+        target=inspection,
+        detail=f"reopened: {reason.strip()}",
+    )
     return inspection
 
 
@@ -520,11 +539,15 @@ def remediation_report(
     files: Sequence[UploadedFile] = (),
     reported_on: dt.date | None = None,
 ) -> Remediation:
-    """The responsible unit reports what it fixed; the recommendation becomes "reported"."""
+    """The responsible unit reports what it fixed; the recommendation becomes "reported".
+    Only once the inspection is concluded: before that the recommendation is still a draft."""
     if recommendation.state == RecommendationState.VERIFIED:
         raise ValidationError(REMEDIATION_NOT_ALLOWED)
     for upload in files:
         _check_attachment(upload)
+    state = Inspection.objects.filter(pk=recommendation.inspection_id).values_list("state")
+    if state.get()[0] not in (InspectionState.CONCLUDED, InspectionState.CLOSED):
+        raise ValidationError(REMEDIATION_BEFORE_CONCLUSION)
     remediation = Remediation(
         recommendation=recommendation,
         text=text.strip(),
@@ -562,6 +585,13 @@ def recommendation_verify(
     recommendation.state = RecommendationState.VERIFIED
     recommendation.verified_at, recommendation.verified_by = now, by
     recommendation.save(update_fields=["state", "verified_at", "verified_by"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=recommendation.responsible_unit_id,
+        target=recommendation,
+        detail="verified",
+    )
     return recommendation
 
 
@@ -577,6 +607,13 @@ def recommendation_send_back(
     remediation.save()
     recommendation.state = RecommendationState.OPEN
     recommendation.save(update_fields=["state"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=recommendation.responsible_unit_id,
+        target=recommendation,
+        detail="sent back",
+    )
     _notify_sent_back(recommendation, by=by, note=note.strip())
     return recommendation
 

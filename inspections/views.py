@@ -386,9 +386,10 @@ def dossier_pick(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if form is not None and form.is_valid():
         code = form.cleaned_data["code"].strip()
-        dossier = Dossier.objects.filter(code=code).first()
+        # Only the inspected unit's: another unit's code gets the answer of a missing one.
+        dossier = Dossier.objects.filter(code=code, unit_id=inspection.unit_id).first()
         if dossier is None:
-            form.add_error("code", _("Không có hồ sơ mã %(code)s.") % {"code": code})
+            form.add_error("code", services.DOSSIER_NOT_FOUND.format(code=code))
         else:
             try:
                 services.dossier_check_pick(inspection=inspection, dossier=dossier)

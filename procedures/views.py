@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, RequestConfig, SingleTableMixin
 
+from audit.choices import Action
+from audit.services import record as audit_record
 from cchc_portal.charts import bar_chart
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.permissions import get_visible_or_404, user_passes
@@ -338,6 +340,9 @@ def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         dossier_import_start(record=record, by=request.user)
     except ImportAlreadyStarted:
         raise PermissionDenied from None
+    audit_record(
+        action=Action.IMPORT, request=request, target=record.file_name, detail=f"#{record.pk}"
+    )
     return redirect(record)
 
 

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.choices import Action
+from audit.services import record as audit_record
 from cchc_portal.tabular import TabularFileError, detect_format, iter_table
 from scoring import index
 from scoring.choices import Component, ScoreField
@@ -324,6 +326,8 @@ def _apply(
     if dry_run:
         # Inside the import's own atomic block: only what this import did is undone.
         transaction.set_rollback(True)
+    else:
+        audit_record(action=Action.IMPORT, actor=by, target=criteria_set, detail=f"{changed} điểm")
     return ImportResult(rows=rows, changed=changed, unchanged_rows=unchanged, changes=changes)
 
 

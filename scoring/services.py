@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.choices import Action
+from audit.services import record as audit_record
 from cchc_portal import uploads
 from cchc_portal.tabular import TabularFileError, iter_table
 from cchc_portal.templatetags.portal import num
@@ -1183,6 +1185,7 @@ def criteria_set_import(
     criteria_set.full_clean()
     criteria_set.save()
     criteria_create(criteria_set=criteria_set, rows=parsed)
+    audit_record(action=Action.IMPORT, unit=province, target=criteria_set, detail=str(path.name))
     return criteria_set
 
 

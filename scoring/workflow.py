@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
+from audit.choices import Action
+from audit.services import record_each
 from notifications import kinds
 from notifications.services import Notice, notify
 from scoring import services
@@ -262,6 +264,13 @@ def apply(
             ["state", "updated_at"],
             default_user=by,
             default_change_reason=reason.strip() or str(ACTION_LABELS[action]),
+        )
+        record_each(
+            action=Action.TRANSITION,
+            actor=by,
+            items=[
+                (a.unit_id, f"{a.unit} · {a.criteria_set}", f"{action} → {a.state}") for a in moved
+            ],
         )
         _notify(action, moved, by=by)
     return outcomes

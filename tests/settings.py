@@ -44,5 +44,8 @@ if os.environ.get("CCHC_TASKS_BACKEND") == "database":
         MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])  # noqa: F405
 # Throttling is exercised by its own tests (override_settings); elsewhere logins are free.
 AXES_ENABLED = False
+# The second factor and the forced password change are exercised by their own tests
+# (tests/trust/test_sign_in_steps.py); elsewhere `client.force_login` is enough to get in.
+SIGN_IN_STEPS_ENFORCED = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

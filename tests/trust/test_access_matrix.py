@@ -58,7 +58,16 @@ ROLES = (
     "eakpam_staff",
     "stp_staff",
 )
-PROJECT_APPS = ("units", "notifications", "jobs", "procedures", "scoring", "inspections")
+# Not "audit": its lines say what was asked (a logout, a refused login) without changing data.
+PROJECT_APPS = (
+    "units",
+    "accounts",
+    "notifications",
+    "jobs",
+    "procedures",
+    "scoring",
+    "inspections",
+)
 MISSING_ID = 987654321
 REFUSED = {"login", "403", "404", "405"}
 
@@ -97,6 +106,16 @@ def _state(assessment_of: Callable[[World], Assessment], state: str):
     return setup
 
 
+def _concluded(side: str):
+    def setup(w: World) -> None:
+        from inspections.models import Inspection
+
+        inspection = getattr(w, side).inspection
+        Inspection.objects.filter(pk=inspection.pk).update(state="concluded")
+
+    return setup
+
+
 def _restore_import(w: World) -> None:
     w.restore_import_file(w.ours)
     w.restore_import_file(w.theirs)
@@ -109,6 +128,27 @@ ADMIN_ONLY = "login 200 403 403 403 403"
 OURS = "login 200 200 200 404 404"  # Cư M'gar's object: the province and Cư M'gar, not Ea Kpam
 THEIRS = "login 404 404 404 200 404"  # Nậm Nhùn's object: only Nậm Nhùn staff
 PUBLIC = "200 200 200 200 200 200"
+
+
+def _attempt(username: str):
+    """kwargs for a failed-login record of `username` from one address (django-axes)."""
+
+    def kwargs(w: World) -> dict:
+        from axes.models import AccessAttempt
+
+        attempt = AccessAttempt.objects.create(
+            username=username,
+            ip_address="203.0.113.9",
+            user_agent="test",
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
+            failures_since_start=5,
+        )
+        return {"pk": attempt.pk}
+
+    return kwargs
 
 
 def _evidence_file(w: World) -> dict:
@@ -240,6 +280,40 @@ MATRIX: dict[str, Case | list[Case]] = {
     "notifications:mail_retry": [
         POST(_failed_mail("cumgar_staff"), "login 302 403 403 403 403"),
         POST(_failed_mail("namnhun_staff"), "login 404 403 403 403 403", theirs=True),
+    ],
+    # Two-factor sign-in: every signed-in user enrols (or sees the status) for themselves.
+    "accounts:two_factor_setup": [
+        GET(None, ALL),
+        POST(None, "login 200 200 200 200 200", data={"token": "000000"}),  # wrong: form again
+    ],
+    "accounts:two_factor_codes": [
+        GET(None, ALL),
+        POST(None, "login 403 403 403 403 403"),  # new codes need a device first
+    ],
+    # Without a device there is nothing to verify: straight on.
+    "accounts:two_factor_verify": GET(None, "login 302 302 302 302 302"),
+    "accounts:two_factor_disable": POST(None, "login 302 302 302 302 302"),
+    # Lockouts and users' second factor: the province's admins, for their province's users.
+    "accounts:lockout_list": GET(None, ADMIN_ONLY),
+    "accounts:lockout_unlock": [
+        POST(_attempt("cumgar"), "login 302 403 403 403 403"),
+        POST(_attempt("namnhun"), "login 404 403 403 403 403", theirs=True),
+        POST(_attempt("nobody-at-all"), "login 404 403 403 403 403"),
+    ],
+    "accounts:user_security_list": GET(None, ADMIN_ONLY),
+    "accounts:user_two_factor_reset": [
+        POST(lambda w: {"pk": w.p.cumgar_staff}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.p.namnhun_staff}, "login 404 403 403 403 403", theirs=True),
+    ],
+    "accounts:user_two_factor_exempt": [
+        POST(lambda w: {"pk": w.p.inspector}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.p.cumgar_staff}, "login 403 403 403 403 403"),  # not an inspector
+        POST(lambda w: {"pk": w.p.laichau_admin}, "login 404 403 403 403 403", theirs=True),
+    ],
+    # The audit trail: the province's admins; the Excel download with the same filters.
+    "audit:event_list": [
+        GET(None, ADMIN_ONLY),
+        GET(None, ADMIN_ONLY, query={"action": "login", "format": "xlsx"}),
     ],
     # --- units ---------------------------------------------------------------------------------
     "units:unit_list": [GET(None, ALL), GET(None, ALL, query={"validity": "all"})],
@@ -817,13 +891,21 @@ MATRIX: dict[str, Case | list[Case]] = {
     ],
     "inspections:remediation_report": [
         POST(
-            lambda w: {"pk": w.ours.recommendation}, "login 403 403 302 404 404", data=_remediation
+            lambda w: {"pk": w.ours.recommendation},
+            "login 403 403 302 404 404",
+            data=_remediation,
+            setup=_concluded("ours"),
         ),
         POST(
             lambda w: {"pk": w.theirs.recommendation},
             "login 404 404 404 302 404",
             data=_remediation,
+            setup=_concluded("theirs"),
             theirs=True,
+        ),
+        # Before the conclusion: refused with the reason, nothing saved (the form again).
+        POST(
+            lambda w: {"pk": w.ours.recommendation}, "login 403 403 200 404 404", data=_remediation
         ),
     ],
     "inspections:recommendation_verify": [

@@ -226,6 +226,9 @@ def test_remediation_attachment_refuses_a_file_over_the_limit(w, client_for, mon
 
 
 def test_remediation_attachment_takes_a_real_pdf(w, client_for):
+    from inspections.models import Inspection
+
+    Inspection.objects.filter(pk=w.ours.inspection.pk).update(state="concluded")
     response = _remediation_post(w, client_for, _file("bien-ban.pdf", PDF))
     assert response.status_code == 302
     assert RemediationAttachment.objects.count() == 3

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inspections import services as inspection_services
-from inspections.choices import RecommendationState
+from inspections.choices import InspectionState, RecommendationState
 from inspections.models import Inspection, Recommendation, RemediationAttachment
 from procedures.choices import DossierImportStatus
 from procedures.models import Dossier, DossierImport, Procedure
@@ -112,12 +112,17 @@ def _side(p: Personas, *, province, district, staff, issuer_admin, tag: str) -> 
     fill(inspection)
     inspection_services.dossier_check_pick(inspection=inspection, dossier=dossier)
     recommendation = inspection.recommendations.get()
+    # Remediation needs a concluded inspection, while the matrix needs one still editable: the
+    # report is made as if concluded and the inspection goes back in progress (the real order,
+    # conclude then report, is tested in tests/inspections).
+    Inspection.objects.filter(pk=inspection.pk).update(state=InspectionState.CONCLUDED)
     inspection_services.remediation_report(
         recommendation=recommendation,
         by=staff,
         text="Đã lắp camera",
         files=[SimpleUploadedFile(f"bien-ban-{tag}.pdf", PDF, content_type="application/pdf")],
     )
+    Inspection.objects.filter(pk=inspection.pk).update(state=InspectionState.IN_PROGRESS)
     recommendation.refresh_from_db()
     assert recommendation.state == RecommendationState.REPORTED
     return Side(

@@ -27,6 +27,9 @@ class Command(DBWorkerCommand):
         )
 
     def handle(self, *args: Any, schedule: bool = True, **options: Any) -> None:  # type: ignore[override]
+        # Export files hold personal data: readable by the portal's own user only, as the web
+        # process writes its uploads (cchc_portal/wsgi.py).
+        os.umask(0o077)
         set_worker_id(options["worker_id"])
         reloading = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         if schedule and not reloading and not options.get("batch"):

@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from audit.choices import Action
+from audit.models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Người, đối tượng hoặc chi tiết"))
+    action = django_filters.ChoiceFilter(choices=Action.choices, label=_("Hành động"))
+    ip_address = django_filters.CharFilter(label=_("Địa chỉ"))
+    since = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__gte",
+        label=_("Từ ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__lte",
+        label=_("Đến ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["q", "action", "ip_address", "since", "until"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(actor_name__icontains=value) | Q(target__icontains=value) | Q(detail__icontains=value)
+        )
