@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # Ours, in import order: an app may import only from those above it.
     "cchc_portal",
     "units",
+    "documents",
     "jobs",
     "procedures",
     "scoring",

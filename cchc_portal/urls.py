@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("units.urls")),
     path("jobs/", include("jobs.urls")),
+    path("documents/", include("documents.urls")),
     path("procedures/", include("procedures.urls")),
     path("scoring/", include("scoring.urls")),
     path("inspections/", include("inspections.urls")),
