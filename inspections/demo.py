@@ -786,7 +786,9 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
     concluded_on = visit.scheduled_on + dt.timedelta(days=7)
     # The notices went out with the conclusion: the demo sends no e-mail when it loads.
     Recommendation.objects.filter(inspection=inspection).update(notified_at=_at(concluded_on))
-    services.inspection_conclude(inspection=inspection, by=inspector, notice_number=visit.notice)
+    services.inspection_conclude(
+        inspection=inspection, by=inspector, notice_number=visit.notice, on=concluded_on
+    )
     Inspection.objects.filter(pk=inspection.pk).update(concluded_at=_at(concluded_on, 15))
     for rec, recommendation in recs:
         if rec.state == "open":
