@@ -499,5 +499,6 @@ def tracker_xlsx(qs, *, today: dt.date) -> dict[str, Any]:
         "title_rows": [
             _("Theo dõi kiến nghị sau kiểm tra"),
             _("Số liệu ngày %(day)s") % {"day": f"{today:%d/%m/%Y}"},
+            _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
         ],
     }

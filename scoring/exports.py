@@ -94,11 +94,17 @@ def ranking_title(ranking: Ranking) -> list[str]:
     ]
 
 
+def ranking_sheet_titles(ranking: Ranking) -> list[str]:
+    """The spreadsheet's title rows: what, which set, provisional or published, made when."""
+    made = _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"}
+    return [*ranking_title(ranking), made]
+
+
 def ranking_xlsx(stream: Any, ranking: Ranking) -> None:
     write_xlsx(
         stream,
         sheets=[(_("Xếp hạng"), ranking_headers(), ranking_values(ranking))],
-        title_rows=ranking_title(ranking),
+        title_rows=ranking_sheet_titles(ranking),
     )
 
 

@@ -305,7 +305,7 @@ def test_tracker_xlsx(personas, client_for, django_assert_max_num_queries, n):
     assert concluded_on.date() == CONCLUDED_ON and verified is None
     assert due.date().isoformat() == "2019-10-31" and days > 2000
     assert state == "Chưa khắc phục"
-    assert_ready(data, first_header="Đơn vị", titles=2)
+    assert_ready(data, first_header="Đơn vị", titles=3)
     sheet = open_xlsx(data).worksheets[0]
     first = header + 2
     for col in (3, 6):  # real dates shown dd/mm/yyyy

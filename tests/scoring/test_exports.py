@@ -113,7 +113,7 @@ def test_ranking_spreadsheet_opens_ready_and_shows_an_unchanged_rank_as_equals(
     make_assessment(criteria_set=cs, unit=personas.cumgar, scores=FULL)
     response = client_for(personas.admin).get(reverse("scoring:ranking_xlsx", args=[cs.pk]))
     data = _body(response)
-    assert_ready(data, first_header="Xếp hạng", titles=3)
+    assert_ready(data, first_header="Xếp hạng", titles=4)
     sheet = open_xlsx(data).worksheets[0]
     assert sheet["A3"].value == "DỰ THẢO – KẾT QUẢ TẠM TÍNH"
     row = header_row(sheet, "Xếp hạng") + 1
