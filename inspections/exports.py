@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc_portal.document import (
@@ -191,6 +192,12 @@ def _period(r: dict[str, Any]) -> Para:
 
 
 def notice_document(inspection: Inspection) -> Document:
+    """An official Vietnamese document, whatever language the user's screen is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _notice_document(inspection)
+
+
+def _notice_document(inspection: Inspection) -> Document:
     """The conclusion notice, from the frozen snapshot once concluded, else a marked draft."""
     r, final = selectors.report_for(inspection)
     # The day of the conclusion as recorded (it may be recorded after the fact).
@@ -248,6 +255,12 @@ def notice_document(inspection: Inspection) -> Document:
 
 
 def minutes_document(inspection: Inspection) -> Document:
+    """An official Vietnamese document, whatever language the user's screen is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _minutes_document(inspection)
+
+
+def _minutes_document(inspection: Inspection) -> Document:
     """The inspection minutes (biên bản kiểm tra), signed by both sides at the unit on the day
     of the visit: team, unit representatives, contents checked with results, findings, the
     unit's opinion, the two signature blocks."""
@@ -337,6 +350,12 @@ def minutes_document(inspection: Inspection) -> Document:
 
 
 def plan_document(plan: InspectionPlan) -> Document:
+    """An official Vietnamese document, whatever language the user's screen is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _plan_document(plan)
+
+
+def _plan_document(plan: InspectionPlan) -> Document:
     """The printable plan (kế hoạch kiểm tra) with its schedule annex. Issued once it has a
     number and a date (typed when the plan is recorded); a draft before. 3 queries."""
     issuer = plan.issuer

@@ -329,3 +329,21 @@ def test_send_reminders_command_is_safe_to_repeat(personas):
     out = io.StringIO()
     call_command("send_reminders", stdout=out)
     assert "Thông báo kiến nghị mới: 0; nhắc sắp đến hạn: 0" in out.getvalue()
+
+
+def test_documents_are_vietnamese_whatever_the_screen_language(personas, client_for):
+    from django.conf import settings
+
+    inspection = concluded(personas)
+    client = client_for(personas.inspector)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+    assert "Minutes (PDF)" in page.content.decode()  # the screen is in English
+    for name, args in (
+        ("inspections:inspection_report", [inspection.pk]),
+        ("inspections:inspection_minutes", [inspection.pk, "pdf"]),
+        ("inspections:plan_document", [inspection.plan.pk, "pdf"]),
+    ):
+        text = pdf_text(client.get(reverse(name, args=args)).content)
+        assert "CỘNG HÒA" in text and "Thời kỳ kiểm tra" in text, name
+        assert "Inspected period" not in text and "PARTICIPANTS" not in text
