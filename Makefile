@@ -11,7 +11,7 @@ DEBUG ?= 1
 DEV := DEBUG=$(DEBUG)
 PORT ?= 8000
 
-.PHONY: run worker test e2e screenshots bench loadtest lint typecheck format install messages migrate demo clean
+.PHONY: run worker test e2e screenshots documents bench loadtest lint typecheck format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ screenshots: messages
 	@command -v "$${CHROMIUM:-chromium}" >/dev/null || test -x /usr/bin/chromium \
 	  || { echo "make screenshots needs chromium (apt-get install chromium)" >&2; exit 1; }
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -m e2e tests/e2e/test_screenshots.py
+
+## Regenerate the PNGs of each printed document's first page in docs/screenshots/ (the demo's
+## notice, minutes, plan, ranking report and score sheet; needs pdftoppm)
+documents: messages
+	DOCUMENTS_DIR=docs/screenshots $(BIN)/pytest -q tests/documents/test_demo_documents.py
 
 ## Benchmarks against the bare limits of the stack (PostgreSQL; writes docs/benchmarks.md)
 bench: messages

@@ -16,6 +16,8 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from cchc_portal.document import Document, Table
+
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 
@@ -63,6 +65,45 @@ def render_pdf(
 ) -> bytes:
     """Render a template (extending `pdf/base.html`) to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context, request=request))
+
+
+def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
+    """Blocks as the template reads them: the kind by name, table cells with their alignment."""
+    out = []
+    for block in blocks:
+        item = {"kind_name": type(block).__name__, **vars(block)}
+        if isinstance(block, Table):
+            item["cells"] = [
+                {
+                    "strong": r in block.strong,
+                    "cells": [
+                        {"text": text, "numeric": c in block.numeric} for c, text in enumerate(row)
+                    ],
+                }
+                for r, row in enumerate(block.rows)
+            ]
+            total = sum(block.widths) or 1
+            item["widths"] = [round(w * 100 / total, 2) for w in block.widths]
+        out.append(item)
+    return out
+
+
+def document_html(doc: Document) -> str:
+    """The HTML of a `Document` (templates/pdf/document.html), what `document_pdf` prints."""
+    context = {
+        "doc": doc,
+        "blocks": _blocks(doc.blocks),
+        "annexes": [
+            {"title": a.title, "subtitle": a.subtitle, "blocks": _blocks(a.blocks)}
+            for a in doc.annexes
+        ],
+    }
+    return render_to_string("pdf/document.html", context)
+
+
+def document_pdf(doc: Document) -> bytes:
+    """A `Document` laid out after Decree 30/2020/NĐ-CP, Appendix I."""
+    return html_to_pdf(document_html(doc))
 
 
 def pdf_response(pdf: bytes, *, filename: str, inline: bool = False) -> HttpResponse:

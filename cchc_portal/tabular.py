@@ -30,8 +30,10 @@ class TabularFileError(ValueError):
 
 
 def safe_cell(value: Any) -> Any:
-    """A value that a spreadsheet will show, never execute: text starting a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A value that a spreadsheet will show, never execute: text starting a formula is quoted.
+
+    A lone "=" (the ranking's "rank unchanged") is no formula and stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and value != "=":
         return "'" + value
     return value
 

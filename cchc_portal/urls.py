@@ -16,6 +16,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("notifications/", include("notifications.urls")),
     path("jobs/", include("jobs.urls")),
+    path("documents/", include("documents.urls")),
     path("procedures/", include("procedures.urls")),
     path("scoring/", include("scoring.urls")),
     path("inspections/", include("inspections.urls")),

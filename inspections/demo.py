@@ -206,7 +206,9 @@ def _cumgar() -> bool:
     )
     # The demo announces nothing by e-mail: mark the notices as already sent.
     Recommendation.objects.filter(inspection=inspection).update(notified_at=timezone.now())
-    services.inspection_conclude(inspection=inspection, by=inspector or _any_user())
+    services.inspection_conclude(
+        inspection=inspection, by=inspector or _any_user(), on=_concluded_on(inspection)
+    )
     return True
 
 
@@ -283,7 +285,9 @@ def _kimson() -> bool:
         "Tỷ lệ hồ sơ giải quyết thủ tục hành chính ở mức độ 3, 4 còn thấp.",
     ]:
         services.finding_add(inspection=inspection, kind=FindingKind.LIMITATION, text=text)
-    services.inspection_conclude(inspection=inspection, by=_any_user())
+    services.inspection_conclude(
+        inspection=inspection, by=_any_user(), on=_concluded_on(inspection)
+    )
     return True
 
 
@@ -396,7 +400,9 @@ def _lacduong() -> list[bool]:
             held_on=target.scheduled_on,
         )
         _answer_all(inspection, {})
-        services.inspection_conclude(inspection=inspection, by=_any_user())
+        services.inspection_conclude(
+            inspection=inspection, by=_any_user(), on=_concluded_on(inspection)
+        )
         made.append(True)
     return made
 
@@ -766,6 +772,12 @@ def _load_2026() -> list[bool]:
     return made
 
 
+def _concluded_on(inspection: Inspection) -> dt.date:
+    """The articles' conclusions were recorded a week after the visit (a placeholder date):
+    their notices are dated then and numbered in that year's register."""
+    return inspection.visit_date + dt.timedelta(days=7)
+
+
 def _at(day: dt.date, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_default_timezone())
 
@@ -812,7 +824,9 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
     concluded_on = visit.scheduled_on + dt.timedelta(days=7)
     # The notices went out with the conclusion: the demo sends no e-mail when it loads.
     Recommendation.objects.filter(inspection=inspection).update(notified_at=_at(concluded_on))
-    services.inspection_conclude(inspection=inspection, by=inspector, notice_number=visit.notice)
+    services.inspection_conclude(
+        inspection=inspection, by=inspector, notice_number=visit.notice, on=concluded_on
+    )
     Inspection.objects.filter(pk=inspection.pk).update(concluded_at=_at(concluded_on, 15))
     for rec, recommendation in recs:
         if rec.state == "open":

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cchc_portal.document import in_sentence, place_name
 from cchc_portal.templatetags.portal import num
 from inspections.choices import FindingKind, InspectionState, MemberRole
 from inspections.models import (
@@ -165,15 +166,16 @@ def findings_impact(inspection: Inspection, *, user: User) -> FixImpact | None:
     )
 
 
-def report_content(inspection: Inspection) -> dict[str, Any]:
+def report_content(inspection: Inspection, *, minutes_number: str = "") -> dict[str, Any]:
     """The conclusion notice is an official Vietnamese document: its text and numbers are
     Vietnamese whatever language the inspector's screen is in."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _report_content(inspection)
+        return _report_content(inspection, minutes_number)
 
 
-def _report_content(inspection: Inspection) -> dict[str, Any]:
-    """What the conclusion notice says, as plain JSON-able data (frozen at conclusion)."""
+def _report_content(inspection: Inspection, minutes_number: str = "") -> dict[str, Any]:
+    """What the conclusion notice and the minutes say, as plain JSON-able data (frozen at
+    conclusion)."""
     found = inspection_for_page(Inspection.objects.all(), inspection.pk)
     assert found is not None
     inspection = found
@@ -181,10 +183,26 @@ def _report_content(inspection: Inspection) -> dict[str, Any]:
     issuer = plan.issuer
     members = list(inspection.team.members.all())
     findings = list(inspection.findings.all())
+    issuer_body = plan.issuer_name or f"UBND {in_sentence(issuer.name)}"
     return {
         "issuer_parent": (f"UBND {issuer.name.upper()}" if plan.issuer_name else ""),
-        "issuer": (plan.issuer_name or f"UBND {issuer.name}").upper(),
+        "issuer": issuer_body.upper(),
+        "issuer_body": issuer_body,
+        "issuer_is_ubnd": not plan.issuer_name,
+        "place": place_name(issuer.name),
         "notice_number": inspection.notice_number,
+        "minutes_number": minutes_number,
+        "concluded_on": (
+            timezone.localdate(inspection.concluded_at)
+            if inspection.concluded_at
+            else timezone.localdate()
+        ).isoformat(),
+        "visit_date": inspection.visit_date.isoformat(),
+        "unit_in_sentence": (
+            f"{inspection.body} – {in_sentence(inspection.unit.name)}"
+            if inspection.body
+            else in_sentence(inspection.unit.name)
+        ),
         "place_date": f"ngày {inspection.visit_date:%d} tháng {inspection.visit_date:%m} "
         f"năm {inspection.visit_date:%Y}",
         "plan": {
@@ -276,13 +294,18 @@ def report_for(inspection: Inspection) -> tuple[dict[str, Any], bool]:
 def tracker_rows(qs: QuerySet[Recommendation], today: dt.date) -> Iterator[list[Any]]:
     """Rows of the recommendations tracker export, streamed in chunks."""
     for rec in qs.iterator(chunk_size=2000):
+        concluded = rec.inspection.concluded_at
+        verified = rec.verified_at
         yield [
             rec.responsible_unit.name,
+            str(rec.inspection),
+            timezone.localdate(concluded) if concluded else None,
             rec.finding.text if rec.finding else "",
             rec.text,
             rec.due_on,
             rec.get_state_display(),
             rec.days_overdue(today),
+            timezone.localdate(verified) if verified else None,
         ]
 
 

@@ -435,8 +435,12 @@ def dossier_check_record(*, check: DossierCheck, result: str, note: str = "") ->
 
 
 @transaction.atomic
-def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str = "") -> Inspection:
-    """Conclude: every checklist item answered; freeze the report; notify responsible units."""
+def inspection_conclude(
+    *, inspection: Inspection, by: User, notice_number: str = "", on: dt.date | None = None
+) -> Inspection:
+    """Conclude: every checklist item answered; number the notice and the minutes in the
+    register, freeze the report; notify responsible units. `on`: the day of the conclusion
+    when it is recorded afterwards (today by default)."""
     from inspections.selectors import report_content
 
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -453,12 +457,19 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
         raise ValidationError(
             CHECKLIST_UNANSWERED.format(count=len(missing), items="; ".join(missing))
         )
-    inspection.notice_number = notice_number or inspection.notice_number
+    inspection.concluded_at = (
+        timezone.now()
+        if on is None
+        else dt.datetime.combine(on, dt.time(15), tzinfo=timezone.get_current_timezone())
+    )
+    notice, minutes = register_documents(
+        inspection=inspection, by=by, typed=notice_number or inspection.notice_number
+    )
+    inspection.notice_number = notice
     inspection.save(update_fields=["notice_number"])  # the snapshot reads it back
     inspection.state = InspectionState.CONCLUDED
-    inspection.concluded_at = timezone.now()
     inspection.concluded_by = by
-    inspection.report_snapshot = report_content(inspection)
+    inspection.report_snapshot = report_content(inspection, minutes_number=minutes)
     inspection.save()
     audit_record(
         action=Action.TRANSITION,
@@ -471,6 +482,39 @@ def inspection_conclude(*, inspection: Inspection, by: User, notice_number: str 
     # conclusion, and no mail server is asked anything before the response.
     notify_new_recommendations(inspection=inspection)
     return inspection
+
+
+def register_documents(*, inspection: Inspection, by: User, typed: str = "") -> tuple[str, str]:
+    """(notice number, minutes number) from the issuer's registers ("12/TB-SNV", "7/BB-SNV"):
+    given at the first conclusion, kept when a reopened inspection is concluded again."""
+    from cchc_portal.document import issuer_code
+    from documents.choices import DocumentType
+    from documents.services import document_number_issue
+
+    plan = inspection.plan
+    code = issuer_code(plan.issuer_name or "UBND")
+    on = timezone.localdate(inspection.concluded_at)
+    subject = _("Kết luận kiểm tra tại %(unit)s") % {"unit": inspection.inspected_name}
+    notice = document_number_issue(
+        issuer=plan.issuer,
+        issuer_code=code,
+        doc_type=DocumentType.NOTICE,
+        key=f"inspections.notice:{inspection.pk}",
+        subject=subject,
+        issued_on=on,
+        by=by,
+        typed=typed,
+    )
+    minutes = document_number_issue(
+        issuer=plan.issuer,
+        issuer_code=code,
+        doc_type=DocumentType.MINUTES,
+        key=f"inspections.minutes:{inspection.pk}",
+        subject=_("Biên bản kiểm tra tại %(unit)s") % {"unit": inspection.inspected_name},
+        issued_on=inspection.visit_date,
+        by=by,
+    )
+    return notice.label, minutes.label
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
     path("<int:pk>/report.pdf", views.inspection_report_pdf, name="inspection_report"),
+    path("<int:pk>/report.docx", views.inspection_report_docx, name="inspection_report_docx"),
+    path("<int:pk>/minutes.<str:fmt>", views.inspection_minutes, name="inspection_minutes"),
     path("<int:pk>/conclude/", views.inspection_conclude, name="inspection_conclude"),
     path("<int:pk>/reopen/", views.inspection_reopen, name="inspection_reopen"),
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
@@ -36,6 +38,7 @@ urlpatterns = [
     path("plans/new/", views.plan_edit, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/document.<str:fmt>", views.plan_document, name="plan_document"),
     path(
         "plans/<int:pk>/inspections.xlsx",
         views.plan_inspections_xlsx,

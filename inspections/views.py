@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from cchc_portal.docx import docx_response
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
@@ -472,6 +473,35 @@ def inspection_report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
     pdf = exports.inspection_report_pdf(inspection)
     return pdf_response(pdf, filename=f"ket-luan-kiem-tra-{inspection.pk}.pdf")
+
+
+def inspection_report_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
+    data = exports.inspection_report_docx(inspection)
+    return docx_response(data, filename=f"ket-luan-kiem-tra-{inspection.pk}.docx")
+
+
+def inspection_minutes(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The minutes (biên bản kiểm tra) as PDF or DOCX, to whoever may open the inspection."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
+    name = f"bien-ban-kiem-tra-{inspection.pk}.{fmt}"
+    if fmt == "pdf":
+        return pdf_response(exports.minutes_pdf(inspection), filename=name)
+    return docx_response(exports.minutes_docx(inspection), filename=name)
+
+
+@user_passes("is_provincial")
+def plan_document(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The printable plan with its schedule annex, PDF or DOCX."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    plan = get_visible_or_404(InspectionPlan.objects.select_related("issuer"), request.user, pk=pk)
+    name = f"ke-hoach-kiem-tra-{plan.pk}.{fmt}"
+    if fmt == "pdf":
+        return pdf_response(exports.plan_pdf(plan), filename=name)
+    return docx_response(exports.plan_docx(plan), filename=name)
 
 
 # --- recommendations -------------------------------------------------------------------------

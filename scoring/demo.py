@@ -466,7 +466,10 @@ def _publish_figures(
         Assessment.objects.filter(pk=assessments[code]).update(
             bonus_points=D(bonus), penalty_points=D(penalty), bonus_penalty_note=note
         )
-    _stamp(services.ranking_publish(criteria_set=criteria_set, by=admin), when)
+    _stamp(
+        services.ranking_publish(criteria_set=criteria_set, by=admin, at=timezone.make_aware(when)),
+        when,
+    )
 
 
 def _level_codes(criteria_set: CriteriaSet) -> list[str]:

@@ -835,8 +835,11 @@ def _evidence_save(
 
 
 @transaction.atomic
-def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
-    """Freeze the set's results and ranks into a snapshot and mark assessments published."""
+def ranking_publish(
+    *, criteria_set: CriteriaSet, by: User, at: dt.datetime | None = None
+) -> PublishedRanking:
+    """Freeze the set's results and ranks into a snapshot, number the report announcing them
+    in the register and mark assessments published. `at`: when it was published, if not now."""
     from scoring.selectors import ranking
 
     criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
@@ -852,8 +855,9 @@ def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
     ranks = [row.rank for row in live.rows]
     assert None not in ranks, "a live ranking ranks every unit"
     publication = PublishedRanking.objects.create(
-        criteria_set=criteria_set, published_at=timezone.now(), published_by=by
+        criteria_set=criteria_set, published_at=at or timezone.now(), published_by=by
     )
+    _register_report(publication, by=by)
     PublishedResult.objects.bulk_create(
         [
             PublishedResult(
@@ -876,6 +880,23 @@ def ranking_publish(*, criteria_set: CriteriaSet, by: User) -> PublishedRanking:
     )
     _states_set(assessments, S.PUBLISHED, by=by, reason=str(gettext_lazy("Công bố kết quả")))
     return publication
+
+
+def _register_report(publication: PublishedRanking, *, by: User) -> None:
+    """The report announcing the results gets its number (…/BC-SNV) when it is issued."""
+    from documents.choices import DocumentType
+    from documents.services import document_number_issue
+
+    cs = publication.criteria_set
+    document_number_issue(
+        issuer=cs.province,
+        issuer_code="SNV",
+        doc_type=DocumentType.REPORT,
+        key=f"scoring.ranking:{publication.pk}",
+        subject=f"Kết quả Chỉ số CCHC năm {cs.year}, {cs.get_level_display().lower()}",
+        issued_on=timezone.localdate(publication.published_at),
+        by=by,
+    )
 
 
 @transaction.atomic

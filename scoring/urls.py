@@ -51,8 +51,14 @@ urlpatterns = [
         name="assessment_transition",
     ),
     path("assessments/<int:pk>/bonus/", views.assessment_bonus, name="assessment_bonus"),
+    path(
+        "assessments/<int:pk>/sheet.<str:fmt>",
+        views.assessment_document,
+        name="assessment_document",
+    ),
     path("units/<str:code>/", views.unit_history, name="unit_history"),
     path("rankings/<int:pk>/", views.ranking_detail, name="ranking_detail"),
     path("rankings/<int:pk>.xlsx", views.ranking_xlsx, name="ranking_xlsx"),
     path("rankings/<int:pk>.pdf", views.ranking_pdf, name="ranking_pdf"),
+    path("rankings/<int:pk>.docx", views.ranking_docx, name="ranking_docx"),
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +22,11 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from cchc_portal.docx import docx_response
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require
-from cchc_portal.xlsx import xlsx_response
+from cchc_portal.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from scoring import exports, imports, selectors, services, workflow
 from scoring.choices import Component, Phase, ScoreField
 from scoring.filters import AssessmentFilter, CriteriaSetFilter
@@ -825,13 +827,37 @@ def ranking_xlsx(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return xlsx_response(
         filename=_filename(ranking, "xlsx"),
         sheets=[(_("Xếp hạng"), exports.ranking_headers(), exports.ranking_values(ranking))],
-        title_rows=exports.ranking_title(ranking),
+        title_rows=exports.ranking_sheet_titles(ranking),
     )
 
 
 def ranking_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ranking = _ranking_for(request, pk)
     return pdf_response(exports.ranking_pdf(ranking), filename=_filename(ranking, "pdf"))
+
+
+def ranking_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ranking = _ranking_for(request, pk)
+    return docx_response(exports.ranking_docx(ranking), filename=_filename(ranking, "docx"))
+
+
+def assessment_document(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """One unit's score sheet as PDF, DOCX or XLSX, to whoever may open the sheet: its own
+    figures only (a rank only once published)."""
+    if fmt not in ("pdf", "docx", "xlsx"):
+        raise Http404
+    assessment = get_visible_or_404(Assessment.objects.for_sheet(), request.user, pk=pk)
+    sheet = selectors.score_sheet(assessment=assessment)
+    cs = assessment.criteria_set
+    name = f"bang-diem-cchc-{assessment.unit.code}-{cs.year}.{fmt}"
+    if fmt == "pdf":
+        return pdf_response(exports.sheet_pdf(sheet), filename=name)
+    if fmt == "docx":
+        return docx_response(exports.sheet_docx(sheet), filename=name)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    exports.sheet_xlsx(spool, sheet)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 # --------------------------------------------------------------------------- public

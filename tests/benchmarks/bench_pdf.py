@@ -87,10 +87,8 @@ def build(ctx: Context):
 
 
 def run(ctx: Context) -> list[Result]:
-    from django.template.loader import render_to_string
-
-    from cchc_portal.pdf import html_to_pdf
-    from inspections import selectors
+    from cchc_portal.pdf import document_html, html_to_pdf
+    from inspections import exports
     from units.choices import Role
 
     province, inspection = build(ctx)
@@ -101,18 +99,7 @@ def run(ctx: Context) -> list[Result]:
     t_page = median_time(lambda: get_page(client, url), ctx.repeat)
     queries = count_queries(lambda: get_page(client, url))
 
-    report, final = selectors.report_for(inspection)
-    html = render_to_string(
-        "inspections/pdf/report.html",
-        {
-            "r": report,
-            "final": final,
-            "issuer_parent": report["issuer_parent"],
-            "issuer": report["issuer"],
-            "doc_number": report["notice_number"] or "      /TB-ĐKT",
-            "doc_place_date": report["place_date"],
-        },
-    )
+    html = document_html(exports.notice_document(inspection))
     from weasyprint import HTML
 
     from cchc_portal.pdf import _fetcher

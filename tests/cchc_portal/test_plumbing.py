@@ -5,11 +5,11 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.template import engines
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cchc_portal.pdf import html_to_pdf
+from cchc_portal.document import Document, Para
+from cchc_portal.pdf import document_pdf, html_to_pdf
 from cchc_portal.tabular import TabularFileError, csv_bytes, iter_table, safe_cell
 from cchc_portal.xlsx import write_xlsx
 
@@ -19,19 +19,21 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def test_pdf_base_layout_has_motto_vietnamese_glyphs_and_embedded_font():
-    template = engines["django"].from_string(
-        "{% extends 'pdf/base.html' %}{% block content %}"
-        "<h1 class='doc-title'>Thông báo kết luận kiểm tra</h1>"
-        "<p>Ủy ban nhân dân huyện Cư M'gar; tỷ lệ đúng hạn 99,36 %.</p>{% endblock %}"
+    doc = Document(
+        issuer_parent="UBND TỈNH ĐẮK LẮK",
+        issuer="SỞ NỘI VỤ",
+        kind="Thông báo",
+        subject="Kết luận kiểm tra",
+        place_date="Đắk Lắk, ngày 27 tháng 9 năm 2019",
+        number="12/TB-SNV",
+        blocks=[Para("Ủy ban nhân dân huyện Cư M'gar; tỷ lệ đúng hạn 99,36 %.")],
     )
-    html = template.render({"issuer": "SỞ NỘI VỤ", "doc_number": "12/TB-SNV"})
-    pdf = html_to_pdf(html)
+    pdf = document_pdf(doc)
     text = pdf_text(pdf)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Ủy ban nhân dân huyện Cư M'gar" in text
     assert "Số: 12/TB-SNV" in text
-    assert "1 / 1" in text  # page numbers
     fonts = {
         str(font.get_object()["/BaseFont"])
         for page in PdfReader(io.BytesIO(pdf)).pages
@@ -65,11 +67,17 @@ def test_xlsx_writer_round_trips_values_and_never_writes_formulas():
     assert first[3] == (0, "Hồ sơ 0", 86.38)
     assert len(first) == 1003
     notes = list(book["Ghi chú"].iter_rows(values_only=True))
-    assert notes[1] == ('\'=HYPERLINK("http://x")',)  # quoted like the CSV export
+    # Text as typed, no visible apostrophe: a string cell with Excel's quote-prefix flag.
+    assert notes[3] == ('=HYPERLINK("http://x")',)
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as archive:
         sheet2 = archive.read("xl/worksheets/sheet2.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
     assert "<f>" not in sheet2  # stored as text, not a formula
+    assert 'quotePrefix="1"' in styles
+    buffer.seek(0)
+    full = load_workbook(buffer)
+    assert full["Ghi chú"]["A4"].quotePrefix and full["Ghi chú"]["A4"].data_type == "s"
 
 
 def test_csv_export_neutralises_formulas():

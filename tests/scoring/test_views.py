@@ -282,7 +282,7 @@ def test_ranking_page_excel_and_pdf_agree(personas, world, client_for):
     rows = [r for r in sheet.iter_rows(values_only=True) if r and r[1] == "648"]
     assert rows[0][7] == 85.38 and rows[0][3] == 64.55 and rows[0][8] == "Tốt"
     pdf = client.get(reverse("scoring:ranking_pdf", args=[cs.pk])).content
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "85,38" in text and "Huyện Cư M'gar" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" in text
 
 

@@ -476,6 +476,13 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.commune_assessment}, "login 200 200 200 404 200 404"),
         GET(lambda w: {"pk": w.theirs.assessment}, THEIRS, theirs=True),
     ],
+    # One unit's score sheet as documents: whoever may open the sheet (its own figures only).
+    "scoring:assessment_document": [
+        GET(lambda w: {"pk": w.ours.assessment, "fmt": "pdf"}, OURS),
+        GET(lambda w: {"pk": w.ours.assessment, "fmt": "xlsx"}, OURS),
+        GET(lambda w: {"pk": w.commune_assessment, "fmt": "docx"}, "login 200 200 200 404 200 404"),
+        GET(lambda w: {"pk": w.theirs.assessment, "fmt": "xlsx"}, THEIRS, theirs=True),
+    ],
     "scoring:score_save": [
         POST(
             lambda w: {"pk": w.ours.assessment, "score_pk": w.ours.score},
@@ -690,6 +697,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.published_set}, OURS),
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
     ],
+    "scoring:ranking_docx": [
+        GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
+    ],
     "scoring:ranking_pdf": [
         GET(lambda w: {"pk": w.ours.criteria_set}, "login 200 200 404 404 404"),
         GET(lambda w: {"pk": w.theirs.criteria_set}, "login 404 404 404 404 404", theirs=True),
@@ -707,6 +718,8 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
     ],
     # --- inspections ---------------------------------------------------------------------------
+    # --- documents ---------------------------------------------------------------------------
+    "documents:register_list": GET(None, ADMIN_ONLY),
     "inspections:inspection_list": GET(None, ALL),
     "inspections:inspection_create": [GET(None, PROVINCIAL), POST(None, PROVINCIAL, data={})],
     "inspections:inspection_detail": [
@@ -721,6 +734,14 @@ MATRIX: dict[str, Case | list[Case]] = {
     "inspections:inspection_report": [
         GET(lambda w: {"pk": w.ours.inspection}, OURS),
         GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
+    ],
+    "inspections:inspection_report_docx": [
+        GET(lambda w: {"pk": w.ours.inspection}, OURS),
+        GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
+    ],
+    "inspections:inspection_minutes": [
+        GET(lambda w: {"pk": w.ours.inspection, "fmt": "pdf"}, OURS),
+        GET(lambda w: {"pk": w.theirs.inspection, "fmt": "docx"}, THEIRS, theirs=True),
     ],
     "inspections:inspection_conclude": [
         POST(
@@ -867,6 +888,13 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.ours.plan}, PROVINCIAL),
         POST(lambda w: {"pk": w.ours.plan}, PROVINCIAL, data={}),
         GET(lambda w: {"pk": w.theirs.plan}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:plan_document": [
+        GET(lambda w: {"pk": w.ours.plan, "fmt": "pdf"}, PROVINCIAL),
+        GET(lambda w: {"pk": w.ours.plan, "fmt": "docx"}, PROVINCIAL),
+        GET(
+            lambda w: {"pk": w.theirs.plan, "fmt": "pdf"}, "login 404 404 403 403 403", theirs=True
+        ),
     ],
     "inspections:plan_inspections_xlsx": [
         GET(lambda w: {"pk": w.ours.plan}, PROVINCIAL),

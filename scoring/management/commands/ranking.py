@@ -11,7 +11,7 @@ from units.resolver import UnitCodeError
 
 
 class Command(BaseCommand):
-    help = "Xếp hạng chỉ số CCHC của một tỉnh, một năm (bảng, CSV, XLSX hoặc PDF)."
+    help = "Xếp hạng chỉ số CCHC của một tỉnh, một năm (bảng, CSV, XLSX, PDF hoặc DOCX)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,7 +23,9 @@ class Command(BaseCommand):
             choices=[str(level) for level in ASSESSED_LEVELS],
             help="cấp được xếp hạng; bỏ trống khi tỉnh chỉ có bộ chỉ số của một cấp năm đó",
         )
-        parser.add_argument("--format", default="table", choices=["table", "csv", "xlsx", "pdf"])
+        parser.add_argument(
+            "--format", default="table", choices=["table", "csv", "xlsx", "pdf", "docx"]
+        )
         parser.add_argument("-o", "--output", type=Path)
 
     def handle(self, *args, **options):
@@ -50,13 +52,15 @@ class Command(BaseCommand):
         criteria_set = found[0]
         ranking = selectors.ranking(criteria_set=criteria_set)
         fmt, output = options["format"], options["output"]
-        if fmt in ("xlsx", "pdf") and output is None:
+        if fmt in ("xlsx", "pdf", "docx") and output is None:
             raise CommandError(f"Định dạng {fmt} cần -o TỆP.")
         if fmt == "xlsx":
             with open(output, "wb") as fh:
                 exports.ranking_xlsx(fh, ranking)
         elif fmt == "pdf":
             output.write_bytes(exports.ranking_pdf(ranking))
+        elif fmt == "docx":
+            output.write_bytes(exports.ranking_docx(ranking))
         else:
             buffer = io.StringIO()
             if fmt == "csv":
