@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -139,8 +140,11 @@ def test_formulas_are_never_executed(personas, client_for, fmt):
     if fmt == "xlsx":
         content = b"".join(response.streaming_content)
         sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-        cell = sheet.cell(row=2, column=1)  # text, quoted like the CSV: never a formula
-        assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x")'
+        cell = sheet.cell(row=2, column=1)  # text shown as typed, with Excel's quote-prefix flag
+        assert cell.data_type == "s" and cell.quotePrefix
+        assert cell.value == '=HYPERLINK("http://x")'
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
     else:
         assert csv_rows(response)[1][0] == '\'=HYPERLINK("http://x")'
 

@@ -301,7 +301,9 @@ def test_bulk_lock_locks_the_complete_and_names_the_rest(personas, cs):
 @pytest.mark.parametrize("action", ["lock", "publish"])
 def test_bulk_query_count_does_not_grow_with_units(personas, action):
     counts = []
-    for count, start in ((2, 71000), (6, 72000)):
+    # A first, unmeasured run: the year's first published report opens its sequence in the
+    # document register (a one-off insert, not a cost per unit).
+    for count, start in ((1, 70000), (2, 71000), (6, 72000)):
         # Later sets first: each is measured with no earlier set to rank against.
         criteria_set = make_set(province=personas.daklak, year=2030 - count)
         for unit in many_units(
@@ -313,7 +315,7 @@ def test_bulk_query_count_does_not_grow_with_units(personas, action):
             outcomes = workflow.run(criteria_set=criteria_set, action=action, by=personas.admin)
         assert [o.status for o in outcomes] == [workflow.DONE] * count
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    assert counts[1] == counts[2]
 
 
 def test_bulk_open_creates_missing_assessments(personas, cs):
