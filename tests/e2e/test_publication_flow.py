@@ -108,7 +108,7 @@ def test_lock_publish_and_the_unit_sees_its_rank(personas, page, login, logout, 
     expect(rows.nth(1).locator("td.fw-bold")).to_have_text("85,38")
     expect(page.locator("button:text('Thu hồi công bố')")).to_have_count(0)
     # The chart reads like the table: rank 1 on top.
-    chart = page.locator("svg").first
+    chart = page.locator(".chart-svg svg").first
     first = chart.locator("text", has_text="Huyện Krông Búk").first.bounding_box()
     second = chart.locator("text", has_text="Huyện Cư M'gar").first.bounding_box()
     assert first["y"] < second["y"]
