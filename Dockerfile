@@ -9,8 +9,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir .
+# The locked runtime dependencies, hash-checked: what CI tested is what runs (requirements/).
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY . .
 # Build-time only values: collectstatic and compilemessages need settings to load.
 RUN DEBUG=0 SECRET_KEY=build-only-$(head -c 32 /dev/urandom | base64) \

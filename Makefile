@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# The maintainers' tools (uv for `make lock`, pip-audit), kept out of the project's virtualenv
+TOOLS := .venv-tools/bin
 # The development server's settings: DEBUG=1 for the targets that run the portal on this machine
 # (run, demo, migrate) and nowhere else; `make test` runs with the settings' own defaults
 # (tests/settings.py), as CI and production do. Production: DEBUG=0 and a SECRET_KEY (.env.example).
@@ -11,20 +13,41 @@ DEBUG ?= 1
 DEV := DEBUG=$(DEBUG)
 PORT ?= 8000
 
-.PHONY: run worker test e2e screenshots documents bench loadtest lint typecheck format install messages migrate demo clean
+.PHONY: lock audit run worker test e2e screenshots documents bench loadtest lint typecheck format install messages migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
+# Exactly the locked versions, every file checked against its hash (requirements/, `make lock`).
+$(STAMP): requirements/dev.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
 
+$(TOOLS):
+	$(PYTHON) -m venv .venv-tools
+
+## Re-resolve requirements/*.txt from pyproject.toml after changing a dependency (needs PyPI);
+## versions already locked stay unless pyproject.toml excludes them. `make lock UPGRADE=1` upgrades.
+lock: $(TOOLS)
+	$(TOOLS)/pip install --quiet 'uv>=0.9,<1'
+	for f in base dev; do \
+	  extra=$$( [ $$f = dev ] && echo '--extra dev' ); \
+	  $(TOOLS)/uv pip compile pyproject.toml $$extra --universal --python-version 3.11 \
+	    --generate-hashes --no-header --custom-compile-command 'make lock' -q \
+	    $(if $(UPGRADE),--upgrade) -o requirements/$$f.txt || exit 1; \
+	done
+
+## Check the locked dependencies against the PyPA advisory database (needs to reach
+## pypi.org and osv.dev); the project's virtualenv stays exactly as locked
+audit: $(TOOLS)
+	$(TOOLS)/pip install --quiet 'pip-audit>=2.7,<3'
+	$(TOOLS)/pip-audit --require-hashes --disable-pip -r requirements/base.txt
+
 messages: $(STAMP)
-	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(DEV) $(PY) manage.py compilemessages --ignore='.venv*' -v 0
 
 migrate: messages
 	$(DEV) $(PY) manage.py migrate --noinput -v 0
@@ -82,4 +105,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles
+	rm -rf $(VENV) .venv-tools .pytest_cache .ruff_cache .mypy_cache staticfiles
