@@ -6,14 +6,17 @@ Two channels, read together by `live()`:
   cannot write while it lasts);
 - the shared "jobs" cache (a folder every process of the machine sees), written always, so the
   all-or-nothing phase of an import still shows its progress.
-A heartbeat thread beats through the cache every `JOBS_HEARTBEAT_INTERVAL` seconds for as long
-as the runner runs, even in one long statement; a job whose beats stop is interrupted.
+A heartbeat process, forked from the one running the job, beats through the cache every
+`JOBS_HEARTBEAT_INTERVAL` seconds for as long as the runner runs, even in one long statement; it
+stops on its own the moment its parent dies, so a job whose beats stop is interrupted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import multiprocessing
+import os
+import signal
 import time
 from typing import Any
 
@@ -105,24 +108,48 @@ def beat(job_id: int) -> None:
     caches["jobs"].set(_beat_key(job_id), time.time(), LIVE_TTL)
 
 
+def _beat_while_parent_lives(job_id: int, parent: int, interval: float) -> None:
+    """The heartbeat process's loop: it touches only the cache's files, never the database."""
+    # The parent's handlers (the worker's graceful shutdown) are not this process's: SIGTERM
+    # ends it at once, and Ctrl-C in a terminal is for the parent to handle.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while os.getppid() == parent:
+        beat(job_id)
+        time.sleep(interval)
+
+
 class Heartbeat:
-    """`with Heartbeat(job.pk):` beats through the cache from a thread while the block runs."""
+    """`with Heartbeat(job.pk):` beats through the cache from a child process while the block runs.
+
+    A child process rather than a thread: the runner may hold the interpreter for long in a call
+    that does not release the GIL (parsing a big XLSX), and nothing in the job's process has to be
+    shared with, or locked against, the beating. The child is forked (cheap, nothing to import)
+    and checks its parent every beat: when the runner dies, for any reason, the beats stop
+    within one interval.
+    """
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name=f"beat-{job_id}")
-
-    def _run(self) -> None:
-        interval = settings.JOBS_HEARTBEAT_INTERVAL
-        while not self._stop.wait(interval):
-            beat(self.job_id)
+        self._process: multiprocessing.process.BaseProcess | None = None
 
     def __enter__(self) -> Heartbeat:
         beat(self.job_id)
-        self._thread.start()
+        context = multiprocessing.get_context("fork")
+        self._process = context.Process(
+            target=_beat_while_parent_lives,
+            args=(self.job_id, os.getpid(), settings.JOBS_HEARTBEAT_INTERVAL),
+            name=f"beat-{self.job_id}",
+            daemon=True,
+        )
+        self._process.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(timeout=5)
+            if self._process.exitcode is None:
+                self._process.kill()
+                self._process.join()
+            self._process.close()

@@ -38,3 +38,4 @@ def sweep() -> dict[str, int]:
 # The mail queue's minute: retries whose time has come. The task is the notifications app's,
 # which stands below jobs and so cannot use the schedule itself.
 schedule.every("notifications.mail_due", minutes=1)(mail_tasks.enqueue_due_mail)
+schedule.daily("notifications.prune", at=dt.time(3, 0))(mail_tasks.prune)

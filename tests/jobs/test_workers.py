@@ -193,3 +193,34 @@ def test_ctrl_c_stops_an_idle_worker_at_once_and_a_busy_one_after_its_job(start_
     for worker in (idle, busy):
         assert "shutting down gracefully" in worker.output()
         assert "Traceback" not in worker.output()
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid` (Linux /proc)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has stopped; only its exit status is left
+
+
+@override_settings(TASKS=DB_BACKEND)
+def test_the_scheduler_process_and_a_jobs_heartbeat_stop_with_a_killed_worker(
+    start_workers, trace
+):
+    (worker,) = start_workers("worker-a")
+    job = job_start(kind=RECORD, owner=None, params={"n": 1, "trace": str(trace), "seconds": 30})
+    wait_for(
+        lambda: Job.objects.get(pk=job.pk).state == JobState.RUNNING, timeout=20, what="the job"
+    )
+    # The scheduler and the running job's heartbeat: two children, no thread doing their work.
+    wait_for(lambda: len(children(worker.process.pid)) == 2, timeout=10, what="two children")
+    helpers = children(worker.process.pid)
+    worker.process.kill()
+    worker.process.wait(timeout=10)
+    wait_for(lambda: not any(alive(pid) for pid in helpers), timeout=5, what="the children")

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from jobs.worker import Ticker, set_worker_id
+from jobs.worker import set_worker_id, start_scheduler, stop_scheduler
 
 
 class Command(DBWorkerCommand):
@@ -32,6 +32,11 @@ class Command(DBWorkerCommand):
         os.umask(0o077)
         set_worker_id(options["worker_id"])
         reloading = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
-        if schedule and not reloading and not options.get("batch"):
-            Ticker().start()
-        super().handle(*args, **options)
+        if not schedule or reloading or options.get("batch"):
+            super().handle(*args, **options)
+            return
+        scheduler = start_scheduler()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop_scheduler(scheduler)
