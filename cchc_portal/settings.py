@@ -251,6 +251,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc-portal@localhost")
 # Mail is sent by the worker only (never inside a request); a silent server gives up after this.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Sent mail and read notifications are deleted after these many days (notifications.services.prune)
+MAIL_KEEP_DAYS = env_int("MAIL_KEEP_DAYS", 30)
+NOTIFICATIONS_KEEP_DAYS = env_int("NOTIFICATIONS_KEEP_DAYS", 180)
 
 # Background work: the Django tasks API on the database backend (django-tasks, django-tasks-db);
 # `manage.py worker` runs the queue and the schedule (docs/operations.md, "Background work").

@@ -167,6 +167,21 @@ def mail_retry(*, mail: OutgoingMail, by: User) -> OutgoingMail:
     return mail
 
 
+def prune(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Forget what has served its purpose (daily, on the workers' schedule): mail sent more than
+    `MAIL_KEEP_DAYS` ago (its body may hold a reset link or personal data; the audit trail keeps
+    who was sent what kind of thing) and notifications read more than `NOTIFICATIONS_KEEP_DAYS`
+    ago. Failed and waiting mail stay for an admin to see; unread notifications stay."""
+    now = now or timezone.now()
+    mail, _by_model = OutgoingMail.objects.filter(
+        state=MailState.SENT, sent_at__lt=now - dt.timedelta(days=settings.MAIL_KEEP_DAYS)
+    ).delete()
+    read, _by_model = Notification.objects.filter(
+        read_at__lt=now - dt.timedelta(days=settings.NOTIFICATIONS_KEEP_DAYS)
+    ).delete()
+    return {"mail": mail, "notifications": read}
+
+
 # --- notifications ---------------------------------------------------------------------------
 
 

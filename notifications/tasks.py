@@ -1,8 +1,9 @@
-"""The queue's tasks for mail: delivery, and the minute's look for mail whose retry is due.
+"""The queue's tasks for mail: delivery, the minute's look for mail whose retry is due, and the
+daily pruning of sent mail and read notifications.
 
-`enqueue_due_mail` runs every minute on the workers' schedule. The schedule belongs to `jobs`,
-which stands above this app (jobs notifies a job's owner), so the entry is declared in
-`jobs/tasks.py`; nothing here imports `jobs`.
+`enqueue_due_mail` runs every minute and `prune` daily on the workers' schedule. The schedule
+belongs to `jobs`, which stands above this app (jobs notifies a job's owner), so the entries are
+declared in `jobs/tasks.py`; nothing here imports `jobs`.
 """
 
 from __future__ import annotations
@@ -28,3 +29,8 @@ def deliver_mail(mail_ids: list[int], due_by: str | None = None) -> dict[str, in
 @task()
 def enqueue_due_mail() -> int:
     return services.mails_enqueue_due()
+
+
+@task()
+def prune() -> dict[str, int]:
+    return services.prune()
