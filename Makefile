@@ -64,9 +64,12 @@ run: demo
 worker: migrate
 	$(DEV) $(PY) manage.py worker
 
-## The whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+## The whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise), spread over one
+## process per core (pytest-xdist; each has its own test database). `make test PYTEST_WORKERS=0`
+## runs it in one process.
+PYTEST_WORKERS ?= auto
 test: messages
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## Browser tests only (Playwright on Debian's chromium)
 e2e: messages

@@ -68,9 +68,7 @@ def test_every_pin_carries_sha256_hashes(lock):
 def test_runtime_lock_is_the_dev_lock_minus_dev_tools():
     base, dev = locked("base.txt"), locked("dev.txt")
     # The same versions where both hold a package: what the suite tested is what is deployed.
-    assert {n: v for n, (v, _) in base.items()} == {
-        n: dev[n][0] for n in base if n in dev
-    }
+    assert {n: v for n, (v, _) in base.items()} == {n: dev[n][0] for n in base if n in dev}
     assert set(base) <= set(dev)
     dev_only = {canonicalize_name(r.name) for r in declared("dev")}
     assert not dev_only & set(base) - {canonicalize_name(r.name) for r in declared()}

@@ -210,9 +210,7 @@ def alive(pid: int) -> bool:
 
 
 @override_settings(TASKS=DB_BACKEND)
-def test_the_scheduler_process_and_a_jobs_heartbeat_stop_with_a_killed_worker(
-    start_workers, trace
-):
+def test_the_scheduler_process_and_a_jobs_heartbeat_stop_with_a_killed_worker(start_workers, trace):
     (worker,) = start_workers("worker-a")
     job = job_start(kind=RECORD, owner=None, params={"n": 1, "trace": str(trace), "seconds": 30})
     wait_for(

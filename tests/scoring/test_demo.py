@@ -33,7 +33,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _state():
+    """What a second `load_demo` must leave as it found: the units (of every app, the two trees),
+    the users and their units, the scoring rows."""
     return (
+        list(
+            AdministrativeUnit.objects.order_by("code", "valid_from").values_list(
+                "code", "name", "level", "parent__code", "valid_from", "valid_until", "path"
+            )
+        ),
+        list(User.objects.order_by("username").values_list("username", "unit")),
         list(CriteriaSet.objects.order_by("pk").values_list("pk", "year", "status")),
         list(Assessment.objects.order_by("pk").values_list("pk", "state", "updated_at")),
         list(CriterionScore.objects.order_by("pk").values_list("pk", "version", "self_score")),

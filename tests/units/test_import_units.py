@@ -4,9 +4,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from cchc_portal.demo import load_demo
 from units.choices import Level
-from units.models import AdministrativeUnit, User
+from units.models import AdministrativeUnit
 from units.resolver import resolve_unit
 from units.services import UnitImportError, units_import
 
@@ -45,14 +44,6 @@ def test_import_twice_leaves_the_same_rows():
     call_command("import_units", FIXTURE, "--valid-until", "2025-06-30")
     assert snapshot() == first
     assert len(first) == 750
-
-
-def test_load_demo_twice_leaves_the_same_rows():
-    load_demo(out=lambda s: None)
-    first = snapshot(), list(User.objects.order_by("username").values_list("username", "unit"))
-    load_demo(out=lambda s: None)
-    second = snapshot(), list(User.objects.order_by("username").values_list("username", "unit"))
-    assert first == second
 
 
 def test_post_2025_two_level_shape_puts_communes_under_the_province():
