@@ -76,8 +76,8 @@ def _set(request: AuthedHttpRequest, pk: int) -> CriteriaSet:
     return get_visible_or_404(CriteriaSet.objects.select_related("province"), request.user, pk=pk)
 
 
-@user_passes("is_provincial")
 @require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
 def questionnaire_import(request: AuthedHttpRequest, set_pk: int) -> HttpResponse:
     criteria_set = _set(request, set_pk)
     require(request.user.is_provincial_admin)
@@ -159,8 +159,8 @@ def questionnaire_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@user_passes("is_provincial")
 @require_POST
+@user_passes("is_provincial")
 def questionnaire_copy(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk)
     require(request.user.is_provincial_admin)
@@ -169,8 +169,8 @@ def questionnaire_copy(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:questionnaire_detail", copy.pk)
 
 
-@user_passes("is_provincial")
 @require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
 def survey_create(request: AuthedHttpRequest, set_pk: int) -> HttpResponse:
     criteria_set = _set(request, set_pk)
     require(request.user.is_provincial_admin)
@@ -225,6 +225,7 @@ def _detail(request: AuthedHttpRequest, survey: Survey, **extra: Any) -> HttpRes
             horizontal=True,
             max_value=100,
             value_suffix=" %",
+            height=120 + 36 * len(rows),
         )
     context = {
         "title": survey.name,
@@ -251,8 +252,8 @@ def survey_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _survey(request, pk))
 
 
-@user_passes("is_provincial")
 @require_POST
+@user_passes("is_provincial")
 def survey_quota(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
     require(request.user.is_provincial_admin)
@@ -274,8 +275,8 @@ def survey_quota(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:survey_detail", survey.pk)
 
 
-@user_passes("is_provincial")
 @require_POST
+@user_passes("is_provincial")
 def survey_tokens(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """New links, handed out once as the file (only their digests are kept)."""
     survey = _survey(request, pk)
@@ -305,8 +306,8 @@ def survey_tokens(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return pdf_response(body, filename=f"{name}.pdf")
 
 
-@user_passes("is_provincial")
 @require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
 def survey_paper(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A paper form typed in by staff: the unit and group, then the public form's questions."""
     survey = _survey(request, pk)
@@ -355,8 +356,8 @@ def survey_paper(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@user_passes("is_provincial")
 @require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
 def survey_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Close the round and write the survey points, after a confirmation page."""
     survey = _survey(request, pk)

@@ -63,9 +63,11 @@ class SurveyWorld:
     survey: Survey
 
 
-def make_survey_world(p: Personas, *, province=None, closes_in: int = 14) -> SurveyWorld:
+def make_survey_world(
+    p: Personas, *, province=None, closes_in: int = 14, year: int = 2024
+) -> SurveyWorld:
     province = province or p.daklak
-    cs = make_set(province=province, year=2024, level=Level.COMMUNE, tree=TREE)
+    cs = make_set(province=province, year=year, level=Level.COMMUNE, tree=TREE)
     admin = p.admin if province == p.daklak else p.laichau_admin
     citizens = import_questionnaire(
         criteria_set=cs,
@@ -85,7 +87,7 @@ def make_survey_world(p: Personas, *, province=None, closes_in: int = 14) -> Sur
     )
     survey = services.survey_create(
         criteria_set=cs,
-        name="Khảo sát CCHC cấp xã năm 2024",
+        name=f"Khảo sát CCHC cấp xã năm {year}",
         closes_on=timezone.localdate() + dt.timedelta(days=closes_in),
         questionnaires=[citizens, businesses],
         by=admin,

@@ -169,7 +169,7 @@ def test_an_incomplete_or_off_scale_form_is_refused(sw):
         survey=sw.survey, unit=sw.p.eakpam, group=CITIZENS, count=1, by=sw.p.admin
     )[0]
     token = selectors.token_lookup(raw)
-    first, second = sw.citizens.questions.all()
+    first, _second = sw.citizens.questions.all()
     with pytest.raises(services.SurveyError) as caught:
         services.response_submit(token=token, values={first.pk: 9})
     assert caught.value.messages == [
