@@ -58,7 +58,7 @@ CRITERION = {G.CITIZENS: "9.4", G.BUSINESSES: "9.4", G.DEPUTIES: "9.1"}
 QUOTAS = [(G.CITIZENS, 12, 7, 2), (G.BUSINESSES, 4, 2, 1), (G.DEPUTIES, 3, 1, 1)]
 
 
-def _csv(group: str) -> str:
+def _csv(group: G) -> str:
     _title, questions = QUESTIONNAIRES[group]
     lines = ["stt,noi_dung,ma_tieu_chi,gia_tri,nhan"]
     lines += [f'{i},"{q}",{CRITERION[group]},,' for i, q in enumerate(questions, start=1)]

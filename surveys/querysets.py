@@ -18,7 +18,7 @@ def _provincial_q(user: AnyUser, via: str) -> models.Q | None:
     staff never see answers, not even their own unit's, before the points are published)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if not (user.is_superuser or user.is_provincial):
+    if not (user.is_superuser or getattr(user, "is_provincial", False)):
         return None
     return province_scope_q(user, via=via)
 

@@ -116,14 +116,12 @@ def results(survey: Survey) -> list[list[Any]]:
     """Per unit, group and criterion: answers, their mean on the scale and the share of the
     criterion's points it gives (4 decimals). Two queries."""
     scale = survey.questionnaires.values_list("scale_min", "scale_max").first() or (1, 5)
-    rows = (
-        Answer.objects.filter(response__survey=survey).values_list(
-            "response__unit__code",
-            "response__unit__name",
-            "response__group",
-            "question__criterion__code",
-            "value",
-        )
+    rows = Answer.objects.filter(response__survey=survey).values_list(
+        "response__unit__code",
+        "response__unit__name",
+        "response__group",
+        "question__criterion__code",
+        "value",
     )
     groups: dict[tuple[str, str, str, str], list[Decimal]] = {}
     for code, name, group, criterion, value in rows:

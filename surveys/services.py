@@ -559,7 +559,7 @@ WINDOW = dt.timedelta(minutes=10)
 
 
 def _address_key(address: str | None) -> str:
-    secret = settings.SECRET_KEY.encode("utf-8")
+    secret = str(settings.SECRET_KEY).encode("utf-8")
     return hmac.new(secret, (address or "?").encode("utf-8"), hashlib.sha256).hexdigest()
 
 

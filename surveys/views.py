@@ -7,6 +7,7 @@ public form under /s/<token>/ (no login, its own minimal template, works without
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -113,6 +115,7 @@ def questionnaire_import(request: AuthedHttpRequest, set_pk: int) -> HttpRespons
             "form": form,
             "errors": errors,
         },
+        status=422 if errors else 200,
     )
 
 
@@ -151,7 +154,7 @@ def questionnaire_answered(questionnaire: Questionnaire) -> bool:
 
 
 @user_passes("is_provincial")
-def questionnaire_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def questionnaire_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     questionnaire = _questionnaire(request, pk)
     return xlsx_response(
         filename=f"phieu-khao-sat-{questionnaire.pk}-v{questionnaire.version}.xlsx",
@@ -219,7 +222,7 @@ def _detail(request: AuthedHttpRequest, survey: Survey, **extra: Any) -> HttpRes
             labels=[f"{r.unit.name} · {r.group_label}" for r in rows],
             series={
                 _("Đã trả lời / chỉ tiêu"): [
-                    None if r.rate is None else min(r.rate * 100, 100) for r in rows
+                    None if r.rate is None else min(r.rate * 100, Decimal(100)) for r in rows
                 ]
             },
             horizontal=True,
@@ -391,7 +394,7 @@ def survey_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @user_passes("is_provincial")
-def survey_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def survey_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     survey = _survey(request, pk)
     return xlsx_response(
         filename=f"khao-sat-{survey.pk}.xlsx",

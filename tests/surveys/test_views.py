@@ -249,3 +249,49 @@ def test_the_export_re_imports_to_the_same_points(sw, client_for, tmp_path):
     assert closed.survey_points == D("11.6667")
     result = survey_answers_import(path=path, criteria_set=sw.criteria_set, by=sw.p.admin)
     assert (result.rows, result.changed) == (2, 0)  # the same points: nothing to write
+
+
+def test_a_questionnaire_uploads_downloads_and_uploads_again_as_the_next_version(
+    sw, client_for, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(sw.p.admin)
+    download = client.get(reverse("surveys:questionnaire_xlsx", args=[sw.citizens.pk]))
+    content = b"".join(download.streaming_content)
+    upload = SimpleUploadedFile(
+        "phieu.xlsx",
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response = client.post(
+        reverse("surveys:questionnaire_import", args=[sw.criteria_set.pk]),
+        {"file": upload, "group": CITIZENS, "title": "Phiếu người dân 2"},
+    )
+    assert response.status_code == 302
+    again = sw.citizens.__class__.objects.get(
+        criteria_set=sw.criteria_set, group=CITIZENS, version=2
+    )
+    assert [(q.position, q.text, q.criterion.code) for q in again.questions.all()] == [
+        (q.position, q.text, q.criterion.code) for q in sw.citizens.questions.all()
+    ]
+    assert [(o.value, o.label) for o in again.options.all()] == [
+        (o.value, o.label) for o in sw.citizens.options.all()
+    ]
+
+
+def test_a_refused_questionnaire_upload_lists_rows_and_saves_nothing(sw, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = "stt,noi_dung,ma_tieu_chi,gia_tri,nhan\n1,,3.1,,\n,,,5,Tốt\n,,,1,Kém\n"
+    response = client_for(sw.p.admin).post(
+        reverse("surveys:questionnaire_import", args=[sw.criteria_set.pk]),
+        {
+            "file": SimpleUploadedFile("p.csv", body.encode(), content_type="text/csv"),
+            "group": CITIZENS,
+            "title": "x",
+        },
+    )
+    assert response.status_code == 422
+    assert "Dòng 2, cột noi_dung: cần ghi nội dung." in _body(response)
+    assert sw.citizens.__class__.objects.filter(group=CITIZENS).count() == 1
