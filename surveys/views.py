@@ -26,6 +26,7 @@ from cchc_portal.net import client_address
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
 from cchc_portal.xlsx import xlsx_response
+from scoring.choices import Component
 from scoring.models import CriteriaSet
 from surveys import exports, selectors, services
 from surveys.choices import RespondentGroup, SurveyState
@@ -58,7 +59,7 @@ def survey_list(request: AuthedHttpRequest) -> HttpResponse:
     )
     sets = (
         CriteriaSet.objects.visible_to(request.user)
-        .filter(criteria__component="dieu_tra")
+        .filter(criteria__component=Component.SURVEY)
         .distinct()
         .order_by("-year", "level")
     )
