@@ -509,6 +509,8 @@ def _post(request, token: Token, questionnaire, questions, draft, step):
             services.draft_save(token=token, values=form.values())
         target = step + 1 if action == "next" else step - 1 if action == "back" else step
         return redirect(f"{request.path}?cau={max(target, 1)}")
+    if action == "back":  # from the review screen to the last question
+        return redirect(f"{request.path}?cau={total}")
     if action == "submit":
         try:
             services.response_submit(token=token, values={})

@@ -295,3 +295,14 @@ def test_a_refused_questionnaire_upload_lists_rows_and_saves_nothing(sw, client_
     assert response.status_code == 422
     assert "Dòng 2, cột noi_dung: cần ghi nội dung." in _body(response)
     assert sw.citizens.__class__.objects.filter(group=CITIZENS).count() == 1
+
+
+def test_back_from_the_review_goes_to_the_last_question(sw):
+    _raw, url = _link(sw, group=BUSINESSES)
+    q = sw.businesses.questions.get()
+    client = Client()
+    client.post(url, {"cau": 1, f"q_{q.pk}": 4, "action": "next"})
+    back = client.post(url, {"cau": 2, "action": "back"})
+    assert back["Location"].endswith("?cau=1")
+    page = client.get(back["Location"])
+    assert "Câu 1/1" in _body(page) and 'value="4" checked' in _body(page)
