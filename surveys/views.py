@@ -515,7 +515,7 @@ def _post(request, token: Token, questionnaire, questions, draft, step):
         try:
             services.response_submit(token=token, values={})
         except services.SurveyError as exc:
-            if exc.code == services.ERR_TOKEN_SPENT:
+            if getattr(exc, "code", None) == services.ERR_TOKEN_SPENT:
                 return _refused(request)
             draft = {int(k): v for k, v in token.draft.items()}
             return _screen(

@@ -306,3 +306,13 @@ def test_back_from_the_review_goes_to_the_last_question(sw):
     assert back["Location"].endswith("?cau=1")
     page = client.get(back["Location"])
     assert "Câu 1/1" in _body(page) and 'value="4" checked' in _body(page)
+
+
+def test_sending_an_unfinished_form_names_the_questions_left(sw):
+    _raw, url = _link(sw)
+    q1 = sw.citizens.questions.first()
+    client = Client()
+    client.post(url, {"cau": 1, f"q_{q1.pk}": 4, "action": "next"})
+    response = client.post(url, {"cau": 3, "action": "submit"})
+    assert response.status_code == 422
+    assert "Chưa trả lời câu 2." in _body(response) and Response.objects.count() == 0
