@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.models import CriteriaSet, Criterion
 from surveys.choices import Channel, RespondentGroup, SurveyState
-from surveys.querysets import QuestionnaireQuerySet, SurveyQuerySet
+from surveys.querysets import QuestionnaireQuerySet, QuotaQuerySet, SurveyQuerySet
 from units.models import AdministrativeUnit
 
 
@@ -157,6 +157,8 @@ class Quota(models.Model):
     )
     group = models.CharField(_("nhóm đối tượng"), max_length=20, choices=RespondentGroup.choices)
     target = models.PositiveIntegerField(_("chỉ tiêu"))
+
+    objects = QuotaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chỉ tiêu phiếu")

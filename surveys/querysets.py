@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from units.querysets import province_scope_q
+from units.querysets import province_scope_q, visible
 
 if TYPE_CHECKING:
-    from surveys.models import Questionnaire, Survey  # noqa: F401
+    from surveys.models import Questionnaire, Quota, Survey  # noqa: F401
     from units.querysets import AnyUser
 
 
@@ -33,3 +33,10 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
     def visible_to(self, user: AnyUser) -> QuestionnaireQuerySet:
         q = _provincial_q(user, "criteria_set__province")
         return self.none() if q is None else self.filter(q)
+
+
+class QuotaQuerySet(models.QuerySet["Quota"]):
+    def visible_to(self, user: AnyUser) -> QuotaQuerySet:
+        """A unit's own quotas: what a reminder tells its staff (their own unit's count of
+        forms, never anybody's answers or points), and the province's."""
+        return visible(self, user, via="unit")

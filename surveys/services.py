@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -551,6 +552,51 @@ def survey_close(*, survey: Survey, by: User) -> ImportResult:
     survey.closed_by = by
     survey.save(update_fields=["state", "closed_at", "closed_by"])
     return result
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def survey_remind(*, survey: Survey, by: User) -> int:
+    """Tell the staff of every unit below its quota (per group) how many forms it has, once a
+    day per quota; returns how many units × groups were reminded."""
+    from notifications import kinds
+    from notifications.services import Notice, notify
+    from surveys.selectors import below_quota
+
+    _require_admin(by)
+    if survey.state != SurveyState.OPEN:
+        raise SurveyError(SURVEY_NOT_OPEN)
+    rows = below_quota(survey)
+    quotas = {
+        (q.unit_id, q.group): q for q in Quota.objects.filter(survey=survey).select_related("unit")
+    }
+    today = timezone.localdate()
+    # The group is stored as its msgid (Vietnamese) and translated when shown.
+    with translation.override(settings.LANGUAGE_CODE):
+        group_msgids = {g.value: str(g.label) for g in RespondentGroup}
+    notices = [
+        Notice(
+            target=quotas[(r.unit.pk, r.group)],
+            unit=r.unit,
+            staff=True,
+            key=f"surveys.below_quota:{quotas[(r.unit.pk, r.group)].pk}:{today.isoformat()}",
+            actor=by.pk,
+            # Their dashboard: unit staff have no survey page (the message says it all).
+            url=reverse("home"),
+            params={
+                "survey": survey.name,
+                "unit": r.unit.name,
+                "answered": r.answered,
+                "quota": r.quota,
+                "group": group_msgids[r.group],
+                "due": survey.closes_on.strftime("%d/%m/%Y"),
+            },
+        )
+        for r in rows
+    ]
+    notify(kind=kinds.SURVEY_BELOW_QUOTA, notices=notices)
+    return len(notices)
 
 
 # --------------------------------------------------------------------------- rate limit

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/quota/", views.survey_quota, name="survey_quota"),
     path("<int:pk>/tokens/", views.survey_tokens, name="survey_tokens"),
     path("<int:pk>/paper/", views.survey_paper, name="survey_paper"),
+    path("<int:pk>/remind/", views.survey_remind, name="survey_remind"),
     path("<int:pk>/close/", views.survey_close, name="survey_close"),
     path("<int:pk>/export.xlsx", views.survey_export, name="survey_export"),
 ]

@@ -362,6 +362,36 @@ def survey_paper(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @user_passes("is_provincial")
+def survey_remind(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Remind the staff of the units below quota, after a page listing them."""
+    survey = _survey(request, pk)
+    require(request.user.is_provincial_admin)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            count = services.survey_remind(survey=survey, by=request.user)
+        except services.SurveyError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(
+                request, _("Đã nhắc %(n)s đơn vị / nhóm chưa đủ chỉ tiêu.") % {"n": count}
+            )
+            return redirect("surveys:survey_detail", survey.pk)
+    return render(
+        request,
+        "surveys/survey_remind.html",
+        {
+            "title": _("Nhắc đơn vị chưa đủ chỉ tiêu"),
+            "survey": survey,
+            "below": selectors.below_quota(survey),
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
 def survey_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Close the round and write the survey points, after a confirmation page."""
     survey = _survey(request, pk)

@@ -312,3 +312,33 @@ def test_the_counter_keeps_no_address(db):
     services.throttle_hit(address="203.0.113.5")
     assert "203.0.113.5" not in repr(list(SubmitCounter.objects.values_list()))
     assert Assessment.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def test_reminders_reach_the_staff_of_units_below_quota_once_a_day(sw):
+    from notifications.models import Notification
+    from tests.factories import UserFactory
+    from units.choices import Role
+
+    quangphu_staff = UserFactory(username="quangphu", role=Role.UNIT_STAFF, unit=sw.p.quangphu)
+    services.quota_set(survey=sw.survey, unit=sw.p.eakpam, group=CITIZENS, target=2, by=sw.p.admin)
+    services.quota_set(
+        survey=sw.survey, unit=sw.p.quangphu, group=BUSINESSES, target=1, by=sw.p.admin
+    )
+    _submit(sw, sw.p.eakpam, CITIZENS, [5, 4])  # 1 of 2: below
+    _submit(sw, sw.p.quangphu, BUSINESSES, [3])  # 1 of 1: done
+    assert services.survey_remind(survey=sw.survey, by=sw.p.admin) == 1
+    notes = list(Notification.objects.all())
+    assert [n.recipient for n in notes] == [sw.p.eakpam_staff]
+    assert notes[0].kind == "surveys.below_quota"
+    assert notes[0].text == (
+        f"Đợt khảo sát “{sw.survey.name}”: Xã Ea KPam mới có 1/2 phiếu của nhóm Người dân; "
+        f"hạn trả lời {sw.survey.closes_on:%d/%m/%Y}. Đề nghị đơn vị đôn đốc phát và thu phiếu."
+    )
+    services.survey_remind(survey=sw.survey, by=sw.p.admin)  # the same day: nobody twice
+    assert Notification.objects.count() == 1
+    assert not Notification.objects.filter(recipient=quangphu_staff).exists()
+    with pytest.raises(services.SurveyError):
+        services.survey_remind(survey=sw.survey, by=sw.p.inspector)

@@ -1024,9 +1024,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     ],
     "surveys:questionnaire_copy": [
         POST(lambda w: {"pk": w.survey_ours.citizens}, "login 302 403 403 403 403"),
-        POST(
-            lambda w: {"pk": w.survey_theirs.citizens}, "login 404 404 403 403 403", theirs=True
-        ),
+        POST(lambda w: {"pk": w.survey_theirs.citizens}, "login 404 404 403 403 403", theirs=True),
     ],
     "surveys:survey_detail": [
         GET(lambda w: {"pk": w.survey_ours.survey}, PROVINCIAL),
@@ -1072,6 +1070,11 @@ MATRIX: dict[str, Case | list[Case]] = {
             query=PAPER_QUERY,
             theirs=True,
         ),
+    ],
+    "surveys:survey_remind": [
+        GET(lambda w: {"pk": w.survey_ours.survey}, "login 200 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_ours.survey}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_theirs.survey}, "login 404 404 403 403 403", theirs=True),
     ],
     "surveys:survey_close": [
         GET(lambda w: {"pk": w.survey_ours.survey}, "login 200 403 403 403 403"),
