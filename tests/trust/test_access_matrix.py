@@ -23,8 +23,9 @@ How to add a URL (a new URL without an entry fails `test_every_url_has_an_entry`
 - `theirs=True` marks a case about the other district's object: a role refused there must get
   exactly what it gets for an id that does not exist (no existence leak).
 - A refused POST (login/403/404/405) must leave every table of the project unchanged.
-- Optional: `query={...}` for GET parameters (a POST sends them in the address), `data={...}` or `data=lambda w: {...}` for a POST
-  body, `setup=lambda w: ...` to put an object in the state the case needs (rolled back after).
+- Optional: `query={...}` for GET parameters (a POST sends them in the address), `data={...}`
+  or `data=lambda w: {...}` for a POST body, `setup=lambda w: ...` to put an object in the state
+  the case needs (rolled back after).
 """
 
 from __future__ import annotations
