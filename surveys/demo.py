@@ -55,7 +55,7 @@ QUESTIONNAIRES = {
 }
 CRITERION = {G.CITIZENS: "9.4", G.BUSINESSES: "9.4", G.DEPUTIES: "9.1"}
 # (group, quota, answered online, answered on paper) per demo commune
-QUOTAS = [(G.CITIZENS, 12, 7, 2), (G.BUSINESSES, 4, 2, 1), (G.DEPUTIES, 3, 1, 1)]
+QUOTAS = [(G.CITIZENS, 12, 7, 2), (G.BUSINESSES, 3, 2, 1), (G.DEPUTIES, 2, 1, 1)]
 
 
 def _csv(group: G) -> str:
