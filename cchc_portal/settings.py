@@ -138,7 +138,7 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 PASSWORD_RESET_PER_ADDRESS_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_HOUR", 5)
 PASSWORD_RESET_PER_ACCOUNT_HOUR = env_int("PASSWORD_RESET_PER_ACCOUNT_HOUR", 3)
 # The public survey form (/s/<token>/), per client address and 10 minutes: requests of any
-# kind, and requests naming an unknown or spent link (surveys.services.throttle_hit).
+# kind, and requests naming an unknown or spent link (surveys.throttle.throttle_hit).
 SURVEY_RATE_REQUESTS = env_int("SURVEY_RATE_REQUESTS", 600)
 SURVEY_RATE_MISSES = env_int("SURVEY_RATE_MISSES", 30)
 # The address respondents reach the portal at, printed under the survey QR codes; the page

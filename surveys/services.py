@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -44,7 +41,6 @@ from surveys.models import (
     Quota,
     Response,
     ScaleOption,
-    SubmitCounter,
     Survey,
     Token,
 )
@@ -597,32 +593,3 @@ def survey_remind(*, survey: Survey, by: User) -> int:
     ]
     notify(kind=kinds.SURVEY_BELOW_QUOTA, notices=notices)
     return len(notices)
-
-
-# --------------------------------------------------------------------------- rate limit
-
-WINDOW = dt.timedelta(minutes=10)
-
-
-def _address_key(address: str | None) -> str:
-    secret = str(settings.SECRET_KEY).encode("utf-8")
-    return hmac.new(secret, (address or "?").encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def throttle_hit(*, address: str | None, miss: bool = False) -> bool:
-    """Count a request to the public form from `address` (a miss: an unknown or spent link);
-    False when the address is past its limits for the current 10 minutes. The counter is a
-    table, so every web process shares it."""
-    now = timezone.now()
-    window = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
-    key = _address_key(address)
-    with transaction.atomic():
-        counter, created = SubmitCounter.objects.get_or_create(key=key, window=window)
-        if created:
-            SubmitCounter.objects.filter(window__lt=now - dt.timedelta(days=1)).delete()
-        changes: dict[str, Any] = {"hits": F("hits") + 1}
-        if miss:
-            changes["misses"] = F("misses") + 1
-        SubmitCounter.objects.filter(pk=counter.pk).update(**changes)
-        hits, misses = SubmitCounter.objects.filter(pk=counter.pk).values_list("hits", "misses")[0]
-    return hits <= settings.SURVEY_RATE_REQUESTS and misses <= settings.SURVEY_RATE_MISSES

@@ -28,7 +28,7 @@ from cchc_portal.permissions import get_visible_or_404, require, user_passes
 from cchc_portal.xlsx import xlsx_response
 from scoring.choices import Component
 from scoring.models import CriteriaSet
-from surveys import exports, selectors, services
+from surveys import exports, selectors, services, throttle
 from surveys.choices import RespondentGroup, SurveyState
 from surveys.forms import (
     AnswersForm,
@@ -450,7 +450,7 @@ def _refused(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_form(request: HttpRequest, token: str) -> HttpResponse:
     found = selectors.token_lookup(token)
-    if not services.throttle_hit(address=client_address(request), miss=found is None):
+    if not throttle.throttle_hit(address=client_address(request), miss=found is None):
         return _public(request, "throttled.html", {"title": _("Quá nhiều yêu cầu")}, status=429)
     if found is None:
         return _refused(request)

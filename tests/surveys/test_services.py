@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from scoring.choices import AssessmentState
-from scoring.models import Assessment, CriterionScore
+from scoring.models import CriterionScore
 from surveys import selectors, services
 from surveys.choices import Channel, SurveyState
 from surveys.models import Answer, Question, Questionnaire, Response, Survey, Token
@@ -287,31 +287,6 @@ def test_the_anonymised_answers_are_sorted_not_in_submission_order(sw):
         ["24280", CITIZENS, "3.2", 5, "online"],
     ]
     assert Answer.objects.count() == 4
-
-
-# --------------------------------------------------------------------------- rate limit
-
-
-def test_the_rate_limit_counts_misses_per_address(db, settings):
-    settings.SURVEY_RATE_MISSES = 2
-    settings.SURVEY_RATE_REQUESTS = 5
-    assert services.throttle_hit(address="203.0.113.5", miss=True)
-    assert services.throttle_hit(address="203.0.113.5", miss=True)
-    assert not services.throttle_hit(address="203.0.113.5", miss=True)
-    assert services.throttle_hit(address="198.51.100.7", miss=True)  # another address
-    for _i in range(3):
-        assert services.throttle_hit(address="198.51.100.8")
-    assert services.throttle_hit(address="198.51.100.8")
-    assert services.throttle_hit(address="198.51.100.8")
-    assert not services.throttle_hit(address="198.51.100.8")  # the sixth request
-
-
-def test_the_counter_keeps_no_address(db):
-    from surveys.models import SubmitCounter
-
-    services.throttle_hit(address="203.0.113.5")
-    assert "203.0.113.5" not in repr(list(SubmitCounter.objects.values_list()))
-    assert Assessment.objects.count() == 0
 
 
 # --------------------------------------------------------------------------- reminders
