@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "procedures",
     "scoring",
     "inspections",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,13 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 # Password-reset requests accepted per hour from one address and for one account.
 PASSWORD_RESET_PER_ADDRESS_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_HOUR", 5)
 PASSWORD_RESET_PER_ACCOUNT_HOUR = env_int("PASSWORD_RESET_PER_ACCOUNT_HOUR", 3)
+# The public survey form (/s/<token>/), per client address and 10 minutes: requests of any
+# kind, and requests naming an unknown or spent link (surveys.throttle.throttle_hit).
+SURVEY_RATE_REQUESTS = env_int("SURVEY_RATE_REQUESTS", 600)
+SURVEY_RATE_MISSES = env_int("SURVEY_RATE_MISSES", 30)
+# The address respondents reach the portal at, printed under the survey QR codes; the page
+# that prints them falls back on the address it was asked at.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
 PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour
 # Two-factor sign-in (django-otp, TOTP): required for provincial admins, on by default for
 # inspectors, optional for unit staff (accounts/policy.py); a password set by someone else must

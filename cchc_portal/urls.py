@@ -20,6 +20,9 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("scoring/", include("scoring.urls")),
     path("inspections/", include("inspections.urls")),
+    path("surveys/", include("surveys.urls")),
     path("public/", include("scoring.public_urls")),
+    # The public survey form: short, because it is printed under QR codes.
+    path("s/", include("surveys.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -159,6 +159,17 @@ JOB_INTERRUPTED = _kind(
         translated_params=("label",),
     )
 )
+SURVEY_BELOW_QUOTA = _kind(
+    Kind(
+        "surveys.below_quota",
+        _("Khảo sát xã hội học chưa đủ phiếu"),
+        gettext_noop(
+            "Đợt khảo sát “%(survey)s”: %(unit)s mới có %(answered)s/%(quota)s phiếu của nhóm "
+            "%(group)s; hạn trả lời %(due)s. Đề nghị đơn vị đôn đốc phát và thu phiếu."
+        ),
+        translated_params=("group",),
+    )
+)
 
 
 def kind_of(name: str) -> Kind | None:

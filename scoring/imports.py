@@ -293,6 +293,7 @@ def _apply(
     by: User,
     rows: int,
     dry_run: bool,
+    reason: str = "",
 ) -> ImportResult:
     assessments: dict[int, Assessment] = {}
     for unit in {unit.pk: unit for unit, _c, _d in writes}.values():
@@ -322,6 +323,8 @@ def _apply(
             target.version += 1
             target.updated_by = by
         _history_by(target, by)
+        if reason:
+            target._change_reason = reason  # type: ignore[union-attr]  # simple_history's hook
         target.save()
     if dry_run:
         # Inside the import's own atomic block: only what this import did is undone.
@@ -397,11 +400,38 @@ def survey_answers_import(
         errors.append(str(exc))
     if errors:
         raise ScoringImportError(errors)
+    by_unit = {(unit_by_pk[unit_pk], code): values for (unit_pk, code), values in answers.items()}
+    return survey_points_apply(
+        criteria_set=criteria_set,
+        answers=by_unit,
+        criteria=criteria,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        by=by,
+        dry_run=dry_run,
+    )
+
+
+def survey_points_apply(
+    *,
+    criteria_set: CriteriaSet,
+    answers: dict[tuple[AdministrativeUnit, str], list[Decimal]],
+    criteria: dict[str, Criterion],
+    scale_min: int,
+    scale_max: int,
+    by: User,
+    dry_run: bool = False,
+    reason: str = "",
+) -> ImportResult:
+    """Write the survey points of each (unit, survey criterion code) computed from its answers:
+    the one rule both the answers import and the closing of an online survey (surveys) use, so
+    the two paths cannot give different points. The caller has checked the answers (scale,
+    codes, writable assessments); `reason` goes into the history ("từ khảo sát trực tuyến")."""
     writes: list[tuple[AdministrativeUnit, Criterion | None, dict[str, Decimal | None]]] = []
-    for (unit_pk, code), values in answers.items():
+    for (unit, code), values in answers.items():
         criterion = criteria[code]
         points = index.survey_points(
             values, scale_min=scale_min, scale_max=scale_max, max_points=criterion.max_points
         ).quantize(QUANTUM, rounding=ROUND_HALF_UP)
-        writes.append((unit_by_pk[unit_pk], criterion, {ScoreField.SURVEY: points}))
-    return _apply(criteria_set, writes, by=by, rows=len(answers), dry_run=dry_run)
+        writes.append((unit, criterion, {ScoreField.SURVEY: points}))
+    return _apply(criteria_set, writes, by=by, rows=len(answers), dry_run=dry_run, reason=reason)

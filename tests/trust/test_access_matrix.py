@@ -23,8 +23,9 @@ How to add a URL (a new URL without an entry fails `test_every_url_has_an_entry`
 - `theirs=True` marks a case about the other district's object: a role refused there must get
   exactly what it gets for an id that does not exist (no existence leak).
 - A refused POST (login/403/404/405) must leave every table of the project unchanged.
-- Optional: `query={...}` for GET parameters, `data={...}` or `data=lambda w: {...}` for a POST
-  body, `setup=lambda w: ...` to put an object in the state the case needs (rolled back after).
+- Optional: `query={...}` for GET parameters (a POST sends them in the address), `data={...}`
+  or `data=lambda w: {...}` for a POST body, `setup=lambda w: ...` to put an object in the state
+  the case needs (rolled back after).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ PROJECT_APPS = (
     "procedures",
     "scoring",
     "inspections",
+    "surveys",
 )
 MISSING_ID = 987654321
 REFUSED = {"login", "403", "404", "405"}
@@ -242,6 +244,25 @@ def _interrupted_import(w: World) -> None:
     DossierImport.objects.filter(pk=w.ours.dossier_import.pk).update(
         status=DossierImportStatus.RUNNING, job=job
     )
+
+
+TOKENS_CSV = {
+    "tokens-unit": "24280",
+    "tokens-group": "nguoi_dan",
+    "tokens-count": "2",
+    "tokens-format": "csv",
+}
+PAPER_QUERY = {"unit": "24280", "group": "nguoi_dan"}
+
+
+def _survey_link(w: World) -> dict:
+    """kwargs for a fresh one-time link of Ea KPam's citizens in Đắk Lắk's survey."""
+    from surveys import services as survey_services
+
+    raw = survey_services.tokens_create(
+        survey=w.survey_ours.survey, unit=w.p.eakpam, group="nguoi_dan", count=1, by=None
+    )[0]
+    return {"token": raw}
 
 
 MATRIX: dict[str, Case | list[Case]] = {
@@ -966,6 +987,116 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.ours.attachment}, OURS),
         GET(lambda w: {"pk": w.theirs.attachment}, THEIRS, theirs=True),
     ],
+    # --- surveys: the council's pages (provincial roles of the survey's province; changes by
+    # the admin), and the public form for anyone holding a link --------------------------------
+    "surveys:survey_list": GET(None, PROVINCIAL),
+    "surveys:questionnaire_import": [
+        GET(lambda w: {"set_pk": w.survey_ours.criteria_set}, "login 200 403 403 403 403"),
+        GET(
+            lambda w: {"set_pk": w.survey_theirs.criteria_set},
+            "login 404 404 403 403 403",
+            theirs=True,
+        ),
+    ],
+    "surveys:survey_create": [
+        GET(lambda w: {"set_pk": w.survey_ours.criteria_set}, "login 200 403 403 403 403"),
+        POST(
+            lambda w: {"set_pk": w.survey_ours.criteria_set},
+            "login 302 403 403 403 403",
+            data=lambda w: {
+                "name": "Đợt 2",
+                "closes_on": "2099-12-31",
+                "questionnaires": [w.survey_ours.citizens.pk],
+            },
+        ),
+        GET(
+            lambda w: {"set_pk": w.survey_theirs.criteria_set},
+            "login 404 404 403 403 403",
+            theirs=True,
+        ),
+    ],
+    "surveys:questionnaire_detail": [
+        GET(lambda w: {"pk": w.survey_ours.citizens}, PROVINCIAL),
+        GET(lambda w: {"pk": w.survey_theirs.citizens}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "surveys:questionnaire_xlsx": [
+        GET(lambda w: {"pk": w.survey_ours.citizens}, PROVINCIAL),
+        GET(lambda w: {"pk": w.survey_theirs.citizens}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "surveys:questionnaire_copy": [
+        POST(lambda w: {"pk": w.survey_ours.citizens}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_theirs.citizens}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "surveys:survey_detail": [
+        GET(lambda w: {"pk": w.survey_ours.survey}, PROVINCIAL),
+        GET(lambda w: {"pk": w.survey_theirs.survey}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "surveys:survey_quota": [
+        POST(
+            lambda w: {"pk": w.survey_ours.survey},
+            "login 302 403 403 403 403",
+            data={"quota-unit": "24280", "quota-group": "nguoi_dan", "quota-target": "5"},
+        ),
+        POST(
+            lambda w: {"pk": w.survey_theirs.survey},
+            "login 404 404 403 403 403",
+            data={"quota-unit": "24280", "quota-group": "nguoi_dan", "quota-target": "5"},
+            theirs=True,
+        ),
+    ],
+    "surveys:survey_tokens": [
+        POST(
+            lambda w: {"pk": w.survey_ours.survey},
+            "login 200 403 403 403 403",
+            data=TOKENS_CSV,
+        ),
+        POST(
+            lambda w: {"pk": w.survey_theirs.survey},
+            "login 404 404 403 403 403",
+            data=TOKENS_CSV,
+            theirs=True,
+        ),
+    ],
+    "surveys:survey_paper": [
+        GET(lambda w: {"pk": w.survey_ours.survey}, PROVINCIAL, query=PAPER_QUERY),
+        POST(
+            lambda w: {"pk": w.survey_ours.survey},
+            "login 302 302 403 403 403",
+            query=PAPER_QUERY,
+            data=lambda w: {f"q_{q.pk}": "4" for q in w.survey_ours.citizens.questions.all()},
+        ),
+        GET(
+            lambda w: {"pk": w.survey_theirs.survey},
+            "login 404 404 403 403 403",
+            query=PAPER_QUERY,
+            theirs=True,
+        ),
+    ],
+    "surveys:survey_remind": [
+        GET(lambda w: {"pk": w.survey_ours.survey}, "login 200 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_ours.survey}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_theirs.survey}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "surveys:survey_close": [
+        GET(lambda w: {"pk": w.survey_ours.survey}, "login 200 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_ours.survey}, "login 302 403 403 403 403"),
+        POST(lambda w: {"pk": w.survey_theirs.survey}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "surveys:survey_export": [
+        GET(lambda w: {"pk": w.survey_ours.survey}, PROVINCIAL),
+        GET(lambda w: {"pk": w.survey_theirs.survey}, "login 404 404 403 403 403", theirs=True),
+    ],
+    # Anyone with a link, signed in or not, gets the same form; a spent or unknown link a 404.
+    "survey_public:form": [
+        GET(_survey_link, PUBLIC),
+        POST(
+            _survey_link,
+            "302 302 302 302 302 302",
+            data=lambda w: {"cau": "1", f"q_{w.survey_ours.citizens.questions.first().pk}": "5"},
+        ),
+        GET(lambda w: {"token": "x" * 24}, "404 404 404 404 404 404"),
+    ],
+    "survey_public:done": GET(None, PUBLIC),
 }
 
 
@@ -1046,6 +1177,10 @@ def outcome(response) -> str:
 def _request(client, case: Case, w: World, url: str):
     if case.method == "get":
         return client.get(url, case.query or {})
+    if case.query:  # a form posted to a page that keeps its parameters in the address
+        from urllib.parse import urlencode
+
+        url = f"{url}?{urlencode(case.query)}"
     return client.post(url, _data(case, w))
 
 

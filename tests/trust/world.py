@@ -26,6 +26,7 @@ from tests.factories import Personas, UnitFactory, build_personas
 from tests.inspections.factories import fill, make_inspection, make_plan, make_team
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 from tests.scoring.factories import FULL, make_assessment, make_set
+from tests.surveys.factories import SurveyWorld, make_survey_world
 from units.choices import Level
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -63,6 +64,8 @@ class World:
     commune_assessment: Assessment  # Ea Kpam's own, commune-level 2024 (open)
     national_procedure: Procedure
     their_department: Any  # Sở Tư pháp of Lai Châu (12-STP)
+    survey_ours: SurveyWorld  # Đắk Lắk's 2026 commune survey, open
+    survey_theirs: SurveyWorld  # Lai Châu's
 
     def user(self, role: str):
         return self.p.all_users()[role]
@@ -176,4 +179,6 @@ def build_world() -> World:
         their_department=UnitFactory(
             code="12-STP", name="Sở Tư pháp", level=Level.DEPARTMENT, parent=p.laichau
         ),
+        survey_ours=make_survey_world(p, year=2026),
+        survey_theirs=make_survey_world(p, province=p.laichau, year=2026),
     )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cchc_portal import uploads
+from surveys.choices import RespondentGroup
+from surveys.models import Question, Questionnaire
+
+DATE_INPUT = {
+    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
+}
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.pk}"
+
+
+class AnswersForm(forms.Form):
+    """The questions of a questionnaire as radio buttons: the public form shows one at a time
+    (`only`), the paper entry all of them; the values are checked again by the services."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questionnaire: Questionnaire,
+        only: Question | None = None,
+        required: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(o.value), o.label) for o in questionnaire.options.all()]
+        for q in questionnaire.questions.all():
+            if only is not None and q.pk != only.pk:
+                continue
+            self.fields[field_name(q)] = forms.TypedChoiceField(
+                label=f"{q.position}. {q.text}",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=required,
+                error_messages={"required": _("Hãy chọn một câu trả lời.")},
+            )
+
+    def values(self) -> dict[int, int]:
+        return {
+            int(name[2:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("q_") and value not in (None, "")
+        }
+
+
+class QuestionnaireImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp phiếu khảo sát (XLSX/CSV)"))
+    group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=RespondentGroup.choices)
+    title = forms.CharField(label=_("Tên phiếu"), max_length=300)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        uploads.check_table(upload, field=self.fields["file"].label)
+        return upload
+
+
+class SurveyCreateForm(forms.Form):
+    name = forms.CharField(label=_("Tên đợt khảo sát"), max_length=300)
+    closes_on = forms.DateField(label=_("Hạn trả lời"), **DATE_INPUT)  # type: ignore[arg-type]
+    questionnaires = forms.ModelMultipleChoiceField(
+        label=_("Phiếu khảo sát (mỗi nhóm một phiếu)"),
+        queryset=Questionnaire.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, questionnaires: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["questionnaires"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = questionnaires
+
+
+class UnitGroupForm(forms.Form):
+    """A unit (by its code, resolved like the set's imports) and a respondent group."""
+
+    unit = forms.CharField(label=_("Mã đơn vị"), max_length=20)
+    group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=RespondentGroup.choices)
+
+
+class QuotaForm(UnitGroupForm):
+    target = forms.IntegerField(label=_("Chỉ tiêu (số phiếu)"), min_value=0, max_value=100000)
+
+
+class TokensForm(UnitGroupForm):
+    count = forms.IntegerField(label=_("Số mã"), min_value=1, max_value=2000, initial=24)
+    format = forms.ChoiceField(
+        label=_("Tệp"),
+        choices=[("pdf", _("PDF: mã QR in trên giấy A4")), ("csv", _("CSV: danh sách đường dẫn"))],
+    )
