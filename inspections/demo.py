@@ -35,10 +35,15 @@ def _unit(code: str, on: dt.date) -> AdministrativeUnit:
 
 
 def _plan(*, issuer: AdministrativeUnit, title: str, year: int, **fields) -> InspectionPlan:
+    """A plan the sources give a number and a date for is issued: numbered in the register and
+    its document frozen, as `plan_issue` does when an inspector presses "Ban hành"."""
     plan = InspectionPlan.objects.filter(issuer=issuer, title=title, year=year).first()
     if plan is not None:
         return plan
-    return services.plan_save(issuer=issuer, title=title, year=year, **fields)
+    plan = services.plan_save(issuer=issuer, title=title, year=year, **fields)
+    if plan.number and plan.issued_on:
+        plan = services.plan_issue(plan=plan, by=_any_user())
+    return plan
 
 
 def _team(*, unit: AdministrativeUnit, name: str, **fields) -> InspectionTeam:

@@ -322,6 +322,14 @@ class ConcludeForm(forms.Form):
     )
 
 
+class PlanIssueForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Số kế hoạch (để trống: lấy số tiếp theo của sổ đăng ký)"),
+        max_length=50,
+        required=False,
+    )
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Lý do mở lại"), widget=forms.Textarea(attrs={"rows": 2})

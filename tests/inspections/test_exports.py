@@ -164,6 +164,9 @@ def test_plan_document_with_schedule_annex(personas, client_for):
         title="PHÓ GIÁM ĐỐC",
         name="Trần Văn Ký",
     )
+    typed = plan.number
+    plan = services.plan_issue(plan=plan, by=personas.inspector)
+    assert plan.number == typed  # the typed number, recorded in the register
     url = reverse("inspections:plan_document", args=[plan.pk, "pdf"])
     pdf = client_for(personas.inspector).get(url).content
     pages = pdf_pages(pdf)
