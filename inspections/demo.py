@@ -797,6 +797,12 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
         scheduled_on=visit.scheduled_on,
         held_on=visit.scheduled_on if visit.held else None,
         representatives=f"Lãnh đạo {unit.name}\nCông chức phụ trách CCHC, bộ phận một cửa",
+        unit_opinion=(
+            "Đơn vị thống nhất với nhận xét của đoàn kiểm tra và sẽ khắc phục các tồn tại, "
+            "hạn chế trong thời hạn được giao."
+            if visit.held
+            else ""
+        ),
         sites=[unit],
     )
     if not visit.held:

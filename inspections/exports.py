@@ -297,9 +297,10 @@ def _minutes_document(inspection: Inspection) -> Document:
                 _checklist(r, _("Nội dung đã kiểm tra và kết quả:")) + _dossier_blocks(r),
             ),
             (_("NHẬN XÉT CỦA ĐOÀN KIỂM TRA"), _findings(r)),
+            # Written at the visit; a snapshot frozen before the field existed has none.
             (
                 _("Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA"),
-                [Para("…………………………………………………………………………………………")] * 3,
+                [Para(line) for line in r.get("unit_opinion", [])],
             ),
         ]
     )

@@ -231,6 +231,8 @@ class Inspection(models.Model):
     period_start = models.DateField(_("thời kỳ kiểm tra từ"))
     period_end = models.DateField(_("thời kỳ kiểm tra đến"))
     representatives = models.TextField(_("đại diện đơn vị"), blank=True)
+    # Written into the minutes at the visit, before both sides sign (ý kiến của đơn vị).
+    unit_opinion = models.TextField(_("ý kiến của đơn vị được kiểm tra"), blank=True)
     state = models.CharField(
         _("trạng thái"),
         max_length=12,

@@ -234,6 +234,9 @@ def _report_content(inspection: Inspection, minutes_number: str = "") -> dict[st
         "representatives": [
             line.strip() for line in inspection.representatives.splitlines() if line.strip()
         ],
+        "unit_opinion": [
+            line.strip() for line in inspection.unit_opinion.splitlines() if line.strip()
+        ],
         "checklist": [
             {
                 "content": r.content.text,

@@ -312,6 +312,7 @@ def inspection_save(
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     representatives: str = "",
+    unit_opinion: str = "",
     sites: Iterable[AdministrativeUnit] = (),
     assessment: Any = None,
 ) -> Inspection:
@@ -334,6 +335,7 @@ def inspection_save(
     if inspection.period_end < inspection.period_start:
         raise ValidationError({"period_end": PERIOD_REVERSED})
     inspection.representatives = representatives
+    inspection.unit_opinion = unit_opinion.strip()
     inspection.assessment = assessment
     inspection.full_clean()
     inspection.save()

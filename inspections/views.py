@@ -290,6 +290,7 @@ def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRe
                 "period_start",
                 "period_end",
                 "representatives",
+                "unit_opinion",
             )
         }
     else:
