@@ -31,6 +31,7 @@ from cchc_portal.document import (
 )
 from cchc_portal.docx import document_docx
 from cchc_portal.pdf import document_pdf
+from cchc_portal.xlsx import WORKING_DATA
 from inspections import selectors
 from inspections.models import Inspection, InspectionPlan
 
@@ -487,8 +488,8 @@ def plan_inspections_xlsx(plan: InspectionPlan) -> dict[str, Any]:
             if plan.issued_on
             else f"{_('Kế hoạch')} {plan.number}",
             plan.title,
-            _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
         ],
+        "status": WORKING_DATA,
     }
 
 
@@ -510,6 +511,6 @@ def tracker_xlsx(qs, *, today: dt.date) -> dict[str, Any]:
         "title_rows": [
             _("Theo dõi kiến nghị sau kiểm tra"),
             _("Số liệu ngày %(day)s") % {"day": f"{today:%d/%m/%Y}"},
-            _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
         ],
+        "status": WORKING_DATA,
     }

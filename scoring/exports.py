@@ -106,17 +106,18 @@ def ranking_title(ranking: Ranking) -> list[str]:
     ]
 
 
-def ranking_sheet_titles(ranking: Ranking) -> list[str]:
-    """The spreadsheet's title rows: what, which set, provisional or published, made when."""
-    made = _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"}
-    return [*ranking_title(ranking), made]
+def ranking_sheet_head(ranking: Ranking) -> dict[str, Any]:
+    """The spreadsheet's title rows (what, which set) and status (provisional or published);
+    the writer adds the time of export."""
+    *titles, status = ranking_title(ranking)
+    return {"title_rows": titles, "status": status}
 
 
 def ranking_xlsx(stream: Any, ranking: Ranking) -> None:
     write_xlsx(
         stream,
         sheets=[(_("Xếp hạng"), ranking_headers(), ranking_values(ranking))],
-        title_rows=ranking_sheet_titles(ranking),
+        **ranking_sheet_head(ranking),
     )
 
 
@@ -339,8 +340,6 @@ def sheet_title_rows(sheet: Sheet) -> list[str]:
     return [
         _("Bảng điểm Chỉ số CCHC năm %(year)s – %(unit)s") % {"year": cs.year, "unit": a.unit.name},
         f"{cs.name} ({cs.legal_basis})" if cs.legal_basis else cs.name,
-        sheet_status(sheet),
-        _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
     ]
 
 
@@ -457,6 +456,7 @@ def sheet_xlsx(stream: Any, sheet: Sheet) -> None:
             )
         ],
         title_rows=sheet_title_rows(sheet),
+        status=sheet_status(sheet),
     )
 
 
