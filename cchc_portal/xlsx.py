@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import chain, islice
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cchc_portal.tabular import FORMULA_PREFIXES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +60,10 @@ def period_status(end: dt.date, *, today: dt.date | None = None) -> str:
 
 
 def export_titles(
-    title_rows: Iterable[str], *, status: str, generated_at: dt.datetime | None = None
+    title_rows: Iterable[StrOrPromise],
+    *,
+    status: StrOrPromise,
+    generated_at: dt.datetime | None = None,
 ) -> list[str]:
     """The title rows of every export: the caller's lines, the status, the time of export."""
     at = timezone.localtime(generated_at or timezone.now())
@@ -242,8 +248,8 @@ def write_xlsx(
     stream: IO[bytes] | str,
     *,
     sheets: Iterable[SheetSpec],
-    title_rows: Iterable[str] = (),
-    status: str | None,
+    title_rows: Iterable[StrOrPromise] = (),
+    status: StrOrPromise | None,
     generated_at: dt.datetime | None = None,
 ) -> None:
     """Write sheets of (title, headers, rows[, number formats by column]) to `stream`, row by
@@ -256,7 +262,7 @@ def write_xlsx(
     titles = (
         export_titles(title_rows, status=status, generated_at=generated_at)
         if status is not None
-        else list(title_rows)
+        else [str(line) for line in title_rows]
     )
     for spec in sheets:
         title, headers, rows = spec[0], spec[1], spec[2]
@@ -269,8 +275,8 @@ def xlsx_response(
     *,
     filename: str,
     sheets: Iterable[SheetSpec],
-    title_rows: Iterable[str] = (),
-    status: str,
+    title_rows: Iterable[StrOrPromise] = (),
+    status: StrOrPromise,
 ) -> FileResponse:
     """An attachment response; the workbook is spooled to a temporary file, not held in memory."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
