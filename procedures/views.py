@@ -23,7 +23,7 @@ from cchc_portal.charts import bar_chart
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.permissions import get_visible_or_404, user_passes
 from cchc_portal.tabular import csv_chunks
-from cchc_portal.xlsx import XLSX_CONTENT_TYPE, period_status, xlsx_response
+from cchc_portal.xlsx import MONTH_FORMAT, XLSX_CONTENT_TYPE, period_status, xlsx_response
 from jobs import progress as live_progress
 from jobs.choices import JobState
 from procedures import exports
@@ -398,12 +398,14 @@ def service_index(request: AuthedHttpRequest) -> HttpResponseBase:
                 (
                     _("Theo tháng"),
                     service_exports.month_headers(),
-                    service_exports.month_rows(report),
+                    service_exports.month_rows(report, as_dates=True),
+                    {0: MONTH_FORMAT},
                 ),
                 (
                     _("Theo chỉ số"),
                     [_("Tháng"), *service_exports.indicator_headers()],
                     service_exports.indicator_rows_by_month(report),
+                    {0: MONTH_FORMAT},
                 ),
             ],
             title_rows=[

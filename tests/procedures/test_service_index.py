@@ -18,7 +18,7 @@ from procedures import service_index
 from procedures.choices import Channel, DossierStatus, OnlineService, ServiceFormula, ServiceGroup
 from procedures.models import ServiceIndicator, ServiceIndicatorValue
 from procedures.service_selectors import service_index_report
-from tests.documents.readers import assert_ready
+from tests.documents.readers import assert_ready, header_row
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 from units.choices import Level
 
@@ -253,8 +253,13 @@ def test_the_page_for_the_commune_and_its_excel(january, personas, client_for):
         status="Số liệu kỳ báo cáo đã kết thúc (đến hết ngày 31/12/2024)",
     )
     workbook = load_workbook(io.BytesIO(content))
-    months = [row for row in workbook["Theo tháng"].iter_rows(values_only=True) if row]
-    assert any(row[0] == "01/2024" and row[6] == 44.4 for row in months)
+    months = [row for row in workbook["Theo tháng"].iter_rows() if row and row[0].value]
+    january_row = next(row for row in months if row[0].value == dt.datetime(2024, 1, 1))
+    assert january_row[6].value == 44.4
+    assert january_row[0].is_date and january_row[0].number_format == "MM/YYYY"  # a real month
+    by_indicator = workbook["Theo chỉ số"]
+    first = by_indicator.cell(header_row(by_indicator, "Tháng") + 1, 1)
+    assert first.value == dt.datetime(2024, 1, 1) and first.number_format == "MM/YYYY"
     assert "Theo chỉ số" in workbook.sheetnames
 
 
