@@ -13,7 +13,7 @@ from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
 from audit.tables import AuditEventTable
 from cchc_portal.permissions import user_passes
-from cchc_portal.xlsx import xlsx_response
+from cchc_portal.xlsx import INTERNAL_EXTRACT, xlsx_response
 
 EXPORT_COLUMNS = ("at", "actor_name", "action", "target", "detail", "unit", "ip_address")
 
@@ -56,4 +56,6 @@ class AuditEventListView(SingleTableMixin, FilterView):
         return xlsx_response(
             filename=f"nhat-ky-{timezone.localdate():%Y%m%d}.xlsx",
             sheets=[(gettext("Nhật ký"), headers, rows)],
+            title_rows=[gettext("Nhật ký hệ thống")],
+            status=INTERNAL_EXTRACT,
         )

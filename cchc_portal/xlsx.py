@@ -1,8 +1,10 @@
 """Streaming Excel writer on openpyxl's write_only mode: memory stays flat with the row count,
 and the file opens ready to use.
 
-Every sheet gets title rows (what it is, for which unit and period, when it was made, whether
-it is provisional), a bold header row that stays in view (frozen) with an autofilter, column
+Every sheet gets title rows: the caller's (what it is, for which unit and period), then the
+status every export must state (`status`: provisional or published, working data, an internal
+extract) and "Thời điểm xuất: dd/mm/yyyy hh:mm", both written here for every export; then a
+bold header row that stays in view (frozen) with an autofilter, column
 widths fitted to the header and the first rows, numbers as numbers with thousands separators
 and fixed decimals, dates as real dates shown dd/mm/yyyy.
 
@@ -19,12 +21,17 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import chain, islice
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cchc_portal.tabular import FORMULA_PREFIXES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,6 +41,38 @@ DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 _DATE_FORMATS = {dt.datetime: DATETIME_FORMAT, dt.date: DATE_FORMAT}
 VN = dt.timezone(dt.timedelta(hours=7))
+
+MONTH_FORMAT = "MM/YYYY"  # a month written as the date of its first day
+
+# The status line of an export (besides the ranking's and the score sheet's own).
+WORKING_DATA = _("Số liệu tạm thời: dữ liệu đang cập nhật, chưa công bố")
+INTERNAL_EXTRACT = _("Bản trích xuất nội bộ, không công bố")
+PERIOD_OPEN = _("Số liệu tạm thời: kỳ báo cáo chưa kết thúc (đến hết ngày %(end)s)")
+PERIOD_CLOSED = _("Số liệu kỳ báo cáo đã kết thúc (đến hết ngày %(end)s)")
+EXPORTED_AT = _("Thời điểm xuất: %(at)s")
+
+
+def period_status(end: dt.date, *, today: dt.date | None = None) -> str:
+    """Provisional while the period has not ended (more dossiers will come in), else closed."""
+    today = today or timezone.localdate()
+    message = PERIOD_OPEN if end >= today else PERIOD_CLOSED
+    return str(message) % {"end": f"{end:%d/%m/%Y}"}
+
+
+def export_titles(
+    title_rows: Iterable[StrOrPromise],
+    *,
+    status: StrOrPromise,
+    generated_at: dt.datetime | None = None,
+) -> list[str]:
+    """The title rows of every export: the caller's lines, the status, the time of export."""
+    at = timezone.localtime(generated_at or timezone.now())
+    return [
+        *(str(line) for line in title_rows),
+        str(status),
+        str(EXPORTED_AT) % {"at": f"{at:%d/%m/%Y %H:%M}"},
+    ]
+
 
 SAMPLE_ROWS = 200  # rows read ahead to fit the column widths; the rest streams
 MIN_WIDTH, MAX_WIDTH = 6, 60
@@ -117,7 +156,8 @@ class _RowWriter:
         if kind in _DATE_FORMATS:
             if kind is dt.datetime and value.tzinfo is not None:
                 value = value.astimezone(VN).replace(tzinfo=None)
-            return self._styled(column, kind.__name__, value, _DATE_FORMATS[kind])
+            date_format = self.formats.get(column, _DATE_FORMATS[kind])
+            return self._styled(column, kind.__name__, value, date_format)
         return _cell(self.sheet, value)
 
 
@@ -208,15 +248,22 @@ def write_xlsx(
     stream: IO[bytes] | str,
     *,
     sheets: Iterable[SheetSpec],
-    title_rows: Iterable[str] = (),
+    title_rows: Iterable[StrOrPromise] = (),
+    status: StrOrPromise | None,
+    generated_at: dt.datetime | None = None,
 ) -> None:
     """Write sheets of (title, headers, rows[, number formats by column]) to `stream`, row by
-    row. `title_rows` are lines above the header of every sheet (report title, unit, period,
-    provisional or published, generated at)."""
+    row. Above the header of every sheet: `title_rows` (report title, unit, period), `status`
+    (provisional or published; required, so no export forgets it) and the time of export.
+    `status=None` writes a bare data file, the header in row 1 (a file made to be imported)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    titles = list(title_rows)
+    titles = (
+        export_titles(title_rows, status=status, generated_at=generated_at)
+        if status is not None
+        else [str(line) for line in title_rows]
+    )
     for spec in sheets:
         title, headers, rows = spec[0], spec[1], spec[2]
         formats = spec[3] if len(spec) > 3 else None
@@ -228,11 +275,12 @@ def xlsx_response(
     *,
     filename: str,
     sheets: Iterable[SheetSpec],
-    title_rows: Iterable[str] = (),
+    title_rows: Iterable[StrOrPromise] = (),
+    status: StrOrPromise,
 ) -> FileResponse:
     """An attachment response; the workbook is spooled to a temporary file, not held in memory."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_xlsx(spool, sheets=sheets, title_rows=title_rows)
+    write_xlsx(spool, sheets=sheets, title_rows=title_rows, status=status)
     spool.seek(0)
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE

@@ -35,10 +35,15 @@ def _unit(code: str, on: dt.date) -> AdministrativeUnit:
 
 
 def _plan(*, issuer: AdministrativeUnit, title: str, year: int, **fields) -> InspectionPlan:
+    """A plan the sources give a number and a date for is issued: numbered in the register and
+    its document frozen, as `plan_issue` does when an inspector presses "Ban hành"."""
     plan = InspectionPlan.objects.filter(issuer=issuer, title=title, year=year).first()
     if plan is not None:
         return plan
-    return services.plan_save(issuer=issuer, title=title, year=year, **fields)
+    plan = services.plan_save(issuer=issuer, title=title, year=year, **fields)
+    if plan.number and plan.issued_on:
+        plan = services.plan_issue(plan=plan, by=_any_user())
+    return plan
 
 
 def _team(*, unit: AdministrativeUnit, name: str, **fields) -> InspectionTeam:
@@ -792,6 +797,12 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
         scheduled_on=visit.scheduled_on,
         held_on=visit.scheduled_on if visit.held else None,
         representatives=f"Lãnh đạo {unit.name}\nCông chức phụ trách CCHC, bộ phận một cửa",
+        unit_opinion=(
+            "Đơn vị thống nhất với nhận xét của đoàn kiểm tra và sẽ khắc phục các tồn tại, "
+            "hạn chế trong thời hạn được giao."
+            if visit.held
+            else ""
+        ),
         sites=[unit],
     )
     if not visit.held:

@@ -31,7 +31,7 @@ from cchc_portal.document import (
 )
 from cchc_portal.docx import document_docx
 from cchc_portal.pdf import document_pdf
-from documents.selectors import signature_of
+from cchc_portal.xlsx import WORKING_DATA
 from inspections import selectors
 from inspections.models import Inspection, InspectionPlan
 
@@ -298,9 +298,10 @@ def _minutes_document(inspection: Inspection) -> Document:
                 _checklist(r, _("Nội dung đã kiểm tra và kết quả:")) + _dossier_blocks(r),
             ),
             (_("NHẬN XÉT CỦA ĐOÀN KIỂM TRA"), _findings(r)),
+            # Written at the visit; a snapshot frozen before the field existed has none.
             (
                 _("Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA"),
-                [Para("…………………………………………………………………………………………")] * 3,
+                [Para(line) for line in r.get("unit_opinion", [])],
             ),
         ]
     )
@@ -352,23 +353,19 @@ def _minutes_document(inspection: Inspection) -> Document:
 def plan_document(plan: InspectionPlan) -> Document:
     """An official Vietnamese document, whatever language the user's screen is in."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _plan_document(plan)
+        return _plan_document(*selectors.plan_for(plan))
 
 
-def _plan_document(plan: InspectionPlan) -> Document:
-    """The printable plan (kế hoạch kiểm tra) with its schedule annex. Issued once it has a
-    number and a date (typed when the plan is recorded); a draft before. 3 queries."""
-    issuer = plan.issuer
-    body = plan.issuer_name or f"UBND {in_sentence(issuer.name)}"
-    final = bool(plan.number and plan.issued_on)
-    contents = list(plan.contents.all())
-    targets = list(plan.targets.select_related("unit"))
+def _plan_document(p: dict[str, Any], final: bool) -> Document:
+    """The printable plan (kế hoạch kiểm tra) with its schedule annex: from the content frozen
+    when the plan was issued (its number from the register), else a marked draft of the live
+    plan with the number left blank."""
+    issuer_unit = p["issuer_unit"]
+    body = p["issuer_name"] or f"UBND {in_sentence(issuer_unit)}"
+    targets = p["targets"]
     sections: list[tuple[str, list[Block]]] = [
-        (
-            _("MỤC ĐÍCH, YÊU CẦU"),
-            [Para(line.strip()) for line in plan.purpose.splitlines() if line.strip()],
-        ),
-        (_("NỘI DUNG KIỂM TRA"), [Items([c.text for c in contents])] if contents else []),
+        (_("MỤC ĐÍCH, YÊU CẦU"), [Para(line) for line in p["purpose"]]),
+        (_("NỘI DUNG KIỂM TRA"), [Items(list(p["contents"]))] if p["contents"] else []),
         (
             _("ĐỐI TƯỢNG, THỜI KỲ VÀ THỜI GIAN KIỂM TRA"),
             [
@@ -384,10 +381,7 @@ def _plan_document(plan: InspectionPlan) -> Document:
                 ),
                 Para(
                     _("Thời kỳ kiểm tra: từ ngày %(start)s đến ngày %(end)s.")
-                    % {
-                        "start": f"{plan.period_start:%d/%m/%Y}",
-                        "end": f"{plan.period_end:%d/%m/%Y}",
-                    }
+                    % {"start": p["period_start"], "end": p["period_end"]}
                 ),
             ],
         ),
@@ -404,50 +398,49 @@ def _plan_document(plan: InspectionPlan) -> Document:
             ],
         ),
     ]
-    numbered = _roman(sections)
+    number = p["number"] if final else ""
     annex = Annex(
         title=_("Lịch kiểm tra"),
-        subtitle=_("(Kèm theo Kế hoạch số %(number)s)") % {"number": plan.number or "     "},
+        subtitle=_("(Kèm theo Kế hoạch số %(number)s)") % {"number": number or "     "},
         blocks=[
             Table(
                 headers=[_("TT"), _("Đơn vị được kiểm tra"), _("Cơ quan, bộ phận"), _("Thời gian")],
                 rows=[
-                    [str(i), t.unit.name, t.body, f"{t.scheduled_on:%d/%m/%Y}"]
+                    [str(i), t["unit"], t["body"], t["scheduled_on"]]
                     for i, t in enumerate(targets, start=1)
                 ],
                 numeric=frozenset({0}),
                 widths=[7, 45, 28, 20],
             )
-        ]
-        if targets
-        else [],
+        ],
     )
-    signature = signature_of(issuer, plan.issuer_name) if plan.issuer_name else None
-    head = "GIÁM ĐỐC" if plan.issuer_name else "CHỦ TỊCH"
-    place = place_name(issuer.name)
+    signature = Signature(**p["signature"]) if p.get("signature") else None
+    head = "GIÁM ĐỐC" if p["issuer_name"] else "CHỦ TỊCH"
+    place = place_name(issuer_unit)
+    issued_on = _day(p["issued_on"])
     return Document(
-        issuer_parent=f"UBND {issuer.name.upper()}" if plan.issuer_name else "",
+        issuer_parent=f"UBND {issuer_unit.upper()}" if p["issuer_name"] else "",
         issuer=body.upper(),
         place_date=(
-            date_line(place, plan.issued_on)
-            if final and plan.issued_on
-            else _draft_date_line(place, plan.year)
+            date_line(place, issued_on)
+            if final and issued_on
+            else _draft_date_line(place, p["year"])
         ),
         draft=not final,
         kind=_("Kế hoạch"),
-        subject=plan.title,
-        number=plan.number if final else "",
+        subject=p["title"],
+        number=number,
         number_stub=f"KH-{issuer_code(body)}",
-        blocks=numbered,
+        blocks=_roman(sections),
         recipients=[
-            *([f"UBND {issuer.name} (b/c)"] if plan.issuer_name else []),
+            *([f"UBND {issuer_unit} (b/c)"] if p["issuer_name"] else []),
             _("Các đơn vị được kiểm tra"),
             _("Thành viên đoàn kiểm tra"),
             _("Lưu: VT"),
         ],
         signatures=[signature or Signature(title=head, caption=_("(Ký, ghi rõ họ tên)"))],
         annexes=[annex] if targets else [],
-        file_title=f"{_('Kế hoạch kiểm tra')} – {plan.title}",
+        file_title=f"{_('Kế hoạch kiểm tra')} – {p['title']}",
     )
 
 
@@ -495,8 +488,8 @@ def plan_inspections_xlsx(plan: InspectionPlan) -> dict[str, Any]:
             if plan.issued_on
             else f"{_('Kế hoạch')} {plan.number}",
             plan.title,
-            _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
         ],
+        "status": WORKING_DATA,
     }
 
 
@@ -518,6 +511,6 @@ def tracker_xlsx(qs, *, today: dt.date) -> dict[str, Any]:
         "title_rows": [
             _("Theo dõi kiến nghị sau kiểm tra"),
             _("Số liệu ngày %(day)s") % {"day": f"{today:%d/%m/%Y}"},
-            _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
         ],
+        "status": WORKING_DATA,
     }

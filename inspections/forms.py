@@ -242,6 +242,12 @@ class InspectionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    unit_opinion = forms.CharField(
+        label=gettext_lazy("Ý kiến của đơn vị được kiểm tra (ghi vào biên bản)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -319,6 +325,14 @@ class DossierCheckForm(forms.Form):
 class ConcludeForm(forms.Form):
     notice_number = forms.CharField(
         label=gettext_lazy("Số thông báo kết luận"), max_length=50, required=False
+    )
+
+
+class PlanIssueForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Số kế hoạch (để trống: lấy số tiếp theo của sổ đăng ký)"),
+        max_length=50,
+        required=False,
     )
 
 

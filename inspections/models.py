@@ -46,6 +46,11 @@ class InspectionPlan(models.Model):
     purpose = models.TextField(_("mục đích, yêu cầu"), blank=True)
     period_start = models.DateField(_("thời kỳ kiểm tra từ"))
     period_end = models.DateField(_("thời kỳ kiểm tra đến"))
+    # What the plan document says, frozen when the plan is issued (its register number given):
+    # the PDF and DOCX of an issued plan are rendered from it only; later edits do not reach it.
+    issued_snapshot = models.JSONField(
+        _("nội dung kế hoạch đã ban hành"), null=True, blank=True, editable=False
+    )
 
     objects = InspectionPlanQuerySet.as_manager()
 
@@ -69,6 +74,10 @@ class InspectionPlan(models.Model):
         from django.urls import reverse
 
         return reverse("inspections:plan_detail", args=[self.pk])
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_snapshot is not None
 
 
 class PlanContent(models.Model):
@@ -222,6 +231,8 @@ class Inspection(models.Model):
     period_start = models.DateField(_("thời kỳ kiểm tra từ"))
     period_end = models.DateField(_("thời kỳ kiểm tra đến"))
     representatives = models.TextField(_("đại diện đơn vị"), blank=True)
+    # Written into the minutes at the visit, before both sides sign (ý kiến của đơn vị).
+    unit_opinion = models.TextField(_("ý kiến của đơn vị được kiểm tra"), blank=True)
     state = models.CharField(
         _("trạng thái"),
         max_length=12,

@@ -234,6 +234,9 @@ def _report_content(inspection: Inspection, minutes_number: str = "") -> dict[st
         "representatives": [
             line.strip() for line in inspection.representatives.splitlines() if line.strip()
         ],
+        "unit_opinion": [
+            line.strip() for line in inspection.unit_opinion.splitlines() if line.strip()
+        ],
         "checklist": [
             {
                 "content": r.content.text,
@@ -289,6 +292,46 @@ def report_for(inspection: Inspection) -> tuple[dict[str, Any], bool]:
     ):
         return inspection.report_snapshot, True
     return report_content(inspection), False
+
+
+def plan_content(plan: InspectionPlan) -> dict[str, Any]:
+    """What the plan document says, as plain JSON-able data (frozen when the plan is issued).
+    Vietnamese whatever the screen's language: it is an official document. 4 queries."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _plan_content(plan)
+
+
+def _plan_content(plan: InspectionPlan) -> dict[str, Any]:
+    import dataclasses
+
+    from documents.selectors import signature_of
+
+    issuer = plan.issuer
+    signature = signature_of(issuer, plan.issuer_name) if plan.issuer_name else None
+    return {
+        "number": plan.number,
+        "issued_on": plan.issued_on.isoformat() if plan.issued_on else "",
+        "year": plan.year,
+        "issuer_name": plan.issuer_name,
+        "issuer_unit": issuer.name,
+        "title": plan.title,
+        "purpose": [line.strip() for line in plan.purpose.splitlines() if line.strip()],
+        "period_start": _fmt(plan.period_start),
+        "period_end": _fmt(plan.period_end),
+        "contents": [c.text for c in plan.contents.all()],
+        "targets": [
+            {"unit": t.unit.name, "body": t.body, "scheduled_on": _fmt(t.scheduled_on)}
+            for t in plan.targets.select_related("unit")
+        ],
+        "signature": dataclasses.asdict(signature) if signature else None,
+    }
+
+
+def plan_for(plan: InspectionPlan) -> tuple[dict[str, Any], bool]:
+    """(content, is_final): the snapshot frozen at issue, else the live plan as a draft."""
+    if plan.issued_snapshot:
+        return plan.issued_snapshot, True
+    return plan_content(plan), False
 
 
 def tracker_rows(qs: QuerySet[Recommendation], today: dt.date) -> Iterator[list[Any]]:

@@ -84,6 +84,15 @@ SEND_BACK_NOTE_REQUIRED = gettext_lazy("Phải ghi ý kiến khi trả lại bá
 PERIOD_REVERSED = gettext_lazy("Thời kỳ kiểm tra: ngày kết thúc trước ngày bắt đầu.")
 TARGET_OUTSIDE = gettext_lazy("Đơn vị {unit} không thuộc phạm vi của cơ quan ban hành.")
 ASSESSMENT_OTHER_UNIT = gettext_lazy("Bản đánh giá chỉ số không phải của đơn vị được kiểm tra.")
+PLAN_ALREADY_ISSUED = gettext_lazy(
+    "Kế hoạch đã ban hành (số {number}): nội dung văn bản đã chốt, không ban hành lại."
+)
+PLAN_WITHOUT_TARGETS = gettext_lazy(
+    "Kế hoạch chưa có đơn vị được kiểm tra: thêm lịch kiểm tra trước khi ban hành."
+)
+PLAN_ISSUED_FIELD = gettext_lazy(
+    "Kế hoạch đã ban hành số {number} ngày {day}: không sửa được {field}."
+)
 ATTACHMENT_TOO_BIG = gettext_lazy("Tệp {name} lớn hơn {mb} MB.")
 ATTACHMENT_TYPE = gettext_lazy("Tệp {name}: chỉ nhận PDF, ảnh (JPG, PNG), Word, Excel.")
 
@@ -150,6 +159,8 @@ def plan_save(
     for target in targets:
         if not target.unit.is_within(issuer):
             raise ValidationError({"targets": TARGET_OUTSIDE.format(unit=target.unit)})
+    if plan is not None and plan.is_issued:
+        _refuse_issued_changes(plan, number=number, issued_on=issued_on, issuer=issuer)
     plan = plan or InspectionPlan()
     for field, value in {
         "number": number,
@@ -185,6 +196,68 @@ def plan_save(
         )
         keep.append(row.pk)
     plan.targets.exclude(pk__in=keep).delete()
+    return plan
+
+
+def _refuse_issued_changes(
+    plan: InspectionPlan, *, number: str, issued_on: dt.date | None, issuer: AdministrativeUnit
+) -> None:
+    """An issued plan keeps the number, date and issuer its register entry records; the rest
+    may still change (a rescheduled visit) without changing the issued document."""
+    assert plan.issued_on is not None
+    labels = {
+        "number": (number.strip() != plan.number, _("số kế hoạch")),
+        "issued_on": (issued_on != plan.issued_on, _("ngày ban hành")),
+        "issuer": (issuer.pk != plan.issuer_id, _("cơ quan ban hành")),
+    }
+    errors = {
+        name: PLAN_ISSUED_FIELD.format(number=plan.number, day=_fmt(plan.issued_on), field=label)
+        for name, (changed, label) in labels.items()
+        if changed
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_issue(
+    *, plan: InspectionPlan, by: User, number: str = "", on: dt.date | None = None
+) -> InspectionPlan:
+    """Issue a plan (ban hành): its number from the issuer's register of plans ("15/KH-SNV";
+    a number typed on the plan or here is recorded if free), its date (`on`, else the date typed
+    on the plan, else today), and its content frozen: the document is rendered from the
+    snapshot from now on. Irreversible: the number is never given again."""
+    from cchc_portal.document import issuer_code
+    from documents.choices import DocumentType
+    from documents.services import document_number_issue
+    from inspections.selectors import plan_content
+
+    plan = InspectionPlan.objects.select_for_update().select_related("issuer").get(pk=plan.pk)
+    if plan.is_issued:
+        raise ValidationError(PLAN_ALREADY_ISSUED.format(number=plan.number))
+    if not plan.targets.exists():
+        raise ValidationError(PLAN_WITHOUT_TARGETS)
+    day = on or plan.issued_on or timezone.localdate()
+    entry = document_number_issue(
+        issuer=plan.issuer,
+        issuer_code=issuer_code(plan.issuer_name or "UBND"),
+        doc_type=DocumentType.PLAN,
+        key=f"inspections.plan:{plan.pk}",
+        subject=plan.title,
+        issued_on=day,
+        by=by,
+        typed=number.strip() or plan.number,
+    )
+    plan.number, plan.issued_on = entry.label, day
+    plan.issued_snapshot = plan_content(plan)
+    plan.save(update_fields=["number", "issued_on", "issued_snapshot"])
+    audit_record(
+        action=Action.TRANSITION,
+        actor=by,
+        unit=plan.issuer_id,
+        target=plan,
+        detail=f"issued {entry.label}",
+    )
     return plan
 
 
@@ -239,6 +312,7 @@ def inspection_save(
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     representatives: str = "",
+    unit_opinion: str = "",
     sites: Iterable[AdministrativeUnit] = (),
     assessment: Any = None,
 ) -> Inspection:
@@ -261,6 +335,7 @@ def inspection_save(
     if inspection.period_end < inspection.period_start:
         raise ValidationError({"period_end": PERIOD_REVERSED})
     inspection.representatives = representatives
+    inspection.unit_opinion = unit_opinion.strip()
     inspection.assessment = assessment
     inspection.full_clean()
     inspection.save()

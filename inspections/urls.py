@@ -38,6 +38,7 @@ urlpatterns = [
     path("plans/new/", views.plan_edit, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/issue/", views.plan_issue, name="plan_issue"),
     path("plans/<int:pk>/document.<str:fmt>", views.plan_document, name="plan_document"),
     path(
         "plans/<int:pk>/inspections.xlsx",

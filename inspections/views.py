@@ -138,6 +138,34 @@ def plan_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @user_passes("is_provincial")
+def plan_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Issue the plan after a confirmation page: the register gives its number and the
+    document is frozen (irreversible)."""
+    plan = get_visible_or_404(InspectionPlan.objects.select_related("issuer"), request.user, pk=pk)
+    if plan.is_issued:
+        messages.info(request, services.PLAN_ALREADY_ISSUED.format(number=plan.number))
+        return redirect(plan)
+    form = forms.PlanIssueForm(request.POST or None, initial={"number": plan.number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_issue(plan=plan, by=request.user, number=form.cleaned_data["number"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            plan.refresh_from_db()
+            messages.success(
+                request, _("Đã ban hành kế hoạch số %(number)s.") % {"number": plan.number}
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "inspections/plan_issue.html",
+        {"plan": plan, "form": form, "title": _("Ban hành kế hoạch")},
+    )
+
+
+@user_passes("is_provincial")
 def plan_inspections_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     plan = get_visible_or_404(InspectionPlan.objects.select_related("issuer"), request.user, pk=pk)
     return xlsx_response(**exports.plan_inspections_xlsx(plan))
@@ -262,6 +290,7 @@ def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRe
                 "period_start",
                 "period_end",
                 "representatives",
+                "unit_opinion",
             )
         }
     else:

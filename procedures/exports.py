@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cchc_portal.xlsx import write_xlsx
+from cchc_portal.xlsx import WORKING_DATA, write_xlsx
 from jobs.kinds import JobFailed, kind_of
 from jobs.models import Job
 from jobs.progress import Progress
@@ -177,6 +177,8 @@ def dossier_export_xlsx(
         sheets=[
             (_("Hồ sơ"), dossier_export_headers(), dossier_export_rows(dossiers, progress=progress))
         ],
+        title_rows=[_("Danh sách hồ sơ thủ tục hành chính")],
+        status=WORKING_DATA,
     )
 
 

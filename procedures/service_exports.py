@@ -76,11 +76,13 @@ def month_headers() -> list[str]:
     ]
 
 
-def month_rows(report: ServiceIndexReport) -> Iterator[list[Any]]:
+def month_rows(report: ServiceIndexReport, *, as_dates: bool = False) -> Iterator[list[Any]]:
+    """One row per month; `as_dates`: the month as the date of its first day (a spreadsheet
+    shows it "MM/YYYY" and can sort and filter it), else as the text "09/2026" (the page)."""
     for month in report.months:
         by_group = {g.group: g.points for g in month.score.groups}
         yield [
-            f"{month.month:%m/%Y}",
+            month.month if as_dates else f"{month.month:%m/%Y}",
             *(by_group[value] for value in ServiceGroup.values),
             month.score.total,
             month.score.missing,
@@ -88,6 +90,7 @@ def month_rows(report: ServiceIndexReport) -> Iterator[list[Any]]:
 
 
 def indicator_rows_by_month(report: ServiceIndexReport) -> Iterator[list[Any]]:
+    """The indicators of every month, the month first as a date (spreadsheet: "MM/YYYY")."""
     for month in report.months:
         for row in indicator_rows(report, month):
-            yield [f"{month.month:%m/%Y}", *row]
+            yield [month.month, *row]

@@ -23,7 +23,7 @@ from cchc_portal.charts import bar_chart
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.permissions import get_visible_or_404, user_passes
 from cchc_portal.tabular import csv_chunks
-from cchc_portal.xlsx import XLSX_CONTENT_TYPE, xlsx_response
+from cchc_portal.xlsx import MONTH_FORMAT, XLSX_CONTENT_TYPE, period_status, xlsx_response
 from jobs import progress as live_progress
 from jobs.choices import JobState
 from procedures import exports
@@ -217,6 +217,7 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
                 _("Kỳ báo cáo: %(start)s – %(end)s")
                 % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
             ],
+            status=period_status(end),
         )
     table_rows = [_table_record(name, s, False) for _code, name, s in lines]
     table_rows.append(_table_record(_("Tổng cộng"), total, True))
@@ -397,18 +398,21 @@ def service_index(request: AuthedHttpRequest) -> HttpResponseBase:
                 (
                     _("Theo tháng"),
                     service_exports.month_headers(),
-                    service_exports.month_rows(report),
+                    service_exports.month_rows(report, as_dates=True),
+                    {0: MONTH_FORMAT},
                 ),
                 (
                     _("Theo chỉ số"),
                     [_("Tháng"), *service_exports.indicator_headers()],
                     service_exports.indicator_rows_by_month(report),
+                    {0: MONTH_FORMAT},
                 ),
             ],
             title_rows=[
                 _("CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QUYẾT ĐỊNH 766/QĐ-TTg)"),
                 f"{unit.name}: {year}",
             ],
+            status=period_status(dt.date(year, 12, 31), today=today),
         )
     labels = [f"{m.month:%m/%Y}" for m in report.months]
     groups = dict(ServiceGroup.choices)

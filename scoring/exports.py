@@ -31,6 +31,7 @@ from cchc_portal.templatetags.portal import num
 from cchc_portal.xlsx import write_xlsx
 from documents.selectors import registered_label, signature_of
 from scoring.choices import AssessmentState, Component
+from scoring.index import IndexResult
 from scoring.models import PublishedRanking, PublishedResult
 from scoring.selectors import (
     Ranking,
@@ -105,17 +106,18 @@ def ranking_title(ranking: Ranking) -> list[str]:
     ]
 
 
-def ranking_sheet_titles(ranking: Ranking) -> list[str]:
-    """The spreadsheet's title rows: what, which set, provisional or published, made when."""
-    made = _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"}
-    return [*ranking_title(ranking), made]
+def ranking_sheet_head(ranking: Ranking) -> dict[str, Any]:
+    """The spreadsheet's title rows (what, which set) and status (provisional or published);
+    the writer adds the time of export."""
+    *titles, status = ranking_title(ranking)
+    return {"title_rows": titles, "status": status}
 
 
 def ranking_xlsx(stream: Any, ranking: Ranking) -> None:
     write_xlsx(
         stream,
         sheets=[(_("Xếp hạng"), ranking_headers(), ranking_values(ranking))],
-        title_rows=ranking_sheet_titles(ranking),
+        **ranking_sheet_head(ranking),
     )
 
 
@@ -182,7 +184,11 @@ def _draft_line(cs: Any) -> str:
     return f"{place_name(cs.province.name)}, ngày      tháng      năm {dt.date.today().year}"
 
 
-def _signature(cs: Any) -> Signature:
+def _signature(cs: Any, publication: PublishedRanking | None = None) -> Signature:
+    """The signer frozen at publication; the recorded signatory for a publication made before
+    signatures were frozen (or none recorded then)."""
+    if publication is not None and publication.signature:
+        return Signature(**publication.signature)
     return signature_of(cs.province, ISSUER_NAME) or Signature(
         title="GIÁM ĐỐC", caption=_("(Ký, ghi rõ họ tên)")
     )
@@ -297,7 +303,7 @@ def _ranking_document(ranking: Ranking) -> Document:
             _("Các đơn vị được đánh giá"),
             _("Lưu: VT, CCHC"),
         ],
-        signatures=[_signature(cs)],
+        signatures=[_signature(cs, publication)],
         file_title=ranking_title(ranking)[0],
     )
 
@@ -334,8 +340,6 @@ def sheet_title_rows(sheet: Sheet) -> list[str]:
     return [
         _("Bảng điểm Chỉ số CCHC năm %(year)s – %(unit)s") % {"year": cs.year, "unit": a.unit.name},
         f"{cs.name} ({cs.legal_basis})" if cs.legal_basis else cs.name,
-        sheet_status(sheet),
-        _("Lập lúc %(at)s") % {"at": f"{timezone.localtime():%d/%m/%Y %H:%M}"},
     ]
 
 
@@ -389,8 +393,38 @@ def sheet_values(sheet: Sheet) -> Iterator[list[Any]]:
         ]
 
 
-def sheet_totals(sheet: Sheet) -> list[tuple[str, Decimal | None]]:
+def published_result(sheet: Sheet) -> PublishedResult | None:
+    """The unit's row of the set's current publication (with the publication), None while the
+    assessment is not published. 1 query."""
+    a = sheet.assessment
+    if a.state != AssessmentState.PUBLISHED:
+        return None
+    return (
+        PublishedResult.objects.select_related("ranking")
+        .filter(
+            ranking__criteria_set_id=a.criteria_set_id,
+            ranking__withdrawn_at__isnull=True,
+            unit_id=a.unit_id,
+        )
+        .first()
+    )
+
+
+def sheet_totals(
+    sheet: Sheet, published: PublishedResult | None = None
+) -> list[tuple[str, Decimal | None]]:
+    """The sheet's totals: those frozen at publication once published (the same figures as the
+    ranking, whatever changed since: grade thresholds, say), else the live ones."""
     label, result, _grade = sheet.headline
+    if published is not None:
+        result = IndexResult(
+            appraisal=published.appraisal,
+            survey=published.survey,
+            bonus=published.bonus,
+            penalty=published.penalty,
+            index=published.index,
+            percentage_form=result.percentage_form,
+        )
     rows: list[tuple[str, Decimal | None]] = [(_("Điểm thẩm định"), result.appraisal)]
     if sheet.assessment.criteria_set.has_survey:
         rows.append((_("Điểm điều tra xã hội học"), result.survey))
@@ -403,9 +437,11 @@ def sheet_totals(sheet: Sheet) -> list[tuple[str, Decimal | None]]:
 
 
 def sheet_xlsx(stream: Any, sheet: Sheet) -> None:
-    grade = sheet.headline[2]
+    published = published_result(sheet)
+    grade = published.grade if published is not None else sheet.headline[2]
     totals = [
-        ["", name, "", None, None, None, None, None, value] for name, value in sheet_totals(sheet)
+        ["", name, "", None, None, None, None, None, value]
+        for name, value in sheet_totals(sheet, published)
     ]
     totals.append(["", _("Xếp loại"), "", None, None, None, None, None, grade])
     four = "#,##0.00##"
@@ -420,6 +456,7 @@ def sheet_xlsx(stream: Any, sheet: Sheet) -> None:
             )
         ],
         title_rows=sheet_title_rows(sheet),
+        status=sheet_status(sheet),
     )
 
 
@@ -434,7 +471,11 @@ def sheet_document(sheet: Sheet) -> Document:
 def _sheet_document(sheet: Sheet) -> Document:
     a = sheet.assessment
     cs = a.criteria_set
-    published = a.state == AssessmentState.PUBLISHED
+    # Once published, the figures, rank, date and signer are those frozen at publication; the
+    # criteria rows cannot change then (scores of a locked or published assessment are
+    # refused, scoring.services.assessment_ensure_writable).
+    frozen = published_result(sheet)
+    published = frozen is not None
     rows, strong = [], set()
     notes: list[list[str]] = []
     for i, row in enumerate(sheet.rows):
@@ -473,22 +514,15 @@ def _sheet_document(sheet: Sheet) -> Document:
         ):
             if text.strip():
                 notes.append([c.code, f"{label}: {text.strip()}"])
-    grade = sheet.headline[2]
+    grade = frozen.grade if frozen is not None else sheet.headline[2]
     totals = [
-        [name, points(value) if value is not None else "–"] for name, value in sheet_totals(sheet)
+        [name, points(value) if value is not None else "–"]
+        for name, value in sheet_totals(sheet, frozen)
     ]
     index_row = len(totals) - 1  # the index, last of the totals: bold
     totals.append([_("Xếp loại"), grade])
-    if published:
-        rank = (
-            PublishedResult.objects.filter(
-                ranking__criteria_set=cs, ranking__withdrawn_at__isnull=True, unit=a.unit
-            )
-            .values_list("rank", flat=True)
-            .first()
-        )
-        if rank is not None:
-            totals.append([_("Xếp hạng"), str(rank)])
+    if frozen is not None:
+        totals.append([_("Xếp hạng"), str(frozen.rank)])
     blocks: list[Block] = [
         Para(
             _("Bộ chỉ số: %(set)s.")
@@ -531,15 +565,7 @@ def _sheet_document(sheet: Sheet) -> Document:
                 small=True,
             )
         )
-    day = None
-    if published:
-        at = (
-            PublishedRanking.objects.current()
-            .filter(criteria_set=cs)
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        day = timezone.localdate(at) if at else None
+    day = timezone.localdate(frozen.ranking.published_at) if frozen is not None else None
     return Document(
         issuer_parent=_issuer(cs)[0],
         issuer=_issuer(cs)[1],
@@ -548,7 +574,7 @@ def _sheet_document(sheet: Sheet) -> Document:
         % {"year": cs.year, "unit": in_sentence(a.unit.name)},
         place_date=date_line(place_name(cs.province.name), day) if day else _draft_line(cs),
         blocks=blocks,
-        signatures=[_signature(cs)] if published else [],
+        signatures=[_signature(cs, frozen.ranking)] if frozen is not None else [],
         draft=not published,
         draft_label=_("DỰ THẢO"),
         file_title=sheet_title_rows(sheet)[0],

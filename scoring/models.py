@@ -479,6 +479,9 @@ class PublishedRanking(models.Model):
         null=True,
         related_name="+",
     )
+    # Who signed the report and the published score sheets, as printed at publication
+    # (authority, title, name): a later change of signatory does not rewrite issued documents.
+    signature = models.JSONField(_("người ký"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("lý do thu hồi"), blank=True)
     withdrawn_by = models.ForeignKey(

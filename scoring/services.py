@@ -855,7 +855,10 @@ def ranking_publish(
     ranks = [row.rank for row in live.rows]
     assert None not in ranks, "a live ranking ranks every unit"
     publication = PublishedRanking.objects.create(
-        criteria_set=criteria_set, published_at=at or timezone.now(), published_by=by
+        criteria_set=criteria_set,
+        published_at=at or timezone.now(),
+        published_by=by,
+        signature=_publication_signature(criteria_set),
     )
     _register_report(publication, by=by)
     PublishedResult.objects.bulk_create(
@@ -880,6 +883,17 @@ def ranking_publish(
     )
     _states_set(assessments, S.PUBLISHED, by=by, reason=str(gettext_lazy("Công bố kết quả")))
     return publication
+
+
+def _publication_signature(criteria_set: CriteriaSet) -> dict[str, str] | None:
+    """The signature block printed on the report and the sheets, frozen with the results."""
+    import dataclasses
+
+    from documents.selectors import signature_of
+    from scoring.exports import ISSUER_NAME
+
+    signature = signature_of(criteria_set.province, ISSUER_NAME)
+    return dataclasses.asdict(signature) if signature else None
 
 
 def _register_report(publication: PublishedRanking, *, by: User) -> None:

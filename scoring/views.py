@@ -827,7 +827,7 @@ def ranking_xlsx(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return xlsx_response(
         filename=_filename(ranking, "xlsx"),
         sheets=[(_("Xếp hạng"), exports.ranking_headers(), exports.ranking_values(ranking))],
-        title_rows=exports.ranking_sheet_titles(ranking),
+        **exports.ranking_sheet_head(ranking),
     )
 
 

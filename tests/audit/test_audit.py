@@ -3,6 +3,7 @@ and an Excel export; the events other apps record through audit.services.record.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -14,6 +15,8 @@ from openpyxl import load_workbook
 from audit.choices import Action
 from audit.models import AuditEvent
 from audit.services import record
+from cchc_portal.xlsx import INTERNAL_EXTRACT
+from tests.documents.readers import assert_ready, from_header
 from tests.factories import UserFactory
 from units.choices import Role
 
@@ -115,9 +118,12 @@ def test_the_excel_export_holds_the_filtered_lines_and_is_recorded(personas, cli
     response = client_for(p.admin).get(
         reverse("audit:event_list"), {"action": "login_failed", "format": "xlsx"}
     )
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    data = b"".join(response.streaming_content)
+    assert_ready(data, first_header="Thời điểm", titles=3, status=str(INTERNAL_EXTRACT))
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    rows = from_header(list(book.worksheets[0].iter_rows(values_only=True)), "Thời điểm")
     assert rows[0][:3] == ("Thời điểm", "Người thực hiện", "Hành động")
+    assert isinstance(rows[1][0], dt.datetime)  # a real date, shown dd/mm/yyyy hh:mm
     assert [r[1:3] for r in rows[1:]] == [("ke-gian", "Đăng nhập sai")]
     export = AuditEvent.objects.filter(action="export", actor_name="admin66").get()
     assert export.target.startswith("nhat-ky-") and "format=xlsx" in export.detail

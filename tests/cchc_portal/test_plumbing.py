@@ -1,5 +1,6 @@
 """Shared PDF and Excel writers, read back as a user's program would read them."""
 
+import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 from cchc_portal.document import Document, Para
 from cchc_portal.pdf import document_pdf, html_to_pdf
 from cchc_portal.tabular import TabularFileError, csv_bytes, iter_table, safe_cell
-from cchc_portal.xlsx import write_xlsx
+from cchc_portal.xlsx import period_status, write_xlsx
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -58,17 +59,25 @@ def test_xlsx_writer_round_trips_values_and_never_writes_formulas():
             ("Ghi chú", ["Nội dung"], [['=HYPERLINK("http://x")']]),
         ],
         title_rows=["Báo cáo thử"],
+        status="Số liệu tạm thời",
+        generated_at=dt.datetime(2026, 12, 1, 1, 5, tzinfo=dt.UTC),
     )
     buffer.seek(0)
     book = load_workbook(buffer, read_only=True)
     first = list(book["Dữ liệu"].iter_rows(values_only=True))
-    assert first[0] == ("Báo cáo thử",)
-    assert first[2] == ("STT", "Tên", "Điểm")
-    assert first[3] == (0, "Hồ sơ 0", 86.38)
-    assert len(first) == 1003
+    # Every sheet: the caller's title, the status, the time of export in Vietnam (UTC+7).
+    assert first[:3] == [
+        ("Báo cáo thử",),
+        ("Số liệu tạm thời",),
+        ("Thời điểm xuất: 01/12/2026 08:05",),
+    ]
+    assert first[4] == ("STT", "Tên", "Điểm")
+    assert first[5] == (0, "Hồ sơ 0", 86.38)
+    assert len(first) == 1005
     notes = list(book["Ghi chú"].iter_rows(values_only=True))
+    assert notes[1] == ("Số liệu tạm thời",)
     # Text as typed, no visible apostrophe: a string cell with Excel's quote-prefix flag.
-    assert notes[3] == ('=HYPERLINK("http://x")',)
+    assert notes[5] == ('=HYPERLINK("http://x")',)
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as archive:
         sheet2 = archive.read("xl/worksheets/sheet2.xml").decode()
@@ -77,7 +86,19 @@ def test_xlsx_writer_round_trips_values_and_never_writes_formulas():
     assert 'quotePrefix="1"' in styles
     buffer.seek(0)
     full = load_workbook(buffer)
-    assert full["Ghi chú"]["A4"].quotePrefix and full["Ghi chú"]["A4"].data_type == "s"
+    assert full["Ghi chú"]["A6"].quotePrefix and full["Ghi chú"]["A6"].data_type == "s"
+
+
+def test_the_status_of_a_period_export():
+    # Dossiers of a period still running keep coming in: provisional until its last day passed.
+    day = dt.date(2026, 12, 1)
+    assert period_status(dt.date(2026, 12, 31), today=day) == (
+        "Số liệu tạm thời: kỳ báo cáo chưa kết thúc (đến hết ngày 31/12/2026)"
+    )
+    assert period_status(dt.date(2026, 12, 1), today=day).startswith("Số liệu tạm thời")
+    assert period_status(dt.date(2026, 11, 30), today=day) == (
+        "Số liệu kỳ báo cáo đã kết thúc (đến hết ngày 30/11/2026)"
+    )
 
 
 def test_csv_export_neutralises_formulas():
@@ -95,7 +116,7 @@ def test_iter_table_reads_csv_and_xlsx_by_content(tmp_path):
     assert list(rows) == [(2, ["1", "Một"]), (4, ["2", "Hai"])]
 
     xlsx_path = tmp_path / "data.csv"
-    write_xlsx(str(xlsx_path), sheets=[("S", ["Mã", "Tên"], [[1, "Một"], [2, "Hai"]])])
+    write_xlsx(str(xlsx_path), sheets=[("S", ["Mã", "Tên"], [[1, "Một"], [2, "Hai"]])], status=None)
     header, rows = iter_table(xlsx_path)
     assert header == ["mã", "tên"]
     assert list(rows) == [(2, [1, "Một"]), (3, [2, "Hai"])]

@@ -4,6 +4,7 @@ paragraphs, tables and page headers, an XLSX's cells and sheet settings."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -114,6 +115,14 @@ def open_xlsx(data: bytes):
     return load_workbook(io.BytesIO(data))  # not read-only: sheet settings are read too
 
 
+def from_header(rows: list[tuple], first: str) -> list[tuple]:
+    """The rows of a sheet (values) from its header row on, the title rows above left out."""
+    for n, row in enumerate(rows):
+        if row and row[0] == first:
+            return rows[n:]
+    raise AssertionError(f"no header starting {first!r}")
+
+
 def header_row(sheet, first: str) -> int:
     for row in sheet.iter_rows(min_col=1, max_col=1):
         if row[0].value == first:
@@ -121,15 +130,23 @@ def header_row(sheet, first: str) -> int:
     raise AssertionError(f"no header starting {first!r}")
 
 
-def assert_ready(data: bytes, *, first_header: str, titles: int) -> None:
-    """An export that opens ready: title rows, a frozen bold header row with an autofilter,
-    widths set on every column, and no cell whose text starts with an apostrophe."""
+EXPORTED_AT = re.compile(r"Thời điểm xuất: \d\d/\d\d/\d{4} \d\d:\d\d")
+
+
+def assert_ready(data: bytes, *, first_header: str, titles: int, status: str | None = None) -> None:
+    """An export that opens ready: title rows ending with its status (provisional or
+    published: `status` when given) and "Thời điểm xuất: dd/mm/yyyy hh:mm", a frozen bold
+    header row with an autofilter, widths set on every column, and no cell whose text starts
+    with an apostrophe."""
     book = open_xlsx(data)
     for sheet in book.worksheets:
         row = header_row(sheet, first_header)
         assert row == titles + 2  # the title rows, a blank row, the header
         for n in range(1, titles + 1):
             assert sheet.cell(n, 1).value
+        assert EXPORTED_AT.fullmatch(sheet.cell(titles, 1).value), sheet.cell(titles, 1).value
+        if status is not None:
+            assert sheet.cell(titles - 1, 1).value == status
         assert sheet.freeze_panes == f"A{row + 1}"
         assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith(f"A{row}:")
         assert sheet.cell(row, 1).font.b

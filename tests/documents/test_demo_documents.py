@@ -98,6 +98,7 @@ def test_demo_documents(demo, folder):
     minutes = inspection_exports.minutes_pdf(visit)
     text = pdf_text(minutes)
     assert "BIÊN BẢN" in text and "Đắk Lắk, ngày 18 tháng 3 năm 2026" in text
+    assert "Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA Đơn vị thống nhất với nhận xét" in text
     first_page_png(minutes, folder, "document-minutes")
 
     plan = inspection_exports.plan_pdf(visit.plan)

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cchc_portal.xlsx import WORKING_DATA
 from documents.models import Signatory
 from inspections import exports, services
 from inspections.choices import FindingKind
@@ -123,7 +124,11 @@ def test_report_docx_has_the_same_content(personas, client_for):
 
 
 def test_minutes_pdf_and_docx(personas, client_for):
-    inspection = make_inspection(personas, representatives="Y Bhin, Chủ tịch UBND huyện\nLê B")
+    inspection = make_inspection(
+        personas,
+        representatives="Y Bhin, Chủ tịch UBND huyện\nLê B",
+        unit_opinion="Thống nhất với nhận xét của đoàn.\nSẽ bổ sung camera trong quý IV.",
+    )
     fill(inspection, findings=1, recommendations=1)
     url = reverse("inspections:inspection_minutes", args=[inspection.pk, "pdf"])
     draft = pdf_text(client_for(personas.inspector).get(url).content)
@@ -135,7 +140,11 @@ def test_minutes_pdf_and_docx(personas, client_for):
     assert "BIÊN BẢN Kiểm tra công tác CCHC tại huyện Cư M'gar" in text
     assert "Hôm nay, ngày 27/09/2019, tại huyện Cư M'gar" in text
     assert "Y Bhin, Chủ tịch UBND huyện" in text and "Hạn chế số 1" in text
-    assert "Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA" in text
+    # The unit's opinion, written at the visit, in its own section after the team's remarks.
+    assert (
+        "IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA Thống nhất với nhận xét của đoàn. "
+        "Sẽ bổ sung camera trong quý IV." in text
+    )
     assert "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" in text and "TRƯỞNG ĐOÀN KIỂM TRA" in text
     assert "Nguyễn Văn Trưởng" in text and "Y Bhin" in text
     assert "DỰ THẢO" not in text
@@ -144,8 +153,46 @@ def test_minutes_pdf_and_docx(personas, client_for):
     )
     body = read_docx(docx.content).body
     assert "Số: 1/BB-SNV" in body and "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" in body
+    assert "Sẽ bổ sung camera trong quý IV." in body
+    # Frozen at conclusion: a later change of the field does not reach the signed minutes.
+    type(inspection).objects.filter(pk=inspection.pk).update(unit_opinion="Ý kiến khác")
+    inspection.refresh_from_db()
+    assert "Sẽ bổ sung camera" in pdf_text(exports.minutes_pdf(inspection))
     bad = reverse("inspections:inspection_minutes", args=[inspection.pk, "exe"])
     assert client_for(personas.inspector).get(bad).status_code == 404
+
+
+def test_minutes_leave_out_an_empty_opinion(personas):
+    inspection = make_inspection(personas, unit_opinion="  ")
+    fill(inspection, findings=1, recommendations=0)
+    inspection = services.inspection_conclude(inspection=inspection, by=personas.inspector)
+    text = pdf_text(exports.minutes_pdf(inspection))
+    assert "III. NHẬN XÉT CỦA ĐOÀN KIỂM TRA" in text and "DỰ THẢO" not in text
+    assert "Ý KIẾN CỦA ĐƠN VỊ" not in text and "IV." not in text
+    assert "Ý KIẾN CỦA ĐƠN VỊ" not in read_docx(exports.minutes_docx(inspection)).body
+
+
+def test_the_unit_s_opinion_is_entered_on_the_inspection_form(personas, client_for):
+    inspection = make_inspection(personas)
+    url = reverse("inspections:inspection_edit", args=[inspection.pk])
+    client = client_for(personas.inspector)
+    page = client.get(url).content.decode()
+    assert 'name="unit_opinion"' in page and "Ý kiến của đơn vị được kiểm tra" in page
+    data = {
+        "plan": inspection.plan_id,
+        "team": inspection.team_id,
+        "unit": inspection.unit_id,
+        "kind": inspection.kind,
+        "scheduled_on": "27/09/2019",
+        "held_on": "27/09/2019",
+        "unit_opinion": "Đơn vị thống nhất với kết quả kiểm tra.",
+    }
+    assert client.post(url, data).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.unit_opinion == "Đơn vị thống nhất với kết quả kiểm tra."
+    assert "Đơn vị thống nhất với kết quả kiểm tra." in pdf_text(exports.minutes_pdf(inspection))
+    detail = client.get(inspection.get_absolute_url()).content.decode()
+    assert "Đơn vị thống nhất với kết quả kiểm tra." in detail
 
 
 def test_plan_document_with_schedule_annex(personas, client_for):
@@ -164,6 +211,9 @@ def test_plan_document_with_schedule_annex(personas, client_for):
         title="PHÓ GIÁM ĐỐC",
         name="Trần Văn Ký",
     )
+    typed = plan.number
+    plan = services.plan_issue(plan=plan, by=personas.inspector)
+    assert plan.number == typed  # the typed number, recorded in the register
     url = reverse("inspections:plan_document", args=[plan.pk, "pdf"])
     pdf = client_for(personas.inspector).get(url).content
     pages = pdf_pages(pdf)
@@ -266,7 +316,7 @@ def test_plan_inspections_xlsx(personas, client_for, django_assert_max_num_queri
     data_rows = [r for r in rows if r and r[0] == "648"]
     assert len(data_rows) == n
     assert data_rows[0][1] == "Huyện Cư M'gar" and data_rows[0][7] == 1 and data_rows[0][8] == 1
-    assert_ready(data, first_header="Mã đơn vị", titles=3)
+    assert_ready(data, first_header="Mã đơn vị", titles=4, status=str(WORKING_DATA))
     sheet = open_xlsx(data).worksheets[0]
     first = header_row(sheet, "Mã đơn vị") + 1
     scheduled = sheet.cell(first, 4)
@@ -307,7 +357,7 @@ def test_tracker_xlsx(personas, client_for, django_assert_max_num_queries, n):
     assert concluded_on.date() == CONCLUDED_ON and verified is None
     assert due.date().isoformat() == "2019-10-31" and days > 2000
     assert state == "Chưa khắc phục"
-    assert_ready(data, first_header="Đơn vị", titles=3)
+    assert_ready(data, first_header="Đơn vị", titles=4, status=str(WORKING_DATA))
     sheet = open_xlsx(data).worksheets[0]
     first = header + 2
     for col in (3, 6):  # real dates shown dd/mm/yyyy

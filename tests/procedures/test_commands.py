@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from procedures.models import Dossier
+from tests.documents.readers import assert_ready
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 from tests.procedures.test_services import GOOD, write_csv
 
@@ -48,6 +49,12 @@ def test_dossier_stats_command_csv_and_xlsx(personas, tmp_path):
     assert "Tiếp nhận" in out.getvalue() and " 0\n" in out.getvalue()
     target = tmp_path / "s.xlsx"
     call_command("dossier_stats", *args, "--descendants", "--format", "xlsx", "-o", str(target))
+    assert_ready(
+        target.read_bytes(),
+        first_header="Mã đơn vị",
+        titles=4,
+        status="Số liệu kỳ báo cáo đã kết thúc (đến hết ngày 31/01/2024)",
+    )
     sheet = load_workbook(target).active
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "648"]
     assert values[0][3] == 2

@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cchc_portal.xlsx import WORKING_DATA
 from jobs.models import Job
 from procedures import views
 from procedures.choices import Channel, DossierStatus
+from tests.documents.readers import assert_ready, from_header, header_row, open_xlsx
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def world(personas):
 def xlsx_rows(response) -> list[tuple]:
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
+    return from_header(list(sheet.iter_rows(values_only=True)), "Mã hồ sơ")
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -109,7 +111,13 @@ def test_a_unit_outside_the_scope_exports_nothing(world, client_for, fmt):
 
 
 def test_xlsx_content_reads_back(world, client_for):
-    rows = xlsx_rows(export(client_for(world.admin), "xlsx", q="CUMGAR"))
+    response = export(client_for(world.admin), "xlsx", q="CUMGAR")
+    data = b"".join(response.streaming_content)
+    assert_ready(data, first_header="Mã hồ sơ", titles=3, status=str(WORKING_DATA))
+    sheet = open_xlsx(data).worksheets[0]
+    first = header_row(sheet, "Mã hồ sơ") + 1
+    assert sheet.cell(first, 5).is_date and sheet.cell(first, 5).number_format == "DD/MM/YYYY HH:MM"
+    rows = from_header(list(sheet.iter_rows(values_only=True)), "Mã hồ sơ")
     assert len(rows[0]) == 12 and rows[0][0] == "Mã hồ sơ"
     code, proc, unit, channel, received, _due, finished, returned, status, dig, digr, paid = rows[1]
     assert (code, proc, unit) == ("CUMGAR-1", "1.000894", "Huyện Cư M'gar")
@@ -140,7 +148,8 @@ def test_formulas_are_never_executed(personas, client_for, fmt):
     if fmt == "xlsx":
         content = b"".join(response.streaming_content)
         sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-        cell = sheet.cell(row=2, column=1)  # text shown as typed, with Excel's quote-prefix flag
+        # text shown as typed, with Excel's quote-prefix flag
+        cell = sheet.cell(row=header_row(sheet, "Mã hồ sơ") + 1, column=1)
         assert cell.data_type == "s" and cell.quotePrefix
         assert cell.value == '=HYPERLINK("http://x")'
         with zipfile.ZipFile(io.BytesIO(content)) as archive:

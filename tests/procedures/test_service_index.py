@@ -18,6 +18,7 @@ from procedures import service_index
 from procedures.choices import Channel, DossierStatus, OnlineService, ServiceFormula, ServiceGroup
 from procedures.models import ServiceIndicator, ServiceIndicatorValue
 from procedures.service_selectors import service_index_report
+from tests.documents.readers import assert_ready, header_row
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 from units.choices import Level
 
@@ -204,6 +205,12 @@ def test_service_index_command_csv_table_and_xlsx(january, tmp_path):
         "service_index", "--unit", "24280", "--month", "2024-01", "--format", "xlsx",
         "-o", str(target), stdout=io.StringIO(),
     )  # fmt: skip
+    assert_ready(
+        target.read_bytes(),
+        first_header="Mã chỉ số",
+        titles=3,
+        status="Số liệu kỳ báo cáo đã kết thúc (đến hết ngày 31/01/2024)",
+    )
     cells = [row for row in load_workbook(target).active.iter_rows(values_only=True) if row]
     assert cells[-1][5] == 44.4
 
@@ -238,9 +245,21 @@ def test_the_page_for_the_commune_and_its_excel(january, personas, client_for):
     page = response.content.decode()
     assert "44,40" in page and "<svg" in page
     response = client.get(url, {"year": 2024, "format": "xlsx"})
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    months = [row for row in workbook["Theo tháng"].iter_rows(values_only=True) if row]
-    assert any(row[0] == "01/2024" and row[6] == 44.4 for row in months)
+    content = b"".join(response.streaming_content)
+    assert_ready(
+        content,
+        first_header="Tháng",
+        titles=4,
+        status="Số liệu kỳ báo cáo đã kết thúc (đến hết ngày 31/12/2024)",
+    )
+    workbook = load_workbook(io.BytesIO(content))
+    months = [row for row in workbook["Theo tháng"].iter_rows() if row and row[0].value]
+    january_row = next(row for row in months if row[0].value == dt.datetime(2024, 1, 1))
+    assert january_row[6].value == 44.4
+    assert january_row[0].is_date and january_row[0].number_format == "MM/YYYY"  # a real month
+    by_indicator = workbook["Theo chỉ số"]
+    first = by_indicator.cell(header_row(by_indicator, "Tháng") + 1, 1)
+    assert first.value == dt.datetime(2024, 1, 1) and first.number_format == "MM/YYYY"
     assert "Theo chỉ số" in workbook.sheetnames
 
 

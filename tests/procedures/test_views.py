@@ -11,6 +11,7 @@ from jobs.choices import JobState
 from jobs.models import Job
 from procedures.choices import DossierImportStatus, DossierStatus
 from procedures.models import Dossier, DossierImport
+from tests.documents.readers import assert_ready
 from tests.procedures.factories import DossierFactory, ProcedureFactory
 from tests.procedures.test_services import GOOD, write_csv
 
@@ -204,12 +205,25 @@ def test_stats_xlsx_download(world, client_for):
     params = {**STATS_JAN, "format": "xlsx"}
     response = get(client_for, world.cumgar_staff, reverse("procedures:stats"), **params)
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(workbook.active.iter_rows(values_only=True))
+    content = b"".join(response.streaming_content)
+    # The title, the period, then the status: January 2024 is over, its figures are closed.
+    assert_ready(
+        content,
+        first_header="Mã đơn vị",
+        titles=4,
+        status="Số liệu kỳ báo cáo đã kết thúc (đến hết ngày 31/01/2024)",
+    )
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
     data = {row[1]: row for row in rows if row and row[1]}
     assert data["Xã Ea KPam"][3] == 1
     assert data["Tổng cộng"][3] == 2
     assert "Huyện Nậm Nhùn" not in data
+    total = next(r for r in sheet.iter_rows() if r[1].value == "Tổng cộng")
+    assert total[3].number_format == "#,##0"  # counts: 89.837, not 89837
+    rate = total[16]
+    assert rate.value is None or rate.number_format == "#,##0.00"
 
 
 IMPORT_PAGES = ["procedures:import_list", "procedures:import_new"]

@@ -170,6 +170,54 @@ def test_score_sheet_documents_once_published(personas, world, client_for):
     assert "Nguyễn Thị Hồng" in text
 
 
+def test_published_sheet_and_report_stay_as_issued(personas, world, client_for):
+    """What was published stays printed as it was: the signer, the figures, the grade and the
+    rank, whatever changes after (a new signatory, new grade thresholds, a refused write)."""
+    publish(world, personas)
+    cs, cumgar = world["set"], world["cumgar"]
+    client = client_for(personas.admin)
+    sheet_url = reverse("scoring:assessment_document", args=[cumgar.pk, "pdf"])
+    report_url = reverse("scoring:ranking_pdf", args=[cs.pk])
+    sheet_before = pdf_text(client.get(sheet_url).content)
+    report_before = pdf_text(client.get(report_url).content)
+    assert "Nguyễn Thị Hồng" in sheet_before and "Nguyễn Thị Hồng" in report_before
+
+    Signatory.objects.filter(issuer=personas.daklak).update(name="Người Ký Mới")
+    cs.grade_thresholds = [["95", "Xuất sắc"], ["85", "Khá"], ["0", "Yếu"]]
+    cs.save()
+    score = cumgar.scores.select_related("criterion").get(criterion__code="2.3")
+    with pytest.raises(services.ScoringError):
+        services.score_save(
+            score_id=score.pk,
+            field="round2_score",
+            value="1",
+            version=score.version,
+            by=personas.admin,
+        )
+    with pytest.raises(services.ScoringError):
+        services.bonus_penalty_set(
+            assessment_id=cumgar.pk, bonus="2", penalty="0", note="", by=personas.admin
+        )
+
+    from scoring.models import Assessment
+    from scoring.selectors import score_sheet
+
+    live = score_sheet(assessment=Assessment.objects.for_sheet().get(pk=cumgar.pk))
+    assert live.headline[2] == "Khá"  # the live grade did move with the new thresholds
+    sheet_after = pdf_text(client.get(sheet_url).content)
+    assert sheet_after == sheet_before
+    assert "Người Ký Mới" not in sheet_after and "Xếp loại Tốt Xếp hạng 1" in sheet_after
+    assert pdf_text(client.get(report_url).content) == report_before
+    docx = read_docx(
+        client.get(reverse("scoring:assessment_document", args=[cumgar.pk, "docx"])).content
+    )
+    assert "Nguyễn Thị Hồng" in docx.body and "Người Ký Mới" not in docx.body
+    data = _body(client.get(reverse("scoring:assessment_document", args=[cumgar.pk, "xlsx"])))
+    sheet = open_xlsx(data).worksheets[0]
+    totals = {r[1].value: r[8].value for r in sheet.iter_rows() if r[0].value in (None, "")}
+    assert totals["Xếp loại"] == "Tốt"
+
+
 def test_score_sheet_xlsx(personas, world, client_for):
     score = world["cumgar"].scores.get(criterion__code="2.3")
     score.round1_score, score.round1_reason = "27.5525", "Thiếu tài liệu kiểm chứng"

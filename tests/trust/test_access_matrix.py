@@ -910,6 +910,17 @@ MATRIX: dict[str, Case | list[Case]] = {
         POST(lambda w: {"pk": w.ours.plan}, PROVINCIAL, data={}),
         GET(lambda w: {"pk": w.theirs.plan}, "login 404 404 403 403 403", theirs=True),
     ],
+    "inspections:plan_issue": [
+        GET(lambda w: {"pk": w.ours.plan}, PROVINCIAL),
+        POST(lambda w: {"pk": w.ours.plan}, "login 302 302 403 403 403", data={"number": ""}),
+        GET(lambda w: {"pk": w.theirs.plan}, "login 404 404 403 403 403", theirs=True),
+        POST(
+            lambda w: {"pk": w.theirs.plan},
+            "login 404 404 403 403 403",
+            data={"number": ""},
+            theirs=True,
+        ),
+    ],
     "inspections:plan_document": [
         GET(lambda w: {"pk": w.ours.plan, "fmt": "pdf"}, PROVINCIAL),
         GET(lambda w: {"pk": w.ours.plan, "fmt": "docx"}, PROVINCIAL),

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc_portal.tabular import write_csv
-from cchc_portal.xlsx import write_xlsx
+from cchc_portal.xlsx import period_status, write_xlsx
 from procedures.exports import stats_headers, stats_rows
 from procedures.selectors import BREAKDOWNS, dossier_stats, dossier_stats_breakdown
 from units.models import AdministrativeUnit
@@ -103,7 +103,11 @@ class Command(BaseCommand):
             write_xlsx(
                 output,
                 sheets=[("Thống kê hồ sơ", headers, rows)],
-                title_rows=[f"{target.name}: {start_date:%d/%m/%Y}–{end_date:%d/%m/%Y}"],
+                title_rows=[
+                    "THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH",
+                    f"{target.name}: {start_date:%d/%m/%Y}–{end_date:%d/%m/%Y}",
+                ],
+                status=period_status(end_date),
             )
             self.stdout.write(f"Đã ghi {output}.")
             return

@@ -4,7 +4,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc_portal.tabular import write_csv
-from cchc_portal.xlsx import write_xlsx
+from cchc_portal.xlsx import period_status, write_xlsx
 from procedures.management.commands.dossier_stats import period_unit
 from procedures.service_exports import indicator_headers, indicator_rows
 from procedures.service_selectors import month_end, service_index_report
@@ -51,7 +51,12 @@ class Command(BaseCommand):
         rows = list(indicator_rows(report, scored))
         title = f"{target.name}: {first:%m/%Y}"
         if format == "xlsx":
-            write_xlsx(output, sheets=[("Chỉ số 766", headers, rows)], title_rows=[title])
+            write_xlsx(
+                output,
+                sheets=[("Chỉ số 766", headers, rows)],
+                title_rows=[title],
+                status=period_status(last),
+            )
             self.stdout.write(f"Đã ghi {output}.")
             return
         stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout  # noqa: SIM115
