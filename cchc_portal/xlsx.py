@@ -276,9 +276,10 @@ def xlsx_response(
     filename: str,
     sheets: Iterable[SheetSpec],
     title_rows: Iterable[StrOrPromise] = (),
-    status: StrOrPromise,
+    status: StrOrPromise | None,
 ) -> FileResponse:
-    """An attachment response; the workbook is spooled to a temporary file, not held in memory."""
+    """An attachment response; the workbook is spooled to a temporary file, not held in memory.
+    `status=None` only for a file made to be imported again (a template): no title rows."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     write_xlsx(spool, sheets=sheets, title_rows=title_rows, status=status)
     spool.seek(0)

@@ -115,3 +115,14 @@ def survey_sheets(survey: Survey) -> list[SheetSpec]:
             {5: "#,##0.0000", 6: "#,##0.0000"},
         ),
     ]
+
+
+SURVEY_OPEN = _("Số liệu tạm thời: cuộc khảo sát chưa đóng")
+SURVEY_CLOSED = _("Kết quả cuộc khảo sát đã đóng ngày %(day)s")
+
+
+def survey_status(survey: Survey) -> str:
+    """The export's status line: provisional until the survey is closed."""
+    if survey.closed_at is None:
+        return str(SURVEY_OPEN)
+    return str(SURVEY_CLOSED) % {"day": f"{timezone.localtime(survey.closed_at):%d/%m/%Y}"}

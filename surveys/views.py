@@ -160,6 +160,7 @@ def questionnaire_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     return xlsx_response(
         filename=f"phieu-khao-sat-{questionnaire.pk}-v{questionnaire.version}.xlsx",
         sheets=exports.questionnaire_sheets(questionnaire),
+        status=None,  # the import's own format: downloaded, edited and uploaded again
     )
 
 
@@ -431,6 +432,7 @@ def survey_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         filename=f"khao-sat-{survey.pk}.xlsx",
         sheets=exports.survey_sheets(survey),
         title_rows=[survey.name, survey.criteria_set.name],
+        status=exports.survey_status(survey),
     )
 
 
