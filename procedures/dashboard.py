@@ -83,6 +83,17 @@ def latest_dossier_day(user) -> dt.date | None:
     return timezone.localtime(value).date() if value else None
 
 
+def default_stats_period(user, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period the statistics page shows without one: the year to date when the latest
+    dossier the user sees is from this year, otherwise the calendar quarter of that dossier
+    (imports lag; an empty period tells nobody anything); this year to date with no dossiers."""
+    latest = latest_dossier_day(user)
+    if latest is None or latest.year >= today.year:
+        return dt.date(today.year, 1, 1), today
+    quarter = Quarter.of(latest)
+    return quarter.start, quarter.end
+
+
 # Figures of a period stay cached until the dossier table changes (an import, an edit), and
 # at most this long, so a change in the unit tree shows within minutes.
 STATS_CACHE_SECONDS = 15 * 60
