@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -739,39 +740,52 @@ def assessment_bonus(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("scoring:assessment_detail", pk=assessment.pk)
 
 
-@require_POST
-def set_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def _set_action(
+    request: AuthedHttpRequest,
+    pk: int,
+    do: Callable[[CriteriaSet], str],
+    *,
+    then: str,
+) -> HttpResponse:
+    """The shared shape of the set's POST-only actions (the forms their pages post after
+    asking): the set through the one door, admins only, the service's refusal as a message,
+    back to `then` (a URL name taking the set's pk)."""
     criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
     require(request.user.is_provincial_admin)
-    count = services.assessments_open(criteria_set=criteria_set, by=request.user)
-    messages.success(request, _("Đã mở %(n)s bản đánh giá.") % {"n": count})
-    return redirect("scoring:set_detail", pk=criteria_set.pk)
+    try:
+        messages.success(request, do(criteria_set))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect(then, pk=criteria_set.pk)
+
+
+@require_POST
+def set_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    def do(criteria_set: CriteriaSet) -> str:
+        count = services.assessments_open(criteria_set=criteria_set, by=request.user)
+        return _("Đã mở %(n)s bản đánh giá.") % {"n": count}
+
+    return _set_action(request, pk, do, then="scoring:set_detail")
 
 
 @require_POST
 def set_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
-    require(request.user.is_provincial_admin)
-    try:
+    def do(criteria_set: CriteriaSet) -> str:
         services.ranking_publish(criteria_set=criteria_set, by=request.user)
-        messages.success(request, _("Đã công bố kết quả."))
-    except services.ScoringError as exc:
-        messages.error(request, exc.message)
-    return redirect("scoring:ranking_detail", pk=criteria_set.pk)
+        return _("Đã công bố kết quả.")
+
+    return _set_action(request, pk, do, then="scoring:ranking_detail")
 
 
 @require_POST
 def set_unpublish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
-    require(request.user.is_provincial_admin)
-    try:
+    def do(criteria_set: CriteriaSet) -> str:
         services.ranking_unpublish(
             criteria_set=criteria_set, by=request.user, reason=request.POST.get("reason", "")
         )
-        messages.success(request, _("Đã thu hồi kết quả công bố."))
-    except services.ScoringError as exc:
-        messages.error(request, exc.message)
-    return redirect("scoring:ranking_detail", pk=criteria_set.pk)
+        return _("Đã thu hồi kết quả công bố.")
+
+    return _set_action(request, pk, do, then="scoring:ranking_detail")
 
 
 # --------------------------------------------------------------------------- rankings
