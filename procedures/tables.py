@@ -81,7 +81,7 @@ class DossierTable(PortalTable):
             "finished_at",
             "status",
         )
-        attrs = ATTRS
+        attrs = {**ATTRS, "class": ATTRS["class"] + " dossier-table"}
 
 
 class DossierImportTable(PortalTable):

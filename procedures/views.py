@@ -27,7 +27,7 @@ from jobs import progress as live_progress
 from jobs.choices import JobState
 from procedures import exports
 from procedures.choices import DossierImportStatus
-from procedures.dashboard import default_stats_period
+from procedures.dashboard import default_stats_period, weakest_for_chart
 from procedures.exports import stats_headers, stats_rows
 from procedures.filters import DossierFilter, ProcedureFilter, StatsFilter
 from procedures.forms import DossierUploadForm
@@ -225,17 +225,28 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
     table_rows.append(_table_record(_("Tổng cộng"), total, True))
     table = StatsTable(table_rows)
     RequestConfig(request, paginate=False).configure(table)
+    drawn = weakest_for_chart([(name, s) for _code, name, s in shown])
+    bars = drawn[::-1]  # pygal draws the first bar at the bottom
     chart = bar_chart(
         title=_("Tỷ lệ giải quyết đúng hạn theo đơn vị (%)"),
-        labels=[name for _code, name, _s in shown],
+        labels=[name for name, _s in bars],
         series={
             _("Đúng hạn"): [
-                None if s.on_time_rate is None else s.on_time_rate * 100 for _c, _n, s in shown
+                None if s.on_time_rate is None else s.on_time_rate * 100 for _n, s in bars
             ]
         },
         horizontal=True,
         max_value=100,
+        value_suffix=" %",
     )
+    chart.rows = [
+        [name, None if s.on_time_rate is None else s.on_time_rate * 100] for _c, name, s in shown
+    ]
+    if len(drawn) < len(shown):
+        chart.note = _(
+            "Biểu đồ: %(n)s đơn vị có tỷ lệ đúng hạn thấp nhất; đủ %(all)s đơn vị trong số "
+            "liệu của biểu đồ."
+        ) % {"n": len(drawn), "all": len(shown)}
     query = request.GET.copy()
     query["format"] = "xlsx"
     return render(

@@ -20,6 +20,26 @@
     if (digits.length > 2) return digits.slice(0, 2) + "/" + digits.slice(2);
     return digits;
   }
+  function calendarIcon() {
+    // Drawn here, not an emoji: the offline machines have no emoji font (a box showed).
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    [["rect", { x: "1.5", y: "2.5", width: "13", height: "12", rx: "1.5", fill: "none", stroke: "currentColor" }],
+     ["path", { d: "M1.5 6h13M5 1v3M11 1v3", stroke: "currentColor", fill: "none" }],
+     ["rect", { x: "4", y: "8", width: "2", height: "2", fill: "currentColor" }],
+     ["rect", { x: "7", y: "8", width: "2", height: "2", fill: "currentColor" }],
+     ["rect", { x: "10", y: "8", width: "2", height: "2", fill: "currentColor" }],
+     ["rect", { x: "4", y: "11", width: "2", height: "2", fill: "currentColor" }]].forEach(function (part) {
+      var node = document.createElementNS(ns, part[0]);
+      Object.keys(part[1]).forEach(function (k) { node.setAttribute(k, part[1][k]); });
+      svg.appendChild(node);
+    });
+    return svg;
+  }
   function enhance(input) {
     if (input.dataset.dateReady) return;
     input.dataset.dateReady = "1";
@@ -37,7 +57,7 @@
     button.className = "btn btn-outline-secondary btn-sm date-picker-button";
     button.setAttribute("aria-label", input.dataset.pickLabel || "Chọn ngày");
     button.title = button.getAttribute("aria-label");
-    button.textContent = "\u{1F4C5}";
+    button.appendChild(calendarIcon());
     group.appendChild(button);
     group.appendChild(native);
     input.addEventListener("input", function (event) {
