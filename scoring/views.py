@@ -889,14 +889,36 @@ def public_ranking_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _published_ranking(pk: int) -> selectors.Ranking:
+    """The published ranking of a set for anyone (its frozen snapshot, public data only), or a
+    404 when the set has no current publication."""
     publication = selectors.published_rankings().filter(criteria_set_id=pk).first()
     if publication is None:
         raise Http404
-    ranking = selectors.ranking(criteria_set=publication.criteria_set)
-    context = _ranking_context(request, ranking, public=True)
+    return selectors.ranking(criteria_set=publication.criteria_set)
+
+
+@login_not_required
+def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _ranking_context(request, _published_ranking(pk), public=True)
     return render(request, "scoring/ranking_detail.html", context)
+
+
+@login_not_required
+def public_ranking_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    """The published ranking as Excel, the same columns as the signed-in download."""
+    ranking = _published_ranking(pk)
+    return xlsx_response(
+        filename=_filename(ranking, "xlsx"),
+        sheets=[(_("Xếp hạng"), exports.ranking_headers(), exports.ranking_values(ranking))],
+        title_rows=exports.ranking_sheet_titles(ranking),
+    )
+
+
+@login_not_required
+def public_ranking_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking = _published_ranking(pk)
+    return pdf_response(exports.ranking_pdf(ranking), filename=_filename(ranking, "pdf"))
 
 
 # --------------------------------------------------------------------------- unit history

@@ -717,6 +717,17 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.published_set}, PUBLIC),
         GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
     ],
+    # The published snapshot for anyone; an unpublished set (its live scores) for nobody here.
+    "public:ranking_xlsx": [
+        GET(lambda w: {"pk": w.published_set}, PUBLIC),
+        GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "404 404 404 404 404 404", theirs=True),
+    ],
+    "public:ranking_pdf": [
+        GET(lambda w: {"pk": w.published_set}, PUBLIC),
+        GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "404 404 404 404 404 404", theirs=True),
+    ],
     # --- inspections ---------------------------------------------------------------------------
     # --- documents ---------------------------------------------------------------------------
     "documents:register_list": GET(None, ADMIN_ONLY),
