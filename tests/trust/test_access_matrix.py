@@ -248,6 +248,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     # --- plumbing and accounts -----------------------------------------------------------------
     "home": GET(None, ALL),
     "healthz": GET(None, PUBLIC),
+    "favicon": GET(None, "301 301 301 301 301 301"),
     "login": GET(None, PUBLIC),
     # Logging out ends on the login page.
     "logout": [
