@@ -208,7 +208,9 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
         )
         lines = [(u.code, u.name, figures[u.pk]) for u in roots]
     total = dossier_stats_total(s for _c, _n, s in lines)
-    if request.GET.get("format") == "xlsx":
+    refused = filterset.is_bound and not valid
+    # A refused field shows its error on the page (400); a file would silently use the default.
+    if request.GET.get("format") == "xlsx" and not refused:
         return xlsx_response(
             filename=f"thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
             sheets=[(_("Thống kê hồ sơ"), stats_headers(), stats_rows(lines, total))],
@@ -263,7 +265,7 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
             "xlsx_query": query.urlencode(),
             "empty_units": empty,
         },
-        status=200 if valid or not filterset.is_bound else 400,
+        status=400 if refused else 200,
     )
 
 

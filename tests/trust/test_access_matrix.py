@@ -1210,9 +1210,11 @@ def test_stats_export_holds_only_the_roles_units(w, client_for):
     url = reverse("procedures:stats")
     ours = _xlsx_text(client_for(w.p.cumgar_staff).get(url, {"format": "xlsx"}))
     assert "Cư M'gar" in ours and "Nậm Nhùn" not in ours
-    # Asking for another province's unit by id changes nothing.
+    # Asking for another province's unit by id is refused like a unit that does not exist: the
+    # page with the field's error (400), no file, nothing of Nậm Nhùn.
     theirs = client_for(w.p.cumgar_staff).get(url, {"format": "xlsx", "unit": w.p.namnhun.pk})
-    assert "Nậm Nhùn" not in _xlsx_text(theirs)
+    assert theirs.status_code == 400
+    assert "Nậm Nhùn" not in theirs.content.decode()
 
 
 # --------------------------------------------------------------------------- index panel

@@ -585,10 +585,11 @@ def test_odd_page_numbers_never_500(w, client_for, name, page):
 def test_statistics_refuse_far_dates_with_a_400_naming_the_field(w, client_for, value):
     """/procedures/stats/?start=9999-12-31 was a 500 (a period's end plus one day overflows)."""
     for param in ("start", "end"):
-        response = client_for(w.p.admin).get(reverse("procedures:stats"), {param: value})
-        assert response.status_code == 400, (param, value)
-        errors = response.context["filter"].form.errors
-        assert list(errors) == [param]
+        for query in ({param: value}, {param: value, "format": "xlsx"}):
+            response = client_for(w.p.admin).get(reverse("procedures:stats"), query)
+            assert response.status_code == 400, (query, response.status_code)
+            errors = response.context["filter"].form.errors
+            assert list(errors) == [param]
 
 
 @pytest.mark.parametrize("name", LIST_PAGES)
