@@ -65,3 +65,17 @@ def test_the_pager_speaks_vietnamese(w, client_for, name):
     """One row a page: Đắk Lắk's units and procedures run to several pages."""
     first = visible_text(client_for(w.p.admin).get(reverse(name), {"per_page": 1}).content.decode())
     assert "Trang sau" in first and "next" not in first
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("jobs:job_list", "Chưa có tác vụ nào."),
+        ("notifications:notification_list", "Chưa có thông báo nào."),
+    ],
+)
+def test_hand_written_lists_share_the_empty_state(w, client_for, name, message):
+    """The department's staff have started no job and received no notification."""
+    html = client_for(w.p.stp_staff).get(reverse(name)).content.decode()
+    assert "data-empty-state" in html
+    assert message in html
