@@ -479,9 +479,12 @@ def _planner_rows(queryset: QuerySet[Any]) -> int | None:
 
     try:
         plan = json.loads(queryset.explain(format="json"))
-    except (ValueError, TypeError):
+        # Django flattens EXPLAIN's one-element JSON array to its object; accept either.
+        if isinstance(plan, list):
+            plan = plan[0]
+        return int(plan["Plan"]["Plan Rows"])
+    except (ValueError, TypeError, KeyError, IndexError):
         return None
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def list_total(queryset: QuerySet[Any]) -> ListTotal:
