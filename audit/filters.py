@@ -1,13 +1,13 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.choices import Action
 from audit.models import AuditEvent
+from cchc_portal.filters import PortalFilterSet
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Người, đối tượng hoặc chi tiết"))
     action = django_filters.ChoiceFilter(choices=Action.choices, label=_("Hành động"))
     ip_address = django_filters.CharFilter(label=_("Địa chỉ"))
@@ -15,13 +15,11 @@ class AuditEventFilter(django_filters.FilterSet):
         field_name="at",
         lookup_expr="date__gte",
         label=_("Từ ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
         field_name="at",
         lookup_expr="date__lte",
         label=_("Đến ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

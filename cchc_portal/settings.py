@@ -273,7 +273,7 @@ JOBS_HEARTBEAT_TIMEOUT = env_int("JOBS_HEARTBEAT_TIMEOUT", 60)
 JOBS_SCHEDULE_SECONDS = env_int("JOBS_SCHEDULE_SECONDS", 30)
 JOBS_RESULT_KEEP_HOURS = env_int("JOBS_RESULT_KEEP_HOURS", 24)
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/portal.html"
 # A filter left empty means "every value": say so instead of django-filter's "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("Tất cả")
 

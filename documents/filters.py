@@ -1,11 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.filters import PortalFilterSet
 from documents.choices import DocumentType
 from documents.models import RegisteredDocument
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(PortalFilterSet):
     doc_type = django_filters.ChoiceFilter(
         field_name="sequence__doc_type", choices=DocumentType.choices, label=_("Loại văn bản")
     )

@@ -3,11 +3,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.filters import PortalFilterSet
 from inspections.choices import InspectionState, RecommendationState
 from inspections.models import Inspection, InspectionPlan, Recommendation
 
 
-class InspectionPlanFilter(django_filters.FilterSet):
+class InspectionPlanFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm theo số hoặc tên"))
     year = django_filters.NumberFilter(label=_("Năm"))
 
@@ -22,7 +23,7 @@ class InspectionPlanFilter(django_filters.FilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm theo đơn vị"))
     state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=_("Trạng thái"))
 
@@ -37,7 +38,7 @@ class InspectionFilter(django_filters.FilterSet):
         return queryset.filter(Q(unit__name__icontains=value) | Q(unit__code=value))
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(PortalFilterSet):
     state = django_filters.ChoiceFilter(choices=RecommendationState.choices, label=_("Trạng thái"))
     overdue = django_filters.BooleanFilter(
         method="only_overdue",

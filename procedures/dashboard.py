@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -81,6 +82,30 @@ def latest_dossier_day(user) -> dt.date | None:
         .aggregate(latest=Max("last_received"))["latest"]
     )
     return timezone.localtime(value).date() if value else None
+
+
+def weakest_for_chart(rows: list[tuple[Any, DossierStats]]) -> list[tuple[Any, DossierStats]]:
+    """What a chart of units' on-time rates draws: every row up to MAX_BARS; past that (a
+    province of 100+ units) the MAX_BARS needing attention, the lowest on-time rates, kept in
+    the rows' order. The chart's table keeps every row."""
+    if len(rows) <= MAX_BARS:
+        return rows
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (rows[i][1].on_time_rate is None, rows[i][1].on_time_rate or 0),
+    )
+    return [rows[i] for i in sorted(order[:MAX_BARS])]
+
+
+def default_stats_period(user, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period the statistics page shows without one: the year to date when the latest
+    dossier the user sees is from this year, otherwise the calendar quarter of that dossier
+    (imports lag; an empty period tells nobody anything); this year to date with no dossiers."""
+    latest = latest_dossier_day(user)
+    if latest is None or latest.year >= today.year:
+        return dt.date(today.year, 1, 1), today
+    quarter = Quarter.of(latest)
+    return quarter.start, quarter.end
 
 
 # Figures of a period stay cached until the dossier table changes (an import, an edit), and
@@ -205,9 +230,7 @@ def panels(request: AuthedHttpRequest) -> list[Panel]:
     link = stats_link(quarter.start, quarter.so_far)
     if user.is_provincial:
         rows = unit_rates(user, quarter)
-        # A province of 100+ units: draw the ones that need attention (lowest on-time rate).
-        worst = sorted(rows, key=lambda r: (r[1].on_time_rate is None, r[1].on_time_rate or 0))
-        drawn = rows if len(rows) <= MAX_BARS else sorted(worst[:MAX_BARS], key=rows.index)
+        drawn = weakest_for_chart(rows)
         bars = drawn[::-1]  # pygal draws the first bar at the bottom
         chart = bar_chart(
             title=_("Tỷ lệ đúng hạn và trực tuyến theo đơn vị, %(quarter)s") % {"quarter": quarter},

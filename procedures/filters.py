@@ -1,18 +1,16 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.filters import PortalFilterSet
 from procedures.choices import Channel, DossierStatus, OnlineService
 from procedures.models import HANDLING_LEVEL_CHOICES, Dossier, Procedure, ProcedureField
 from procedures.selectors import BY_CHILD, BY_LEVEL
 from units.choices import Level
 from units.models import AdministrativeUnit
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class ProcedureFilter(django_filters.FilterSet):
+class ProcedureFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm theo mã hoặc tên"))
     field = django_filters.ModelChoiceFilter(
         queryset=ProcedureField.objects.all(), label=_("Lĩnh vực")
@@ -36,7 +34,7 @@ class ProcedureFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
 
-class DossierFilter(django_filters.FilterSet):
+class DossierFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Mã hồ sơ"))
     unit = django_filters.ModelChoiceFilter(
         queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), method="in_unit"
@@ -47,10 +45,9 @@ class DossierFilter(django_filters.FilterSet):
         field_name="received_at",
         lookup_expr="date__gte",
         label=_("Tiếp nhận từ"),
-        widget=DATE_WIDGET,
     )
     received_to = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__lte", label=_("đến"), widget=DATE_WIDGET
+        field_name="received_at", lookup_expr="date__lte", label=_("đến")
     )
 
     class Meta:
@@ -69,15 +66,15 @@ class DossierFilter(django_filters.FilterSet):
         return queryset.filter(unit__path__startswith=value.path) if value else queryset
 
 
-class StatsFilter(django_filters.FilterSet):
+class StatsFilter(PortalFilterSet):
     """Narrows the dossiers counted (field, level, channel); unit and period are read by the
     view from the same form."""
 
     unit = django_filters.ModelChoiceFilter(
         queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), method="keep"
     )
-    start = django_filters.DateFilter(label=_("Từ ngày"), method="keep", widget=DATE_WIDGET)
-    end = django_filters.DateFilter(label=_("Đến ngày"), method="keep", widget=DATE_WIDGET)
+    start = django_filters.DateFilter(label=_("Từ ngày"), method="keep")
+    end = django_filters.DateFilter(label=_("Đến ngày"), method="keep")
     field = django_filters.ModelChoiceFilter(
         field_name="procedure__field", queryset=ProcedureField.objects.all(), label=_("Lĩnh vực")
     )

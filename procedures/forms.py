@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal import uploads
+from cchc_portal.filters import EMPTY_CHOICE
 
 
 class DossierUploadForm(forms.Form):
@@ -21,7 +22,7 @@ class ServiceIndexForm(forms.Form):
     """The unit, year and month of the Decision 766 service index page."""
 
     unit: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=None, label=_("Đơn vị"), required=False
+        queryset=None, label=_("Đơn vị"), required=False, empty_label=EMPTY_CHOICE
     )
     year = forms.IntegerField(label=_("Năm"), min_value=2022, max_value=2100, required=False)
     month = forms.TypedChoiceField(

@@ -1,8 +1,14 @@
+import datetime as dt
+
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal.tables import PortalTable
 from procedures.models import Dossier, DossierImport, Procedure
+from procedures.rules import OVERDUE
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -30,12 +36,38 @@ class ProcedureTable(PortalTable):
 
 
 class DossierTable(PortalTable):
+    """The dossier list: the procedure by name (its code on hover), the appointed day in the
+    province's time (its hour only when it is not midnight) and an overdue badge judged as the
+    statistics judge (`Dossier.timeliness`, no query)."""
+
     code = tables.Column(verbose_name=_("Mã hồ sơ"), linkify=True)
-    procedure = tables.Column(verbose_name=_("Thủ tục"), accessor="procedure__code")
+    procedure = tables.Column(
+        verbose_name=_("Thủ tục"), accessor="procedure__name", order_by=("procedure__name",)
+    )
     unit = tables.Column(verbose_name=_("Đơn vị tiếp nhận"), order_by=("unit__name",))
     received_at = tables.DateTimeColumn(format="d/m/Y H:i")
-    due_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    due_at = tables.Column()
     finished_at = tables.DateTimeColumn(format="d/m/Y H:i")
+
+    def render_procedure(self, value, record):
+        return format_html(
+            '<span class="procedure-name" title="{}">{}</span>', record.procedure.code, value
+        )
+
+    def render_due_at(self, value):
+        local = timezone.localtime(value)
+        if local.time() == dt.time.min:
+            return date_format(local, "d/m/Y")
+        return date_format(local, "d/m/Y H:i")
+
+    def render_status(self, value, record):
+        if record.timeliness() == OVERDUE:
+            return format_html(
+                '{} <span class="badge text-bg-danger" data-badge="overdue">{}</span>',
+                value,
+                _("Quá hạn"),
+            )
+        return value
 
     class Meta:
         model = Dossier
@@ -49,7 +81,7 @@ class DossierTable(PortalTable):
             "finished_at",
             "status",
         )
-        attrs = ATTRS
+        attrs = {**ATTRS, "class": ATTRS["class"] + " dossier-table"}
 
 
 class DossierImportTable(PortalTable):

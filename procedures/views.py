@@ -6,7 +6,6 @@ import datetime as dt
 import tempfile
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from jobs import progress as live_progress
 from jobs.choices import JobState
 from procedures import exports
 from procedures.choices import DossierImportStatus
+from procedures.dashboard import default_stats_period, weakest_for_chart
 from procedures.exports import stats_headers, stats_rows
 from procedures.filters import DossierFilter, ProcedureFilter, StatsFilter
 from procedures.forms import DossierUploadForm
@@ -38,6 +38,7 @@ from procedures.selectors import (
     dossier_stats,
     dossier_stats_breakdown,
     dossier_stats_total,
+    list_total,
     procedure_online_levels,
 )
 from procedures.services import (
@@ -124,6 +125,9 @@ class DossierListView(SingleTableMixin, FilterView):
         query.pop("page", None)
         query.pop("sort", None)
         context["export_query"] = query.urlencode()
+        filterset = context.get("filter")
+        if filterset is not None and (not filterset.is_bound or filterset.is_valid()):
+            context["total"] = list_total(filterset.qs)
         return context
 
 
@@ -181,16 +185,12 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
     filterset = StatsFilter(
         request.GET or None, queryset=Dossier.objects.visible_to(user), user=user
     )
-    filterset.is_valid()  # fields that fail (a unit outside the scope) show their error
+    valid = filterset.is_valid()  # fields that fail (a unit outside the scope) show their error
     data = getattr(filterset.form, "cleaned_data", {})
-    today = timezone.localdate()
-    # Without a period: the calendar year of the latest dossier the user sees (imports lag).
-    year = today.year
-    if not (data.get("start") and data.get("end")):
-        latest = Dossier.objects.visible_to(user).aggregate(latest=Max("received_at"))["latest"]
-        year = timezone.localtime(latest).year if latest else today.year
-    start = data.get("start") or dt.date(year, 1, 1)
-    end = data.get("end") or min(dt.date(year, 12, 31), today)
+    start, end = data.get("start"), data.get("end")
+    if not (start and end):
+        default_start, default_end = default_stats_period(user, timezone.localdate())
+        start, end = start or default_start, end or default_end
     if end < start:
         start, end = end, start
     selected = data.get("unit")
@@ -208,7 +208,9 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
         )
         lines = [(u.code, u.name, figures[u.pk]) for u in roots]
     total = dossier_stats_total(s for _c, _n, s in lines)
-    if request.GET.get("format") == "xlsx":
+    refused = filterset.is_bound and not valid
+    # A refused field shows its error on the page (400); a file would silently use the default.
+    if request.GET.get("format") == "xlsx" and not refused:
         return xlsx_response(
             filename=f"thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
             sheets=[(_("Thống kê hồ sơ"), stats_headers(), stats_rows(lines, total))],
@@ -219,21 +221,35 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
             ],
             status=period_status(end),
         )
-    table_rows = [_table_record(name, s, False) for _code, name, s in lines]
+    # Units without a single dossier in the period are folded under the table, not 15 rows of 0.
+    shown = [line for line in lines if not line[2].is_empty]
+    empty = [name for _code, name, s in lines if s.is_empty]
+    table_rows = [_table_record(name, s, False) for _code, name, s in shown]
     table_rows.append(_table_record(_("Tổng cộng"), total, True))
     table = StatsTable(table_rows)
     RequestConfig(request, paginate=False).configure(table)
+    drawn = weakest_for_chart([(name, s) for _code, name, s in shown])
+    bars = drawn[::-1]  # pygal draws the first bar at the bottom
     chart = bar_chart(
         title=_("Tỷ lệ giải quyết đúng hạn theo đơn vị (%)"),
-        labels=[name for _code, name, _s in lines],
+        labels=[name for name, _s in bars],
         series={
             _("Đúng hạn"): [
-                None if s.on_time_rate is None else s.on_time_rate * 100 for _c, _n, s in lines
+                None if s.on_time_rate is None else s.on_time_rate * 100 for _n, s in bars
             ]
         },
         horizontal=True,
         max_value=100,
+        value_suffix=" %",
     )
+    chart.rows = [
+        [name, None if s.on_time_rate is None else s.on_time_rate * 100] for _c, name, s in shown
+    ]
+    if len(drawn) < len(shown):
+        chart.note = _(
+            "Biểu đồ: %(n)s đơn vị có tỷ lệ đúng hạn thấp nhất; đủ %(all)s đơn vị trong số "
+            "liệu của biểu đồ."
+        ) % {"n": len(drawn), "all": len(shown)}
     query = request.GET.copy()
     query["format"] = "xlsx"
     return render(
@@ -248,7 +264,9 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
             "end": end,
             "by_level": data.get("by") == BY_LEVEL,
             "xlsx_query": query.urlencode(),
+            "empty_units": empty,
         },
+        status=400 if refused else 200,
     )
 
 

@@ -2,11 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.filters import PortalFilterSet
 from scoring.choices import AssessmentState
 from scoring.models import ASSESSED_LEVEL_CHOICES, Assessment, CriteriaSet
 
 
-class CriteriaSetFilter(django_filters.FilterSet):
+class CriteriaSetFilter(PortalFilterSet):
     year = django_filters.NumberFilter(label=_("Năm"))
     level = django_filters.ChoiceFilter(choices=ASSESSED_LEVEL_CHOICES, label=_("Cấp"))
 
@@ -15,7 +16,7 @@ class CriteriaSetFilter(django_filters.FilterSet):
         fields = ["year", "level"]
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm đơn vị"))
     year = django_filters.NumberFilter(field_name="criteria_set__year", label=_("Năm"))
     state = django_filters.ChoiceFilter(choices=AssessmentState.choices, label=_("Trạng thái"))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal import uploads
+from cchc_portal.forms import PortalDateField
 from units.choices import ASSESSED_LEVELS
 
 
@@ -22,18 +23,14 @@ class CriteriaImportForm(forms.Form):
     penalty_cap = forms.DecimalField(
         label=_("Điểm trừ tối đa"), initial=0, min_value=0, max_digits=5, decimal_places=2
     )
-    self_assessment_due_on = forms.DateField(
+    self_assessment_due_on = PortalDateField(
         label=_("Hạn tự đánh giá"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 
-    explanation_due_on = forms.DateField(
+    explanation_due_on = PortalDateField(
         label=_("Hạn giải trình"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 
     def clean_file(self):
@@ -46,17 +43,13 @@ class CriteriaImportForm(forms.Form):
 class DeadlinesForm(forms.Form):
     """The phase deadlines of a criteria set (the province's plan), edited on the set page."""
 
-    self_assessment_due_on = forms.DateField(
+    self_assessment_due_on = PortalDateField(
         label=_("Hạn tự đánh giá"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
-    explanation_due_on = forms.DateField(
+    explanation_due_on = PortalDateField(
         label=_("Hạn giải trình"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 
 

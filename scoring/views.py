@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -739,39 +740,52 @@ def assessment_bonus(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("scoring:assessment_detail", pk=assessment.pk)
 
 
-@require_POST
-def set_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def _set_action(
+    request: AuthedHttpRequest,
+    pk: int,
+    do: Callable[[CriteriaSet], str],
+    *,
+    then: str,
+) -> HttpResponse:
+    """The shared shape of the set's POST-only actions (the forms their pages post after
+    asking): the set through the one door, admins only, the service's refusal as a message,
+    back to `then` (a URL name taking the set's pk)."""
     criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
     require(request.user.is_provincial_admin)
-    count = services.assessments_open(criteria_set=criteria_set, by=request.user)
-    messages.success(request, _("Đã mở %(n)s bản đánh giá.") % {"n": count})
-    return redirect("scoring:set_detail", pk=criteria_set.pk)
+    try:
+        messages.success(request, do(criteria_set))
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    return redirect(then, pk=criteria_set.pk)
+
+
+@require_POST
+def set_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    def do(criteria_set: CriteriaSet) -> str:
+        count = services.assessments_open(criteria_set=criteria_set, by=request.user)
+        return _("Đã mở %(n)s bản đánh giá.") % {"n": count}
+
+    return _set_action(request, pk, do, then="scoring:set_detail")
 
 
 @require_POST
 def set_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
-    require(request.user.is_provincial_admin)
-    try:
+    def do(criteria_set: CriteriaSet) -> str:
         services.ranking_publish(criteria_set=criteria_set, by=request.user)
-        messages.success(request, _("Đã công bố kết quả."))
-    except services.ScoringError as exc:
-        messages.error(request, exc.message)
-    return redirect("scoring:ranking_detail", pk=criteria_set.pk)
+        return _("Đã công bố kết quả.")
+
+    return _set_action(request, pk, do, then="scoring:ranking_detail")
 
 
 @require_POST
 def set_unpublish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    criteria_set = get_visible_or_404(CriteriaSet.objects.all(), request.user, pk=pk)
-    require(request.user.is_provincial_admin)
-    try:
+    def do(criteria_set: CriteriaSet) -> str:
         services.ranking_unpublish(
             criteria_set=criteria_set, by=request.user, reason=request.POST.get("reason", "")
         )
-        messages.success(request, _("Đã thu hồi kết quả công bố."))
-    except services.ScoringError as exc:
-        messages.error(request, exc.message)
-    return redirect("scoring:ranking_detail", pk=criteria_set.pk)
+        return _("Đã thu hồi kết quả công bố.")
+
+    return _set_action(request, pk, do, then="scoring:ranking_detail")
 
 
 # --------------------------------------------------------------------------- rankings
@@ -822,13 +836,16 @@ def _filename(ranking: selectors.Ranking, ext: str) -> str:
     return f"xep-hang-cchc-{cs.province.code}-{cs.level}-{cs.year}.{ext}"
 
 
-def ranking_xlsx(request: AuthedHttpRequest, pk: int) -> FileResponse:
-    ranking = _ranking_for(request, pk)
+def _ranking_xlsx(ranking: selectors.Ranking) -> FileResponse:
     return xlsx_response(
         filename=_filename(ranking, "xlsx"),
         sheets=[(_("Xếp hạng"), exports.ranking_headers(), exports.ranking_values(ranking))],
         **exports.ranking_sheet_head(ranking),
     )
+
+
+def ranking_xlsx(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    return _ranking_xlsx(_ranking_for(request, pk))
 
 
 def ranking_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -875,14 +892,31 @@ def public_ranking_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _published_ranking(pk: int) -> selectors.Ranking:
+    """The published ranking of a set for anyone (its frozen snapshot, public data only), or a
+    404 when the set has no current publication."""
     publication = selectors.published_rankings().filter(criteria_set_id=pk).first()
     if publication is None:
         raise Http404
-    ranking = selectors.ranking(criteria_set=publication.criteria_set)
-    context = _ranking_context(request, ranking, public=True)
+    return selectors.ranking(criteria_set=publication.criteria_set)
+
+
+@login_not_required
+def public_ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _ranking_context(request, _published_ranking(pk), public=True)
     return render(request, "scoring/ranking_detail.html", context)
+
+
+@login_not_required
+def public_ranking_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    """The published ranking as Excel, the same file as the signed-in download."""
+    return _ranking_xlsx(_published_ranking(pk))
+
+
+@login_not_required
+def public_ranking_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking = _published_ranking(pk)
+    return pdf_response(exports.ranking_pdf(ranking), filename=_filename(ranking, "pdf"))
 
 
 # --------------------------------------------------------------------------- unit history

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.filters import PortalFilterSet
 from units.choices import Level
 from units.models import AdministrativeUnit
 
@@ -23,7 +24,7 @@ def by_validity(queryset, value: str):
     return queryset.valid_on(today)
 
 
-class AdministrativeUnitFilter(django_filters.FilterSet):
+class AdministrativeUnitFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm theo tên hoặc mã"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp"))
     validity = django_filters.ChoiceFilter(
@@ -54,7 +55,7 @@ class AdministrativeUnitFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code=value))
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm theo tên hoặc mã"))
 
     class Meta:

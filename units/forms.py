@@ -3,14 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.forms import PortalDateField
 from units.agencies import CODE_RE
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DepartmentForm(forms.Form):
@@ -23,8 +17,8 @@ class DepartmentForm(forms.Form):
         max_length=7,
         help_text=_("Ví dụ STP (Sở Tư pháp): mã cơ quan là mã tỉnh-STP."),
     )
-    valid_from = forms.DateField(label=_("Hiệu lực từ"), required=False, widget=DateInput())
-    valid_until = forms.DateField(label=_("Hiệu lực đến"), required=False, widget=DateInput())
+    valid_from = PortalDateField(label=_("Hiệu lực từ"), required=False)
+    valid_until = PortalDateField(label=_("Hiệu lực đến"), required=False)
 
     def clean_abbreviation(self) -> str:
         value = self.cleaned_data["abbreviation"].strip().upper()

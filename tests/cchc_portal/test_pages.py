@@ -114,3 +114,15 @@ def test_numbers_are_rounded_half_up_not_cut_off():
             },
         )
     assert out == "86,38 79,52 99,36\u00a0% 272.000 –"
+
+
+def test_favicon_ico_leads_to_the_vendored_svg(client):
+    from django.conf import settings
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/favicon.svg")
+    svg = (settings.BASE_DIR / "static" / "favicon.svg").read_text()
+    assert svg.lstrip().startswith("<svg") and "http" not in svg.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )  # nothing fetched from elsewhere

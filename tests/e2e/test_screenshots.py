@@ -112,3 +112,98 @@ def test_dashboard_screenshots(demo, page, login, shots):
     assert page.locator(".history-years tbody tr").count() == 2
     _no_horizontal_overflow(page)
     _shoot(page, shots, "unit-history.png")
+
+
+VIEWPORTS = [("desk", 1440, 900), ("phone", 390, 844)]
+
+
+def _sign_in(page, username: str) -> None:
+    """Through the login form at any width (on a phone the user menu is folded away)."""
+    page.context.clear_cookies()
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_selector("h1:has-text('Xin chào')")
+
+
+def test_finish_pages_on_desk_and_phone(demo, page, shots):
+    """Issue 17, "finish": the score sheet (one card per criterion on a phone, score inputs in
+    view), the dossier list (total, procedure name, day-only due dates, overdue badge) and the
+    statistics (this year to date, the table whole at 1440 px and scrolled in its card at
+    390 px, legible chart text, the dd/mm/yyyy date input) at 1440×900 and 390×844."""
+    from procedures.choices import DossierStatus
+    from scoring.models import Assessment
+    from tests.procedures.factories import DossierFactory, at
+    from units.models import User
+
+    commune = User.objects.get(username="cumgar.xa").unit
+    sheet = Assessment.objects.get(unit=commune, criteria_set__year=2026)
+    today = dt.date.today()
+    week_ago = today - dt.timedelta(days=7)
+    # One dossier known to be overdue: due at midnight three days ago, still in progress.
+    late = DossierFactory(
+        unit=commune,
+        code="HS-E2E-QUAHAN",
+        received_at=at(week_ago.year, week_ago.month, week_ago.day),
+        due_at=at(*(today - dt.timedelta(days=3)).timetuple()[:3], 0),
+        finished_at=None,
+        status=DossierStatus.IN_PROGRESS,
+    )
+    for name, width, height in VIEWPORTS:
+        page.set_viewport_size({"width": width, "height": height})
+
+        _sign_in(page, "cumgar.xa")
+        page.goto(f"{page.base_url}/scoring/assessments/{sheet.pk}/")
+        row = page.locator(".score-sheet tbody tr[id^=score-]").first
+        cell = row.locator("input[name=value]").first
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        display = row.evaluate("el => getComputedStyle(el).display")
+        if name == "phone":
+            assert display == "block"  # a card, not a table row 1,400 px wide
+            assert not page.locator(".score-sheet thead").is_visible()
+            label = row.locator("td[data-label]").first.evaluate(
+                "el => getComputedStyle(el, '::before').content"
+            )
+            assert label == '"Tối đa"'
+        else:
+            assert display == "table-row"
+        _no_horizontal_overflow(page)
+        _shoot(page, shots, f"score-sheet-{name}.png")
+
+        _sign_in(page, "quantri.daklak")
+        page.goto(f"{page.base_url}/procedures/dossiers/")
+        total = page.locator("[data-total]")
+        assert total.inner_text().endswith("hồ sơ")
+        assert int(total.get_attribute("data-total")) > 1000
+        first = page.locator(".dossier-table tbody tr").first
+        assert first.locator(".procedure-name").inner_text().startswith("Thủ tục")
+        assert "00:00" not in page.locator(".dossier-table").inner_text()
+        _no_horizontal_overflow(page)
+        _shoot(page, shots, f"dossier-list-{name}.png")
+        page.goto(f"{page.base_url}/procedures/dossiers/?q={late.code}")
+        assert page.locator("[data-total]").get_attribute("data-total") == "1"
+        row = page.locator(".dossier-table tbody tr").first
+        assert row.locator("[data-badge=overdue]").inner_text() == "Quá hạn"
+        assert f"{late.due_at.astimezone(at(2026, 1, 1).tzinfo):%d/%m/%Y}" in row.inner_text()
+
+        page.goto(f"{page.base_url}/procedures/stats/")
+        period = page.locator("[data-period]").inner_text()
+        assert f"01/01/{today.year} – {today:%d/%m/%Y}" in period
+        card = page.locator(".stats-table").locator("xpath=..")
+        overflow = card.evaluate("el => el.scrollWidth - el.clientWidth")
+        if name == "desk":
+            assert overflow <= 0  # every column in view at 1440 px ("Số hóa kết quả" whole)
+        else:
+            assert overflow > 0  # scrolled inside its card, never the page
+        text_height = page.locator(".chart-svg svg text").first.bounding_box()["height"]
+        assert text_height >= 9, text_height  # 4-5 px before
+        start = page.locator("input[name=start]")
+        assert start.get_attribute("type") == "text"
+        start.click()
+        start.press_sequentially("01072026")
+        assert start.input_value() == "01/07/2026"
+        _no_horizontal_overflow(page)
+        _shoot(page, shots, f"dossier-stats-{name}.png")

@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -12,7 +14,7 @@ from jobs.models import Job
 from procedures.choices import DossierImportStatus, DossierStatus
 from procedures.models import Dossier, DossierImport
 from tests.documents.readers import assert_ready
-from tests.procedures.factories import DossierFactory, ProcedureFactory
+from tests.procedures.factories import DossierFactory, ProcedureFactory, at
 from tests.procedures.test_services import GOOD, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +159,7 @@ def test_stats_page_for_district_staff(world, client_for):
 def test_stats_page_cannot_pick_another_province(world, client_for):
     params = {**STATS_JAN, "unit": world.namnhun.pk}
     response = get(client_for, world.admin, reverse("procedures:stats"), **params)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form names the refused unit; the page still shows
     assert "Huyện Nậm Nhùn" not in stats_table(response)
     assert response.context["start"].isoformat() == "2024-01-01"  # the rest of the form holds
 
@@ -340,11 +342,14 @@ def test_progress_partial_polls_while_running(world, client_for):
     assert staff.get(reverse("procedures:import_progress", args=[record.pk])).status_code == 403
 
 
-def test_stats_page_defaults_to_the_latest_year_with_dossiers(world, client_for):
+def test_stats_page_defaults_to_the_latest_quarter_with_dossiers(world, client_for):
+    """The latest dossier was received on 10/01/2024, a year before today: the page opens on
+    its quarter, Q1/2024, not on a year of zeros (this year's case: tests/procedures/
+    test_finish.py)."""
     response = get(client_for, world.cumgar_staff, reverse("procedures:stats"))
     assert (response.context["start"].isoformat(), response.context["end"].isoformat()) == (
         "2024-01-01",
-        "2024-12-31",
+        "2024-03-31",
     )
     assert stats_table(response)["Tổng cộng"]["received"] == 2
 
@@ -368,3 +373,75 @@ def test_progress_bar_numbers_are_machine_readable(world, client_for):
     body = client_for(world.admin).get(reverse("procedures:import_progress", args=[record.pk]))
     assert 'max="300000"' in body.content.decode()
     assert 'value="12000"' in body.content.decode()
+
+
+# --- the dossier list and the statistics, finished (issue 17) ------------------------------------
+
+
+def test_dossier_list_shows_procedure_name_local_due_day_and_overdue_badge(world, client_for):
+    DossierFactory(
+        unit=world.eakpam,
+        procedure=world.national,
+        code="EAKPAM-LATE",
+        due_at=at(2024, 1, 15, 0, 0),  # midnight in the province: the day alone
+        finished_at=None,
+        status=DossierStatus.IN_PROGRESS,
+    )
+    response = get(client_for, world.admin, reverse("procedures:dossier_list"), q="EAKPAM")
+    html = response.content.decode()
+    rows = {row.record.code: row for row in response.context["table"].paginated_rows}
+    late, done = rows["EAKPAM-LATE"], rows["EAKPAM-1"]
+    assert late.get_cell("procedure") == (
+        f'<span class="procedure-name" title="1.000894">{world.national.name}</span>'
+    )
+    assert late.get_cell("due_at") == "15/01/2024"
+    assert done.get_cell("due_at") == "15/01/2024 17:00"  # the factory's 17:00 appointment
+    assert 'data-badge="overdue"' in late.get_cell("status")
+    assert "Quá hạn" in late.get_cell("status")
+    assert "overdue" not in done.get_cell("status")  # finished early
+    assert html.count('data-badge="overdue"') == 1
+
+
+def test_dossier_list_says_how_many(world, client_for):
+    response = get(client_for, world.admin, reverse("procedures:dossier_list"))
+    assert response.context["total"].value == 2  # Cư M'gar's and Ea KPam's, not Nậm Nhùn's
+    assert not response.context["total"].estimated
+    assert 'data-total="2"' in response.content.decode()
+    response = get(client_for, world.admin, reverse("procedures:dossier_list"), q="CUMGAR")
+    assert response.context["total"].value == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate: PostgreSQL")
+def test_dossier_list_total_is_an_estimate_said_so_past_the_exact_limit(
+    world, client_for, monkeypatch
+):
+    from procedures import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_EXACT_MAX", -1)
+    response = get(client_for, world.admin, reverse("procedures:dossier_list"))
+    assert response.context["total"].estimated
+    assert "Khoảng" in response.content.decode()
+
+
+def test_stats_page_defaults_to_this_year_to_date_when_dossiers_are_this_year(world, client_for):
+    today = timezone.localdate()
+    received = at(today.year, 1, 1, 8) if today > dt.date(today.year, 1, 1) else None
+    if received is None:
+        pytest.skip("on 1 January this year's first day is today")
+    DossierFactory(unit=world.cumgar, received_at=received, due_at=None, finished_at=None)
+    response = get(client_for, world.cumgar_staff, reverse("procedures:stats"))
+    assert (response.context["start"], response.context["end"]) == (
+        dt.date(today.year, 1, 1),
+        today,
+    )
+
+
+def test_stats_page_folds_units_without_dossiers(world, client_for):
+    """In January 2024 only Cư M'gar (its desk and Ea KPam) received dossiers in Đắk Lắk: the
+    other districts are named under the table, not shown as rows of zeros."""
+    response = get(client_for, world.admin, reverse("procedures:stats"), **STATS_JAN)
+    assert set(stats_table(response)) == {"Huyện Cư M'gar", "Tổng cộng"}
+    others = response.context["empty_units"]
+    assert others and "Huyện Cư M'gar" not in others
+    html = response.content.decode()
+    assert "data-empty-units" in html and others[0] in html

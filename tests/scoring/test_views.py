@@ -1,4 +1,5 @@
 import io
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -10,7 +11,7 @@ from pypdf import PdfReader
 from scoring import services
 from scoring.choices import AssessmentState as S
 from scoring.choices import ScoreField as F
-from scoring.models import Evidence
+from scoring.models import CriterionScore, Evidence
 from tests.scoring.factories import FULL, make_assessment, make_set, many_units
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_cell_save_updates_subtotals(personas, world, client_for):
     assert body.lstrip().startswith(f'<tr id="score-{s.pk}"')  # the row itself, swapped in place
     assert 'id="sheet-totals" hx-swap-oob="true"' in body
     # area 1 self subtotal: 4 + 3.5
-    assert '<td class="num text-end subtotal-self">7,50</td>' in body
+    assert re.search(r'<td class="num text-end subtotal-self"[^>]*>7,50</td>', body)
 
 
 def test_cell_above_max_gets_a_message_at_the_cell(personas, world, client_for):
@@ -302,6 +303,37 @@ def test_public_rankings(personas, world, client_for):
         client.get(reverse("public:ranking_detail", args=[world["laichau_set"].pk])).status_code
         == 404
     )
+
+
+def test_public_downloads_are_the_published_snapshot(personas, world, client_for):
+    """Anyone may download a published ranking (Excel, PDF) from the public page, which links
+    them and a way to sign in; what they get is the snapshot, not scores changed since."""
+    client = client_for(None)
+    cs = world["set"]
+    xlsx_url = reverse("public:ranking_xlsx", args=[cs.pk])
+    pdf_url = reverse("public:ranking_pdf", args=[cs.pk])
+    assert client.get(xlsx_url).status_code == 404  # provisional: never public
+    assert client.get(pdf_url).status_code == 404
+    world["cumgar"].state = S.LOCKED
+    world["cumgar"].save()
+    services.ranking_publish(criteria_set=cs, by=personas.admin)
+    # After publication a score changes on the sheet: the public files keep 85,38.
+    CriterionScore.objects.filter(assessment=world["cumgar"], criterion__code="1.2").update(
+        round2_score=0, round1_score=0, self_score=0
+    )
+    listing = client.get(reverse("public:ranking_list")).content.decode()
+    assert f'href="{xlsx_url}"' in listing and f'href="{pdf_url}"' in listing
+    assert 'href="/accounts/login/"' in listing
+    detail = client.get(reverse("public:ranking_detail", args=[cs.pk])).content.decode()
+    assert f'href="{xlsx_url}"' in detail
+    assert reverse("scoring:ranking_xlsx", args=[cs.pk]) not in detail
+    response = client.get(xlsx_url)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[1] == "648"]
+    assert rows[0][7] == 85.38 and rows[0][8] == "Tốt"
+    pdf = client.get(pdf_url).content
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "85,38" in text and "Huyện Cư M'gar" in text
 
 
 def _commune_world(personas, count):

@@ -412,6 +412,42 @@ def test_confirmation_page_then_success_message(personas, cs, client_for):
     assert a.state == S.LOCKED
 
 
+@pytest.mark.parametrize(
+    ("action", "state", "who", "button"),
+    [
+        ("submit", S.OPEN, "cumgar_staff", "Gửi tự đánh giá"),
+        ("request_explanation", S.APPRAISAL_1, "inspector", "Chuyển đơn vị giải trình"),
+        ("lock", S.APPRAISAL_2, "admin", "Chốt điểm"),
+    ],
+)
+def test_the_sheet_buttons_ask_before_they_act(
+    personas, cs, client_for, action, state, who, button
+):
+    """Issue 17: "Gửi tự đánh giá", "Chuyển đơn vị giải trình" and "Chốt điểm" are links to
+    their confirmation page, never a form that acts at once; opening it changes nothing."""
+    a = make_assessment(criteria_set=cs, unit=personas.cumgar, state=state, scores=FULL)
+    client = client_for(getattr(personas, who))
+    sheet = client.get(reverse("scoring:assessment_detail", args=[a.pk])).content.decode()
+    url = reverse("scoring:assessment_transition", args=[a.pk, action])
+    assert f'href="{url}">{button}</a>' in sheet
+    assert f'action="{url}"' not in sheet
+    page = client.get(url).content.decode()
+    assert "Xác nhận" in page and 'method="post"' in page
+    a.refresh_from_db()
+    assert a.state == state
+
+
+def test_opening_a_set_for_its_units_asks_first(personas, cs, client_for):
+    client = client_for(personas.admin)
+    page = client.get(reverse("scoring:set_detail", args=[cs.pk])).content.decode()
+    bulk = reverse("scoring:set_bulk", args=[cs.pk, "open"])
+    assert f'href="{bulk}"' in page
+    assert reverse("scoring:set_open", args=[cs.pk]) not in page
+    before = cs.assessments.count()
+    client.get(bulk)
+    assert cs.assessments.count() == before
+
+
 def test_confirmation_page_lists_every_problem(personas, cs, client_for):
     a = make_assessment(criteria_set=cs, unit=personas.cumgar)
     url = reverse("scoring:assessment_transition", args=[a.pk, "submit"])

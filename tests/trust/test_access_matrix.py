@@ -269,6 +269,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     # --- plumbing and accounts -----------------------------------------------------------------
     "home": GET(None, ALL),
     "healthz": GET(None, PUBLIC),
+    "favicon": GET(None, "301 301 301 301 301 301"),
     "login": GET(None, PUBLIC),
     # Logging out ends on the login page.
     "logout": [
@@ -737,6 +738,17 @@ MATRIX: dict[str, Case | list[Case]] = {
     "public:ranking_detail": [
         GET(lambda w: {"pk": w.published_set}, PUBLIC),
         GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
+    ],
+    # The published snapshot for anyone; an unpublished set (its live scores) for nobody here.
+    "public:ranking_xlsx": [
+        GET(lambda w: {"pk": w.published_set}, PUBLIC),
+        GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "404 404 404 404 404 404", theirs=True),
+    ],
+    "public:ranking_pdf": [
+        GET(lambda w: {"pk": w.published_set}, PUBLIC),
+        GET(lambda w: {"pk": w.ours.criteria_set}, "404 404 404 404 404 404"),
+        GET(lambda w: {"pk": w.theirs.criteria_set}, "404 404 404 404 404 404", theirs=True),
     ],
     # --- inspections ---------------------------------------------------------------------------
     # --- documents ---------------------------------------------------------------------------
@@ -1344,9 +1356,11 @@ def test_stats_export_holds_only_the_roles_units(w, client_for):
     url = reverse("procedures:stats")
     ours = _xlsx_text(client_for(w.p.cumgar_staff).get(url, {"format": "xlsx"}))
     assert "Cư M'gar" in ours and "Nậm Nhùn" not in ours
-    # Asking for another province's unit by id changes nothing.
+    # Asking for another province's unit by id is refused like a unit that does not exist: the
+    # page with the field's error (400), no file, nothing of Nậm Nhùn.
     theirs = client_for(w.p.cumgar_staff).get(url, {"format": "xlsx", "unit": w.p.namnhun.pk})
-    assert "Nậm Nhùn" not in _xlsx_text(theirs)
+    assert theirs.status_code == 400
+    assert "Nậm Nhùn" not in theirs.content.decode()
 
 
 # --------------------------------------------------------------------------- index panel

@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 
 import pytest
+from django import forms
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
@@ -546,3 +547,56 @@ def _is_number(text: str) -> bool:
     except InvalidOperation:
         return False
     return True
+
+
+# --------------------------------------------------------------------------- bounds
+
+HUGE_PAGE = "9" * 40
+# Lists without pages (one table of every unit, a file): a page number means nothing there.
+UNPAGED = {"procedures:stats", "inspections:recommendation_list_xlsx", "public:ranking_list"}
+FAR_DATES = ["9999-12-31", "31/12/9999", "0001-01-01", "10000-01-01", "2019-02-30", "9" * 40]
+
+
+def _date_params(client, name) -> list[str]:
+    response = client.get(reverse(name))
+    filterset = response.context and response.context.get("filter")
+    if filterset is None:
+        return []
+    return [n for n, f in filterset.form.fields.items() if isinstance(f, forms.DateField)]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+@pytest.mark.parametrize("page", [HUGE_PAGE, "-" + HUGE_PAGE, "1" + "0" * 7])
+def test_huge_page_numbers_are_404_never_500(w, client_for, name, page):
+    """A page number past any list (the lazy paginator of the dossiers would hand the database
+    an OFFSET no integer holds) is a 404, like a page past the last."""
+    response = client_for(w.p.admin).get(reverse(name), {"page": page})
+    assert response.status_code == (200 if name in UNPAGED else 404), page
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+@pytest.mark.parametrize("page", ["0", "-1", "1e309", "last", "2.5"])
+def test_odd_page_numbers_never_500(w, client_for, name, page):
+    response = client_for(w.p.admin).get(reverse(name), {"page": page})
+    assert response.status_code in (200, 404), page
+
+
+@pytest.mark.parametrize("value", FAR_DATES)
+def test_statistics_refuse_far_dates_with_a_400_naming_the_field(w, client_for, value):
+    """/procedures/stats/?start=9999-12-31 was a 500 (a period's end plus one day overflows)."""
+    for param in ("start", "end"):
+        for query in ({param: value}, {param: value, "format": "xlsx"}):
+            response = client_for(w.p.admin).get(reverse("procedures:stats"), query)
+            assert response.status_code == 400, (query, response.status_code)
+            errors = response.context["filter"].form.errors
+            assert list(errors) == [param]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+@pytest.mark.parametrize("value", FAR_DATES)
+def test_far_dates_in_any_list_filter_never_500(w, client_for, name, value):
+    client = client_for(w.p.admin)
+    for param in _date_params(client, name):
+        response = client.get(reverse(name), {param: value})
+        assert response.status_code in (200, 400), (param, value)
+        assert response.context["filter"].form.errors.get(param), (param, value)
