@@ -4,6 +4,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,7 +66,20 @@ ROLE_WORDS = {
 }
 
 
-class PlanForm(forms.Form):
+class VersionedForm(forms.Form):
+    """An edit form carrying the version the user loaded (cchc_portal/versioning.py)."""
+
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def refuse_stale(self, version: int) -> None:
+        """After a refused stale save: carry the stored version, so saving again overwrites
+        deliberately, and keep what the user typed."""
+        data = dict(self.data.items()) if not isinstance(self.data, QueryDict) else self.data.copy()
+        data["version"] = str(version)
+        self.data = data
+
+
+class PlanForm(VersionedForm):
     number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50, required=False)
     issued_on = _date_field(gettext_lazy("Ngày ban hành"), required=False)
     issuer = forms.ModelChoiceField(
@@ -105,6 +119,7 @@ class PlanForm(forms.Form):
     @classmethod
     def initial_for(cls, plan: InspectionPlan) -> dict[str, Any]:
         return {
+            "version": plan.version,
             "number": plan.number,
             "issued_on": plan.issued_on,
             "issuer": plan.issuer,
@@ -160,7 +175,7 @@ class PlanForm(forms.Form):
         return targets
 
 
-class TeamForm(forms.Form):
+class TeamForm(VersionedForm):
     name = forms.CharField(label=gettext_lazy("Tên đoàn"), max_length=200)
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Cấp thành lập"), queryset=AdministrativeUnit.objects.none()
@@ -186,6 +201,7 @@ class TeamForm(forms.Form):
     @classmethod
     def initial_for(cls, team: InspectionTeam) -> dict[str, Any]:
         return {
+            "version": team.version,
             "name": team.name,
             "unit": team.unit,
             "decision_number": team.decision_number,
@@ -220,7 +236,7 @@ class TeamForm(forms.Form):
         return members
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(VersionedForm):
     plan = forms.ModelChoiceField(
         label=gettext_lazy("Kế hoạch"), queryset=InspectionPlan.objects.none()
     )
@@ -229,6 +245,11 @@ class InspectionForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Đơn vị được kiểm tra"), queryset=AdministrativeUnit.objects.none()
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Cơ quan, bộ phận (để trống khi kiểm tra UBND)"),
+        max_length=200,
+        required=False,
     )
     kind = forms.ChoiceField(label=gettext_lazy("Loại kiểm tra"), choices=InspectionKind.choices)
     scheduled_on = _date_field(gettext_lazy("Ngày dự kiến"))

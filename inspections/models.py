@@ -46,6 +46,16 @@ class InspectionPlan(models.Model):
     purpose = models.TextField(_("mục đích, yêu cầu"), blank=True)
     period_start = models.DateField(_("thời kỳ kiểm tra từ"))
     period_end = models.DateField(_("thời kỳ kiểm tra đến"))
+    # Optimistic locking of the edit form (cchc_portal/versioning.py).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = InspectionPlanQuerySet.as_manager()
 
@@ -122,6 +132,16 @@ class InspectionTeam(models.Model):
     name = models.CharField(_("tên đoàn"), max_length=200)
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=50, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    # Optimistic locking of the edit form (cchc_portal/versioning.py).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = InspectionTeamQuerySet.as_manager()
 
@@ -236,6 +256,16 @@ class Inspection(models.Model):
     # What the conclusion notice says, frozen at conclusion: the PDF is rendered from it.
     report_snapshot = models.JSONField(
         _("nội dung kết luận"), null=True, blank=True, editable=False
+    )
+    # Optimistic locking of the edit form (cchc_portal/versioning.py).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     objects = InspectionQuerySet.as_manager()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from cchc_portal import versioning
 from cchc_portal.docx import docx_response
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
@@ -114,7 +115,11 @@ def _save_form(
     service, show its errors on the form or go to the saved object."""
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save(**form.cleaned_data)
+            obj = save(**form.cleaned_data, by=request.user)
+        except versioning.StaleEdit as exc:
+            form.refuse_stale(exc.version)
+            for message in exc.messages:
+                form.add_error(None, message)
         except ValidationError as exc:
             for message in _errors(exc, form):
                 form.add_error(None, message)
@@ -262,6 +267,7 @@ def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRe
                 "period_start",
                 "period_end",
                 "representatives",
+                "version",
             )
         }
     else:
@@ -333,8 +339,8 @@ def finding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def finding_delete(request: AuthedHttpRequest, pk: int, finding_id: int) -> HttpResponse:
+    """GET: the confirmation (without JavaScript; htmx asks in the browser); POST: delete."""
     inspection = _editable(request, pk)
     finding = (
         Finding.objects.filter(inspection=inspection, pk=finding_id)
@@ -343,6 +349,18 @@ def finding_delete(request: AuthedHttpRequest, pk: int, finding_id: int) -> Http
     )
     if finding is None:
         raise Http404
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title=_("Xác nhận xóa"),
+            subject=str(inspection),
+            intro=_("Xóa “%(text)s”? Không khôi phục được.") % {"text": finding.text},
+            problems=[] if inspection.is_editable else [str(services.INSPECTION_NOT_EDITABLE)],
+            action=request.path,
+            button=_("Xóa"),
+            danger=True,
+            back=inspection.get_absolute_url(),
+        )
     errors: list[str] = []
     try:
         services.finding_delete(finding=finding)
@@ -424,16 +442,51 @@ def dossier_check_record(request: AuthedHttpRequest, pk: int, check_id: int) -> 
     return _section(request, pk, "dossier_checks", section_errors=errors)
 
 
-@require_POST
+def _confirm(request: AuthedHttpRequest, **context: Any) -> HttpResponse:
+    """The confirmation step of an action that cannot be undone (works without JavaScript):
+    what will happen, what still stands in the way, and the one button that does it."""
+    context.setdefault("problems", [])
+    context.setdefault("facts", [])
+    context.setdefault("hidden", {})
+    return render(request, "inspections/confirm.html", context)
+
+
 def inspection_conclude(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation (what the notice will hold, who is told, what is missing);
+    POST: conclude, which freezes the report and numbers the notice."""
     inspection = _editable(request, pk)
-    form = forms.ConcludeForm(request.POST)
+    form = forms.ConcludeForm(request.POST if request.method == "POST" else request.GET)
     form.is_valid()
+    notice_number = form.cleaned_data.get("notice_number", "")
+    if request.method != "POST":
+        inspection = _inspection(request, pk)
+        recs = list(inspection.recommendations.all())
+        units = sorted({r.responsible_unit.name for r in recs})
+        return _confirm(
+            request,
+            title=_("Xác nhận kết luận kiểm tra"),
+            subject=str(inspection),
+            intro=_(
+                "Kết luận sẽ chốt nội dung thông báo kết luận và biên bản, cấp số văn bản và "
+                "gửi kiến nghị tới đơn vị thực hiện. Muốn sửa sau đó phải mở lại và ghi lý do."
+            ),
+            facts=[
+                (_("Ngày kiểm tra"), _fmt_date(inspection.held_on)),
+                (_("Số thông báo kết luận"), notice_number or _("cấp tự động khi kết luận")),
+                (_("Nội dung kiểm tra"), str(len(inspection.checklist.all()))),
+                (_("Ưu điểm, tồn tại"), str(len(inspection.findings.all()))),
+                (_("Kiến nghị"), str(len(recs))),
+                (_("Đơn vị nhận kiến nghị"), ", ".join(units) or "—"),
+            ],
+            problems=services.conclusion_problems(inspection),
+            action=request.path,
+            hidden={"notice_number": notice_number},
+            button=_("Kết luận kiểm tra"),
+            back=inspection.get_absolute_url(),
+        )
     try:
         services.inspection_conclude(
-            inspection=inspection,
-            by=request.user,
-            notice_number=form.cleaned_data.get("notice_number", ""),
+            inspection=inspection, by=request.user, notice_number=notice_number
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -441,6 +494,10 @@ def inspection_conclude(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã kết luận cuộc kiểm tra; nội dung báo cáo đã được chốt."))
     return redirect(inspection)
+
+
+def _fmt_date(day: Any) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 @require_POST
@@ -458,14 +515,30 @@ def inspection_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(inspection)
 
 
-@require_POST
 def inspection_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation; POST: close (the inspection leaves the follow-up for good)."""
     inspection = _editable(request, pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title=_("Xác nhận đóng cuộc kiểm tra"),
+            subject=str(inspection),
+            intro=_(
+                "Đóng cuộc kiểm tra khi mọi kiến nghị đã được xác nhận khắc phục; "
+                "cuộc kiểm tra đã đóng không mở lại được."
+            ),
+            problems=services.close_problems(inspection),
+            action=request.path,
+            button=_("Đóng cuộc kiểm tra"),
+            back=inspection.get_absolute_url(),
+        )
     try:
         services.inspection_close(inspection=inspection)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đóng cuộc kiểm tra."))
     return redirect(inspection)
 
 
@@ -615,9 +688,37 @@ def _review(request: AuthedHttpRequest, pk: int, accept: bool) -> HttpResponse:
     return redirect(rec)
 
 
-@require_POST
 def recommendation_verify(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, accept=True)
+    """GET: the confirmation (the report being accepted, the note); POST: verify, which
+    ends the follow-up of the recommendation."""
+    if request.method == "POST":
+        return _review(request, pk, accept=True)
+    rec = _recommendation(request, pk)
+    require(request.user.is_provincial)
+    latest = rec.remediations.filter(accepted__isnull=True).order_by("-pk").first()
+    note = request.GET.get("note", "")
+    return _confirm(
+        request,
+        title=_("Xác nhận đã khắc phục"),
+        subject=rec.text,
+        intro=_(
+            "Xác nhận kiến nghị đã được khắc phục: kiến nghị chuyển sang “Đã xác nhận” và "
+            "đơn vị không báo cáo thêm được."
+        ),
+        facts=[
+            (_("Đơn vị thực hiện"), rec.responsible_unit.name),
+            (_("Thời hạn"), _fmt_date(rec.due_on)),
+            (_("Báo cáo khắc phục"), latest.text if latest else "—"),
+            (_("Ý kiến của đoàn"), note or "—"),
+        ],
+        problems=[]
+        if latest and rec.state == RecommendationState.REPORTED
+        else [str(services.NOT_REPORTED)],
+        action=request.path,
+        hidden={"note": note},
+        button=_("Xác nhận đã khắc phục"),
+        back=rec.get_absolute_url(),
+    )
 
 
 @require_POST

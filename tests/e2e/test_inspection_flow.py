@@ -106,6 +106,10 @@ def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, s
 
     # Conclude, then download and read the PDF.
     page.click("#conclude-form button[type=submit]")
+    # The confirmation step says what concluding does and changes nothing by itself.
+    expect(page.locator("h1")).to_have_text("Xác nhận kết luận kiểm tra")
+    assert Inspection.objects.get().state == InspectionState.IN_PROGRESS
+    page.click("#confirm-button")
     expect(page.locator("#inspection-state")).to_have_text("Đã kết luận")
     inspection = Inspection.objects.get()
     assert inspection.state == InspectionState.CONCLUDED
@@ -164,8 +168,10 @@ def test_remediation_reported_verified_and_seen(
     saved = tmp_path / "downloaded.pdf"
     info.value.save_as(saved)
     assert saved.read_bytes() == attachment.read_bytes()
-    page.fill("#review-form textarea[name=note]", "Đã kiểm tra trên cổng dịch vụ công")
-    page.click("text=Xác nhận đã khắc phục")
+    page.fill("#verify-form textarea[name=note]", "Đã kiểm tra trên cổng dịch vụ công")
+    page.click("#verify-form button[type=submit]")
+    expect(page.locator(".confirm-facts")).to_contain_text("Đã triển khai dịch vụ công mức độ 4")
+    page.click("#confirm-button")
     expect(page.locator("#rec-state")).to_contain_text("Đã xác nhận")
     rec.refresh_from_db()
     assert rec.state == RecommendationState.VERIFIED

@@ -744,6 +744,9 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.theirs.inspection, "fmt": "docx"}, THEIRS, theirs=True),
     ],
     "inspections:inspection_conclude": [
+        # GET: the confirmation page, which changes nothing.
+        GET(lambda w: {"pk": w.ours.inspection}, "login 200 200 403 404 404"),
+        GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
         POST(
             lambda w: {"pk": w.ours.inspection},
             "login 302 302 403 404 404",
@@ -770,6 +773,8 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "inspections:inspection_close": [
+        GET(lambda w: {"pk": w.ours.inspection}, "login 200 200 403 404 404"),
+        GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
         POST(lambda w: {"pk": w.ours.inspection}, "login 302 302 403 404 404"),
         POST(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
     ],
@@ -803,6 +808,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "inspections:finding_delete": [
+        GET(
+            lambda w: {"pk": w.ours.inspection, "finding_id": w.ours.inspection.findings.first()},
+            "login 200 200 403 404 404",
+        ),
         POST(
             lambda w: {"pk": w.ours.inspection, "finding_id": w.ours.inspection.findings.first()},
             "login 302 302 403 404 404",
@@ -937,6 +946,12 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "inspections:recommendation_verify": [
+        GET(lambda w: {"pk": w.ours.recommendation}, "login 200 200 403 404 404"),
+        GET(
+            lambda w: {"pk": w.theirs.recommendation},
+            "login 404 404 404 403 404",
+            theirs=True,
+        ),
         POST(
             lambda w: {"pk": w.ours.recommendation},
             "login 302 302 403 404 404",
