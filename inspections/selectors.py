@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cchc_portal.document import in_sentence, place_name
 from cchc_portal.templatetags.portal import num
-from inspections.choices import FindingKind, InspectionState, MemberRole
+from inspections.choices import FindingKind, InspectionState, MemberRole, RecommendationState
 from inspections.models import (
     ChecklistResult,
     Finding,
@@ -310,14 +310,23 @@ def tracker_rows(qs: QuerySet[Recommendation], today: dt.date) -> Iterator[list[
 
 
 def dashboard_counts(user: AnyUser, today: dt.date | None = None) -> dict[str, int]:
-    """Open and overdue recommendation counts for a user's dashboard."""
+    """Counts of the user's recommendations not yet verified, for both sides' dashboards and
+    the tracker: `open` (all of them), `overdue`, `not_reported` (nothing reported yet),
+    `reported` (waiting for the inspector's verification) and `sent_back` (the unit must
+    report again). One query."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
     return (
         Recommendation.objects.visible_to(user)
         .open()
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            not_reported=Count("pk", filter=Q(state=RecommendationState.OPEN)),
+            reported=Count("pk", filter=Q(state=RecommendationState.REPORTED)),
+            sent_back=Count("pk", filter=Q(state=RecommendationState.SENT_BACK)),
+        )
     )
 
 

@@ -804,7 +804,7 @@ def recommendation_send_back(
     remediation.accepted, remediation.review_note = False, note.strip()
     remediation.reviewed_by, remediation.reviewed_at = by, timezone.now()
     remediation.save()
-    recommendation.state = RecommendationState.OPEN
+    recommendation.state = RecommendationState.SENT_BACK
     recommendation.save(update_fields=["state"])
     audit_record(
         action=Action.TRANSITION,

@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal.tables import PortalTable
@@ -73,8 +73,12 @@ class RecommendationTable(PortalTable):
         row_attrs = {"class": lambda record: "table-danger overdue" if record.overdue_flag else ""}
 
     def render_state(self, record, value):
-        if record.overdue_flag:
-            return format_html('{} <span class="badge bg-danger">{}</span>', value, _("Quá hạn"))
+        # The same badge as the dashboards and the recommendation's page.
+        return render_to_string(
+            "inspections/_rec_state.html", {"rec": record, "overdue": record.overdue_flag}
+        )
+
+    def value_state(self, record, value):
         return value
 
     def render_days_overdue(self, record):

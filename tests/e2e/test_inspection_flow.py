@@ -153,7 +153,7 @@ def test_remediation_reported_verified_and_seen(
     attachment.write_bytes(b"%PDF-1.4\n% remediation report\n%%EOF\n")
     page.set_input_files("#remediation-form input[type=file]", str(attachment))
     page.click("#remediation-form button[type=submit]")
-    expect(page.locator("#rec-state")).to_contain_text("Đã báo cáo khắc phục")
+    expect(page.locator("#rec-state")).to_contain_text("Đã báo cáo – chờ xác nhận")
     expect(page.locator(".remediation")).to_contain_text("ket-qua.pdf")
     rec.refresh_from_db()
     assert rec.state == RecommendationState.REPORTED

@@ -224,6 +224,10 @@ def test_2026_recommendations_on_1_december(demo):
     }
     due_in_december = recs.open().filter(due_on__gte=NOW, due_on__lte=dt.date(2026, 12, 31))
     assert due_in_december.count() == 8
+    # Xã Cư M'gar's digitisation report came back: it must report again (issue 17).
+    [sent_back] = recs.filter(state=RecommendationState.SENT_BACK)
+    assert sent_back.responsible_unit.code == "24280"
+    assert sent_back.remediations.get().accepted is False
     assert not recs.filter(notified_at__isnull=True).exists()  # the demo sends no mail
 
 
@@ -266,7 +270,7 @@ def test_inspector_has_reports_to_verify(demo, client_for):
     listing = client.get(
         reverse("inspections:recommendation_list"), {"state": RecommendationState.REPORTED}
     ).content.decode()
-    assert listing.count("Đã báo cáo khắc phục") >= 4
+    assert listing.count("Đã báo cáo – chờ xác nhận") >= 4
     rec = to_verify.first()
     page = client.get(rec.get_absolute_url()).content.decode()
     assert "Xác nhận đã khắc phục" in page  # the verify action is offered

@@ -231,3 +231,47 @@ def test_deleting_a_finding_asks_first_without_javascript(personas, client_for):
     assert Finding.objects.filter(pk=finding.pk).exists()
     client.post(url)
     assert not Finding.objects.filter(pk=finding.pk).exists()
+
+
+class TestRemediationSeenByBothSides:
+    """Issue 17, item 4: after a send-back both dashboards say "Bị trả lại", a report waits
+    as "chờ xác nhận", and each count links to the tracker filtered to it."""
+
+    def test_each_status_on_both_dashboards(self, personas, client_for):
+        rec = concluded(personas).recommendations.get()
+        staff, inspector = personas.cumgar_staff, personas.inspector
+
+        def figures(user):
+            html = client_for(user).get("/").content.decode()
+            return {
+                name: re.search(rf'data-figure="{name}"[^>]*>(\d+)<', html).group(1)
+                for name in ("not-reported", "reported", "sent-back", "overdue")
+            }
+
+        # Concluded, nothing reported, due 31/10/2019: long overdue.
+        expected = {"not-reported": "1", "reported": "0", "sent-back": "0", "overdue": "1"}
+        assert figures(staff) == figures(inspector) == expected
+        services.remediation_report(recommendation=rec, by=staff, text="Đã niêm yết")
+        expected = {"not-reported": "0", "reported": "1", "sent-back": "0", "overdue": "1"}
+        assert figures(staff) == figures(inspector) == expected
+        services.recommendation_send_back(recommendation=rec, by=inspector, note="Thiếu ảnh")
+        expected = {"not-reported": "0", "reported": "0", "sent-back": "1", "overdue": "1"}
+        assert figures(staff) == figures(inspector) == expected
+        html = client_for(staff).get("/").content.decode()
+        assert "Bị trả lại" in html and "Báo cáo lại" in html
+        services.remediation_report(recommendation=rec, by=staff, text="Bổ sung ảnh")
+        services.recommendation_verify(recommendation=rec, by=inspector)
+        expected = {"not-reported": "0", "reported": "0", "sent-back": "0", "overdue": "0"}
+        assert figures(staff) == figures(inspector) == expected
+
+    def test_the_tracker_filters_sent_back(self, personas, client_for):
+        rec = concluded(personas).recommendations.get()
+        services.remediation_report(recommendation=rec, by=personas.cumgar_staff, text="x")
+        services.recommendation_send_back(recommendation=rec, by=personas.inspector, note="y")
+        client = client_for(personas.cumgar_staff)
+        url = reverse("inspections:recommendation_list")
+        assert client.get(url, {"state": "sent_back"}).context["table"].paginator.count == 1
+        assert client.get(url, {"state": "open"}).context["table"].paginator.count == 0
+        # Overdue stands out on the recommendation's page too.
+        html = client.get(rec.get_absolute_url()).content.decode()
+        assert "rec-overdue" in html and "Bị trả lại" in html

@@ -390,7 +390,7 @@ class TestTrackerAndRemediation:
         assert rec.state == RecommendationState.REPORTED
         client.post(url, {"note": "Thiếu ảnh chụp"})
         rec.refresh_from_db()
-        assert rec.state == RecommendationState.OPEN
+        assert rec.state == RecommendationState.SENT_BACK
 
     def test_recommendation_detail_access(self, personas, client_for):
         concluded(personas)
@@ -478,8 +478,14 @@ class TestListsAndForms:
         concluded(personas)
         from inspections.selectors import dashboard_counts
 
-        assert dashboard_counts(personas.cumgar_staff) == {"open": 1, "overdue": 1}
-        assert dashboard_counts(personas.namnhun_staff) == {"open": 0, "overdue": 0}
+        assert dashboard_counts(personas.cumgar_staff) == {
+            "open": 1,
+            "overdue": 1,
+            "not_reported": 1,
+            "reported": 0,
+            "sent_back": 0,
+        }
+        assert set(dashboard_counts(personas.namnhun_staff).values()) == {0}
         html = (
             client_for(personas.cumgar_staff)
             .get(reverse("inspections:recommendation_list"))
