@@ -264,13 +264,22 @@ class InspectionForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, plan: InspectionPlan | None = None, **kwargs: Any
+    ) -> None:
+        """`plan`: an inspection created from a plan offers only that plan and its targets."""
         super().__init__(*args, **kwargs)
-        _choice_field(self, "plan").queryset = InspectionPlan.objects.visible_to(user)
+        plans = InspectionPlan.objects.visible_to(user)
+        units = AdministrativeUnit.objects.visible_to(user).exclude(level=Level.PROVINCE)
+        if plan is not None:
+            plans = plans.filter(pk=plan.pk)
+            units = units.filter(pk__in=plan.targets.values("unit_id"))
+            _choice_field(self, "unit").help_text = _("Các đơn vị trong kế hoạch %(plan)s.") % {
+                "plan": plan
+            }
+        _choice_field(self, "plan").queryset = plans
         _choice_field(self, "team").queryset = InspectionTeam.objects.visible_to(user)
-        _choice_field(self, "unit").queryset = AdministrativeUnit.objects.visible_to(user).exclude(
-            level=Level.PROVINCE
-        )
+        _choice_field(self, "unit").queryset = units
 
 
 class ChecklistForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,21 @@ def plans_with_progress(qs: QuerySet[InspectionPlan]) -> QuerySet[Any]:
             distinct=True,
         ),
     )
+
+
+def plan_targets(plan: InspectionPlan) -> list[Any]:
+    """The plan's targets, each with `inspection`: the inspection made for it (same unit and
+    body), or None. 2 queries."""
+    from inspections.models import PlanTarget
+
+    made = {
+        (i.unit_id, i.body): i
+        for i in plan.inspections.only("pk", "unit_id", "body", "state", "held_on", "plan_id")
+    }
+    targets = list(PlanTarget.objects.filter(plan=plan).select_related("unit"))
+    for target in targets:
+        target.inspection = made.get((target.unit_id, target.body))  # type: ignore[attr-defined]
+    return targets
 
 
 def inspection_for_page(qs: QuerySet[Inspection], pk: int) -> Inspection | None:
@@ -353,3 +369,92 @@ def plan_inspection_rows(plan: InspectionPlan) -> Iterator[list[Any]]:
             insp.n_findings,  # type: ignore[attr-defined]
             insp.n_recommendations,  # type: ignore[attr-defined]
         ]
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One visit on the calendar: an inspection (held, or planned) or a plan target that has no
+    inspection yet."""
+
+    day: dt.date
+    label: str
+    url: str
+    held: bool
+    state: str
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    first: dt.date
+    weeks: list[list[tuple[dt.date, list[CalendarEntry]]]]  # Monday first, days of the grid
+    days_with_entries: list[tuple[dt.date, list[CalendarEntry]]]
+    previous: dt.date
+    next: dt.date
+    count: int
+
+
+def calendar_month(user: AnyUser, *, year: int, month: int) -> CalendarMonth:
+    """The month's planned and held inspections visible to the user, and the targets of their
+    visible plans not yet given an inspection: 2 queries whatever the month holds."""
+    import calendar
+
+    from django.urls import reverse
+
+    from inspections.models import PlanTarget
+
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    entries: dict[dt.date, list[CalendarEntry]] = {}
+    seen: set[tuple[int, int, str]] = set()
+    inspections = (
+        Inspection.objects.visible_to(user)
+        .filter(
+            Q(held_on__range=(first, last))
+            | Q(held_on__isnull=True, scheduled_on__range=(first, last))
+        )
+        .select_related("unit")
+        .order_by("held_on", "scheduled_on", "pk")
+    )
+    for insp in inspections:
+        seen.add((insp.plan_id, insp.unit_id, insp.body))
+        entries.setdefault(insp.visit_date, []).append(
+            CalendarEntry(
+                day=insp.visit_date,
+                label=insp.inspected_name,
+                url=insp.get_absolute_url(),
+                held=insp.held_on is not None,
+                state=insp.get_state_display(),
+            )
+        )
+    targets = (
+        PlanTarget.objects.filter(
+            plan__in=InspectionPlan.objects.visible_to(user), scheduled_on__range=(first, last)
+        )
+        .select_related("unit")
+        .order_by("scheduled_on", "pk")
+    )
+    for target in targets:
+        if (target.plan_id, target.unit_id, target.body) in seen:
+            continue
+        name = f"{target.body} – {target.unit.name}" if target.body else target.unit.name
+        entries.setdefault(target.scheduled_on, []).append(
+            CalendarEntry(
+                day=target.scheduled_on,
+                label=name,
+                url=reverse("inspections:plan_detail", args=[target.plan_id]),
+                held=False,
+                state=_("Theo kế hoạch"),
+            )
+        )
+    grid = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    weeks = [[(day, entries.get(day, [])) for day in week] for week in grid]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = last + dt.timedelta(days=1)
+    return CalendarMonth(
+        first=first,
+        weeks=weeks,
+        days_with_entries=sorted(entries.items()),
+        previous=previous,
+        next=following,
+        count=sum(len(v) for v in entries.values()),
+    )

@@ -13,13 +13,16 @@ class InspectionPlanTable(PortalTable):
     issued_on = tables.DateColumn(verbose_name=_("Ngày"), format="d/m/Y")
     issuer = tables.Column(verbose_name=_("Cấp ban hành"), order_by=("issuer__name",))
     year = tables.Column(verbose_name=_("Năm"))
-    title = tables.Column(verbose_name=_("Tên kế hoạch"))
+    title = tables.Column(verbose_name=_("Tên kế hoạch"), linkify=True)
     progress = tables.Column(verbose_name=_("Tiến độ"), empty_values=(), orderable=False)
 
     class Meta:
         model = InspectionPlan
         fields = ("number", "issued_on", "issuer", "year", "title")
         attrs = ATTRS
+
+    def render_year(self, value):
+        return str(value)  # a year, not an amount: "2019", never "2.019"
 
     def render_progress(self, record):
         planned, done = record.planned, record.inspected

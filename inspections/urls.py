@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.InspectionListView.as_view(), name="inspection_list"),
     path("new/", views.inspection_edit, name="inspection_create"),
+    path("calendar/", views.inspection_calendar, name="inspection_calendar"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
     path("<int:pk>/report.pdf", views.inspection_report_pdf, name="inspection_report"),

@@ -96,7 +96,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "title": str(plan),
             "contents": plan.contents.all(),
-            "targets": plan.targets.select_related("unit"),
+            "targets": selectors.plan_targets(plan),
             "inspections": inspections,
             "percent": percent,
         },
@@ -202,6 +202,45 @@ class InspectionListView(SingleTableMixin, FilterView):
         return Inspection.objects.visible_to(self.request.user).for_list()
 
 
+CALENDAR_YEARS = (2000, 2100)
+
+
+def inspection_calendar(request: AuthedHttpRequest) -> HttpResponse:
+    """A month of planned and held inspections (`?month=YYYY-MM`, default: this month); a
+    month that is not one, or outside 2000–2100, is a 404, never a server error."""
+    today = timezone.localdate()
+    raw = request.GET.get("month", "")
+    year, month = today.year, today.month
+    if raw:
+        parts = raw.split("-")
+        if len(parts) != 2 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+            raise Http404
+        year, month = int(parts[0]), int(parts[1])
+        if not (CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1] and 1 <= month <= 12):
+            raise Http404
+    cal = selectors.calendar_month(request.user, year=year, month=month)
+    return render(
+        request,
+        "inspections/calendar.html",
+        {
+            "title": _("Lịch kiểm tra tháng %(month)s") % {"month": cal.first.strftime("%m/%Y")},
+            "cal": cal,
+            "today": today,
+            "weekdays": [
+                _("Thứ Hai"),
+                _("Thứ Ba"),
+                _("Thứ Tư"),
+                _("Thứ Năm"),
+                _("Thứ Sáu"),
+                _("Thứ Bảy"),
+                _("Chủ nhật"),
+            ],
+            "has_previous": cal.previous.year >= CALENDAR_YEARS[0],
+            "has_next": cal.next.year <= CALENDAR_YEARS[1],
+        },
+    )
+
+
 def _inspection(request: AuthedHttpRequest, pk: int) -> Inspection:
     inspection = selectors.inspection_for_page(Inspection.objects.visible_to(request.user), pk)
     if inspection is None:
@@ -249,9 +288,41 @@ def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/inspection_detail.html", context)
 
 
+def _id_param(request: AuthedHttpRequest, name: str) -> int | None:
+    """A numeric id from the query string; anything else is a 404 (never a server error)."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    return int(raw)
+
+
+def _from_plan(request: AuthedHttpRequest) -> tuple[InspectionPlan | None, dict[str, Any]]:
+    """A new inspection from `?plan=` (and `&target=`: one of its targets): the plan, and the
+    form pre-filled with the target's unit, body and planned date and the plan's period."""
+    plan_id = _id_param(request, "plan")
+    if plan_id is None:
+        return None, {}
+    plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=plan_id)
+    initial: dict[str, Any] = {
+        "plan": plan,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+    }
+    target_id = _id_param(request, "target")
+    if target_id is not None:
+        target = plan.targets.filter(pk=target_id).first()
+        if target is None:
+            raise Http404
+        initial.update(unit=target.unit_id, body=target.body, scheduled_on=target.scheduled_on)
+    return plan, initial
+
+
 @user_passes("is_provincial")
 def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     inspection = None
+    plan: InspectionPlan | None = None
     if pk:
         inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
         initial = {
@@ -271,10 +342,12 @@ def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRe
             )
         }
     else:
-        initial = {"plan": request.GET.get("plan")}
+        plan, initial = _from_plan(request)
     return _save_form(
         request,
-        form=forms.InspectionForm(request.POST or None, initial=initial, user=request.user),
+        form=forms.InspectionForm(
+            request.POST or None, initial=initial, user=request.user, plan=plan
+        ),
         save=partial(services.inspection_save, inspection=inspection),
         saved=_("Đã lưu cuộc kiểm tra."),
         title=_("Sửa cuộc kiểm tra") if inspection else _("Cuộc kiểm tra mới"),

@@ -721,6 +721,10 @@ MATRIX: dict[str, Case | list[Case]] = {
     # --- documents ---------------------------------------------------------------------------
     "documents:register_list": GET(None, ADMIN_ONLY),
     "inspections:inspection_list": GET(None, ALL),
+    "inspections:inspection_calendar": [
+        GET(None, ALL, query={"month": "2019-09"}),
+        GET(None, "login 404 404 404 404 404", query={"month": "9999-12"}),
+    ],
     "inspections:inspection_create": [GET(None, PROVINCIAL), POST(None, PROVINCIAL, data={})],
     "inspections:inspection_detail": [
         GET(lambda w: {"pk": w.ours.inspection}, OURS),
