@@ -19,6 +19,7 @@ from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, M
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
 from notifications import kinds
 from notifications.services import Notice, mail_muted, notify
+from units.choices import Role
 from units.demo import NOW as DEMO_TODAY
 from units.models import AdministrativeUnit, User
 from units.resolver import resolve_unit
@@ -809,6 +810,8 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
     for text in visit.strengths:
         services.finding_add(inspection=inspection, kind=FindingKind.STRENGTH, text=text)
     recs = []
+    # Where the unit has a demo account, its recommendations are given to that official.
+    person = User.objects.filter(unit=unit, role=Role.UNIT_STAFF, is_active=True).first()
     for rec in visit.recommendations:
         finding = services.finding_add(
             inspection=inspection, kind=FindingKind.LIMITATION, text=rec.finding
@@ -821,6 +824,7 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
                     finding=finding,
                     text=rec.text,
                     responsible_unit=unit,
+                    responsible_person=person,
                     due_on=rec.due_on,
                 ),
             )

@@ -17,8 +17,8 @@ from inspections.choices import (
 )
 from inspections.models import Finding, InspectionPlan, InspectionTeam
 from inspections.services import MemberData, TargetData
-from units.choices import Level
-from units.models import AdministrativeUnit
+from units.choices import Level, Role
+from units.models import AdministrativeUnit, User
 from units.resolver import UnitCodeError, UnitResolver
 
 if TYPE_CHECKING:
@@ -308,20 +308,39 @@ class FindingForm(forms.Form):
         ).select_related("criteria_set")
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A portal user, shown by name and unit ("Nguyễn Văn A · Xã Cư M’gar")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.username
+        return f"{name} · {obj.unit.name}" if obj.unit_id else name
+
+
 class RecommendationForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Nội dung kiến nghị"), max_length=4000)
     responsible_unit = forms.ModelChoiceField(
         label=gettext_lazy("Đơn vị thực hiện"), queryset=AdministrativeUnit.objects.none()
     )
     due_on = _date_field(gettext_lazy("Thời hạn"))
+    responsible_person = PersonChoiceField(
+        label=gettext_lazy("Người phụ trách (không bắt buộc)"),
+        queryset=User.objects.none(),
+        required=False,
+    )
     finding = forms.ModelChoiceField(
         label=gettext_lazy("Tồn tại liên quan"), queryset=Finding.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choice_field(self, "responsible_unit").queryset = AdministrativeUnit.objects.subtree_of(
-            inspection.unit
+        units = AdministrativeUnit.objects.subtree_of(inspection.unit)
+        _choice_field(self, "responsible_unit").queryset = units
+        # The people of the inspected unit and the units below it (the service checks the
+        # person belongs to the chosen responsible unit).
+        _choice_field(self, "responsible_person").queryset = (
+            User.objects.filter(unit__in=units, is_active=True, role=Role.UNIT_STAFF)
+            .select_related("unit")
+            .order_by("unit__name", "last_name", "first_name", "username")
         )
         _choice_field(self, "finding").queryset = inspection.findings.filter(
             kind=FindingKind.LIMITATION

@@ -369,6 +369,15 @@ class Recommendation(models.Model):
         on_delete=models.PROTECT,
         related_name="recommendations",
     )
+    # The official of the unit who answers for it (người phụ trách), told by notification.
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phụ trách"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_recommendations",
+    )
     due_on = models.DateField(_("thời hạn"))
     state = models.CharField(
         _("trạng thái"),

@@ -81,7 +81,9 @@ def inspection_for_page(qs: QuerySet[Inspection], pk: int) -> Inspection | None:
             Prefetch("findings", queryset=Finding.objects.select_related("criterion")),
             Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.select_related("responsible_unit", "finding"),
+                queryset=Recommendation.objects.select_related(
+                    "responsible_unit", "responsible_person", "finding"
+                ),
             ),
             "dossier_checks__dossier",
             "sites",

@@ -61,6 +61,10 @@ DUE_BEFORE_INSPECTION = gettext_lazy("Thời hạn khắc phục ({due}) phải 
 RESPONSIBLE_OUTSIDE_UNIT = gettext_lazy(
     "Đơn vị thực hiện kiến nghị phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc."
 )
+RESPONSIBLE_PERSON_OUTSIDE = gettext_lazy(
+    "{person} không phải cán bộ của {unit} (hoặc của đơn vị cấp trên được kiểm tra): không giao "
+    "kiến nghị cho người này được."
+)
 CHECKLIST_UNANSWERED = gettext_lazy("Chưa có kết quả cho {count} nội dung kiểm tra: {items}.")
 # One answer for a code of another unit and a code that does not exist: typing codes must not
 # tell what exists elsewhere (issue 19).
@@ -443,7 +447,10 @@ def recommendation_add(
     responsible_unit: AdministrativeUnit,
     due_on: dt.date,
     finding: Finding | None = None,
+    responsible_person: User | None = None,
 ) -> Recommendation:
+    """Add a recommendation; `responsible_person`, when given, is a user of the responsible
+    unit (or a unit below it) and is told by notification with the unit's staff."""
     _require_editable(inspection)
     if due_on <= inspection.visit_date:
         raise ValidationError(
@@ -455,10 +462,29 @@ def recommendation_add(
         )
     if not responsible_unit.is_within(inspection.unit):
         raise ValidationError({"responsible_unit": RESPONSIBLE_OUTSIDE_UNIT})
+    # The person must be able to open it: staff of the responsible unit or of a unit above it,
+    # within the inspected unit.
+    person_unit = responsible_person.unit if responsible_person is not None else None
+    if responsible_person is not None and (
+        person_unit is None
+        or not responsible_person.is_active
+        or not responsible_person.is_unit_staff
+        or not responsible_unit.is_within(person_unit)
+        or not person_unit.is_within(inspection.unit)
+    ):
+        raise ValidationError(
+            {
+                "responsible_person": RESPONSIBLE_PERSON_OUTSIDE.format(
+                    person=responsible_person.get_full_name() or responsible_person.username,
+                    unit=responsible_unit.name,
+                )
+            }
+        )
     rec = Recommendation(
         inspection=inspection,
         text=text.strip(),
         responsible_unit=responsible_unit,
+        responsible_person=responsible_person,
         due_on=due_on,
         finding=finding,
     )
@@ -834,6 +860,7 @@ def _for_unit(rec: Recommendation, *, key: str = "", actor: User | None = None) 
         target=rec,
         unit=rec.responsible_unit,
         staff=True,
+        users=(rec.responsible_person_id,) if rec.responsible_person_id else (),
         params=_params(rec),
         key=key,
         actor=actor.pk if actor else None,

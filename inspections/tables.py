@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal.tables import PortalTable
@@ -74,6 +75,16 @@ class RecommendationTable(PortalTable):
         fields = ("responsible_unit", "finding", "text", "due_on", "state")
         attrs = ATTRS
         row_attrs = {"class": lambda record: "table-danger overdue" if record.overdue_flag else ""}
+
+    def render_responsible_unit(self, record, value):
+        person = record.responsible_person
+        if person is None:
+            return value
+        name = person.get_full_name() or person.username
+        return format_html('{}<div class="small text-muted">{}</div>', value, name)
+
+    def value_responsible_unit(self, record, value):
+        return value
 
     def render_state(self, record, value):
         # The same badge as the dashboards and the recommendation's page.

@@ -362,6 +362,7 @@ def _section(request: AuthedHttpRequest, pk: int, name: str, **kwargs: Any) -> H
             messages.error(request, message)
         return redirect(inspection)
     context = _page_context(request, inspection, **kwargs)
+    context["refresh_recommendations"] = name == "findings"
     return render(request, f"inspections/_{name}.html", context)
 
 
@@ -681,7 +682,7 @@ def recommendations_xlsx(request: AuthedHttpRequest) -> HttpResponseBase:
 def _recommendation(request: AuthedHttpRequest, pk: int) -> Recommendation:
     return get_visible_or_404(
         Recommendation.objects.select_related(
-            "responsible_unit", "inspection__unit", "finding"
+            "responsible_unit", "responsible_person", "inspection__unit", "finding"
         ).with_overdue_flag(),
         request.user,
         pk=pk,

@@ -276,3 +276,11 @@ def test_inspector_has_reports_to_verify(demo, client_for):
     assert "Xác nhận đã khắc phục" in page  # the verify action is offered
     inspections = client.get(reverse("inspections:inspection_list")).content.decode()
     assert "Sở Tư pháp" in inspections and "Xã Cư M’gar" in inspections
+
+
+def test_new_units_recommendations_are_given_to_their_official(demo):
+    """cumgar.xa answers for Xã Cư M’gar's 2026 recommendations (issue 17)."""
+    user = User.objects.get(username="cumgar.xa")
+    recs = Recommendation.objects.filter(inspection__plan__year=2026, responsible_unit=user.unit)
+    assert recs.count() == 3
+    assert set(recs.values_list("responsible_person__username", flat=True)) == {"cumgar.xa"}
