@@ -151,6 +151,15 @@ def unit_statistics(inspection: Inspection) -> list[list[str]]:
     ]
 
 
+def frozen_statistics(inspection: Inspection) -> list[list[str]] | None:
+    """The dossier figures the conclusion notice printed (no query), or None while the
+    inspection is open: the page then loads the live figures after it (`unit_statistics`)."""
+    snapshot = inspection.report_snapshot or {}
+    if "statistics" not in snapshot:
+        return None
+    return [list(row) for row in snapshot["statistics"] or []]
+
+
 def findings_impact(inspection: Inspection, *, user: User) -> FixImpact | None:
     """What the limitations linked to criteria cost the unit, and, for provincial roles, its
     index and rank now and if fixed.

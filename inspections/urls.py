@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", views.inspection_calendar, name="inspection_calendar"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
+    path("<int:pk>/statistics/", views.inspection_statistics, name="inspection_statistics"),
     path("<int:pk>/report.pdf", views.inspection_report_pdf, name="inspection_report"),
     path("<int:pk>/report.docx", views.inspection_report_docx, name="inspection_report_docx"),
     path("<int:pk>/minutes.<str:fmt>", views.inspection_minutes, name="inspection_minutes"),

@@ -279,8 +279,9 @@ def _page_context(request: AuthedHttpRequest, inspection: Inspection, **forms_: 
 def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     context = _page_context(request, inspection)
-    # Computed for the whole page only, not for each htmx section save (one dossier aggregate).
-    context["statistics"] = selectors.unit_statistics(inspection)
+    # The dossier figures: as the conclusion notice froze them, or (one aggregate over up to
+    # hundreds of thousands of dossiers, ~1 s) loaded after the page by htmx.
+    context["statistics"] = selectors.frozen_statistics(inspection)
     context["impact"] = selectors.findings_impact(inspection, user=request.user)
     context["open_recommendations"] = sum(  # prefetched: no query
         r.state != RecommendationState.VERIFIED for r in inspection.recommendations.all()
@@ -317,6 +318,20 @@ def _from_plan(request: AuthedHttpRequest) -> tuple[InspectionPlan | None, dict[
             raise Http404
         initial.update(unit=target.unit_id, body=target.body, scheduled_on=target.scheduled_on)
     return plan, initial
+
+
+def inspection_statistics(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The unit's dossier figures for the inspected period: the page's section (htmx) or,
+    without JavaScript, a page of its own."""
+    inspection = get_visible_or_404(Inspection.objects.select_related("unit"), request.user, pk=pk)
+    context = {
+        "inspection": inspection,
+        "statistics": selectors.unit_statistics(inspection),
+        "title": _("Kết quả giải quyết hồ sơ trong thời kỳ kiểm tra"),
+    }
+    if request.htmx:
+        return render(request, "inspections/_unit_statistics.html", context)
+    return render(request, "inspections/statistics_page.html", context)
 
 
 @user_passes("is_provincial")

@@ -171,3 +171,37 @@ def test_calendar_and_new_inspection_never_500_on_hostile_parameters(personas, c
             assert client.get(url, query).status_code in (200, 404), (url, query)
 
     check()
+
+
+class TestStatisticsAfterThePage:
+    """The dossier figures cost one aggregate over up to hundreds of thousands of dossiers:
+    an open inspection's page loads them after itself; a concluded one shows the figures its
+    notice froze, with no dossier query at all."""
+
+    def test_open_inspection_defers_the_figures(self, personas, client_for):
+        from tests.inspections.factories import make_dossiers
+
+        inspection = make_inspection(personas)
+        make_dossiers(personas.cumgar, [D(2018, 5, 2), D(2019, 1, 3)])
+        client = client_for(personas.inspector)
+        html = client.get(inspection.get_absolute_url()).content.decode()
+        url = reverse("inspections:inspection_statistics", args=[inspection.pk])
+        assert f'hx-get="{url}"' in html and f'href="{url}"' in html  # and without JavaScript
+        section = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Hồ sơ tiếp nhận trong kỳ" in section and "<html" not in section
+        page = client.get(url).content.decode()
+        assert "<html" in page and "Hồ sơ tiếp nhận trong kỳ" in page
+
+    def test_concluded_inspection_shows_the_frozen_figures_without_counting(
+        self, personas, client_for
+    ):
+        from tests.inspections.factories import concluded, make_dossiers
+
+        make_dossiers(personas.cumgar, [D(2018, 5, 2), D(2019, 1, 3)])
+        inspection = concluded(personas)
+        frozen = inspection.report_snapshot["statistics"]
+        assert frozen and frozen[1][0] == "Hồ sơ tiếp nhận trong kỳ"
+        make_dossiers(personas.cumgar, [D(2018, 6, 1)], prefix="LATE")  # imported afterwards
+        response = client_for(personas.inspector).get(inspection.get_absolute_url())
+        assert response.context["statistics"] == [list(r) for r in frozen]
+        assert "hx-get" not in response.content.decode().split('id="unit-statistics"')[1][:80]

@@ -735,6 +735,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         POST(lambda w: {"pk": w.ours.inspection}, PROVINCIAL, data={}),
         GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 403 403 403", theirs=True),
     ],
+    "inspections:inspection_statistics": [
+        GET(lambda w: {"pk": w.ours.inspection}, OURS),
+        GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
+    ],
     "inspections:inspection_report": [
         GET(lambda w: {"pk": w.ours.inspection}, OURS),
         GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
