@@ -52,20 +52,6 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(text)
 
 
-ROLE_WORDS = {
-    "trưởng đoàn": MemberRole.HEAD,
-    "tổ trưởng": MemberRole.HEAD,
-    "head": MemberRole.HEAD,
-    "phó trưởng đoàn": MemberRole.DEPUTY,
-    "phó đoàn": MemberRole.DEPUTY,
-    "deputy": MemberRole.DEPUTY,
-    "thành viên": MemberRole.MEMBER,
-    "member": MemberRole.MEMBER,
-    "thư ký": MemberRole.SECRETARY,
-    "secretary": MemberRole.SECRETARY,
-}
-
-
 class VersionedForm(forms.Form):
     """An edit form carrying the version the user loaded (cchc_portal/versioning.py)."""
 
@@ -77,6 +63,14 @@ class VersionedForm(forms.Form):
         data = dict(self.data.items()) if not isinstance(self.data, QueryDict) else self.data.copy()
         data["version"] = str(version)
         self.data = data
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A portal user, shown by name and unit ("Nguyễn Văn A · Xã Cư M’gar")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.username
+        return f"{name} · {obj.unit.name}" if obj.unit_id else name
 
 
 class PlanForm(VersionedForm):
@@ -184,13 +178,6 @@ class TeamForm(VersionedForm):
         label=gettext_lazy("Số quyết định thành lập"), max_length=50, required=False
     )
     decision_date = _date_field(gettext_lazy("Ngày quyết định"), required=False)
-    members = forms.CharField(
-        label=gettext_lazy(
-            "Thành viên (mỗi dòng: vai trò | họ tên | chức vụ | cơ quan; "
-            "vai trò: trưởng đoàn, phó trưởng đoàn, thành viên, thư ký)"
-        ),
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,34 +193,95 @@ class TeamForm(VersionedForm):
             "unit": team.unit,
             "decision_number": team.decision_number,
             "decision_date": team.decision_date,
-            "members": "\n".join(
-                f"{m.get_role_display()} | {m.name} | {m.position} | {m.organisation}"
-                for m in team.members.all()
-            ),
         }
 
-    def clean_members(self) -> list[MemberData]:
-        members, errors = [], []
-        for number, line in enumerate(self.cleaned_data["members"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")] + ["", ""]
-            role = ROLE_WORDS.get(parts[0].lower())
-            if role is None:
-                errors.append(
-                    _("Dòng %(n)s: vai trò “%(role)s” không hợp lệ.")
-                    % {"n": number, "role": parts[0]}
-                )
-                continue
-            if not parts[1]:
-                errors.append(_("Dòng %(n)s: thiếu họ tên.") % {"n": number})
-                continue
-            members.append(
-                MemberData(role=role, name=parts[1], position=parts[2], organisation=parts[3])
+
+class TeamMemberForm(forms.Form):
+    """One member: a portal user (who can then be assigned work and told), or someone from
+    outside the portal by name and title."""
+
+    role = forms.ChoiceField(
+        label=gettext_lazy("Vai trò"), choices=[("", "—"), *MemberRole.choices], required=False
+    )
+    user = PersonChoiceField(
+        label=gettext_lazy("Tài khoản trên cổng"), queryset=User.objects.none(), required=False
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Họ và tên (người ngoài cổng)"), max_length=200, required=False
+    )
+    position = forms.CharField(label=gettext_lazy("Chức vụ"), max_length=200, required=False)
+    organisation = forms.CharField(label=gettext_lazy("Cơ quan"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            _choice_field(self, "user").queryset = people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, name = data.get("user"), (data.get("name") or "").strip()
+        if person is None and not name:
+            if data.get("role") and self.has_changed():
+                raise forms.ValidationError(MEMBER_WITHOUT_NAME)
+            return data  # an empty row
+        if not data.get("role"):
+            self.add_error("role", MEMBER_WITHOUT_ROLE)
+        if person is not None and not name:
+            data["name"] = person.get_full_name() or person.username
+        return data
+
+    def member(self) -> MemberData | None:
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        return MemberData(
+            role=data["role"],
+            name=data["name"],
+            position=data.get("position", ""),
+            organisation=data.get("organisation", ""),
+            user=data.get("user"),
+        )
+
+
+MEMBER_WITHOUT_NAME = gettext_lazy("Chọn tài khoản hoặc nhập họ tên thành viên.")
+MEMBER_WITHOUT_ROLE = gettext_lazy("Chọn vai trò của thành viên.")
+
+
+class BaseTeamMemberFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        # Members are the province's people: users of units the editor sees.
+        self.people = (
+            User.objects.filter(
+                unit__in=AdministrativeUnit.objects.visible_to(user), is_active=True
             )
-        if errors:
-            raise forms.ValidationError(errors)
-        return members
+            .select_related("unit")
+            .order_by("unit__name", "last_name", "first_name", "username")
+        )
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "people": self.people}
+
+    def members(self) -> list[MemberData]:
+        return [m for m in (f.member() for f in self.forms) if m is not None]
+
+    @staticmethod
+    def initial_for(team: InspectionTeam) -> list[dict[str, Any]]:
+        return [
+            {
+                "role": m.role,
+                "user": m.user_id,
+                "name": "" if m.user_id else m.name,
+                "position": m.position,
+                "organisation": m.organisation,
+            }
+            for m in team.members.all()
+        ]
+
+
+TeamMemberFormSet: type[BaseTeamMemberFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    TeamMemberForm, formset=BaseTeamMemberFormSet, extra=3, max_num=40, validate_max=True
+)
 
 
 class InspectionForm(VersionedForm):
@@ -306,14 +354,6 @@ class FindingForm(forms.Form):
         _choice_field(self, "criterion").queryset = Criterion.objects.filter(
             criteria_set__province_id=province_id
         ).select_related("criteria_set")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A portal user, shown by name and unit ("Nguyễn Văn A · Xã Cư M’gar")."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        name = obj.get_full_name() or obj.username
-        return f"{name} · {obj.unit.name}" if obj.unit_id else name
 
 
 class RecommendationForm(forms.Form):

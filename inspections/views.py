@@ -177,14 +177,40 @@ def team_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @user_passes("is_provincial")
 def team_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """The team and its members (a formset: portal users, or outside members by name)."""
     team = get_visible_or_404(InspectionTeam.objects.all(), request.user, pk=pk) if pk else None
     initial = forms.TeamForm.initial_for(team) if team else {"unit": request.user.scope_unit}
-    return _save_form(
+    data = request.POST if request.method == "POST" else None
+    form = forms.TeamForm(data, initial=initial, user=request.user)
+    members = forms.TeamMemberFormSet(
+        data,
+        initial=forms.TeamMemberFormSet.initial_for(team) if team else None,
+        prefix="members",
+        user=request.user,
+    )
+    if data is not None and form.is_valid() & members.is_valid():
+        try:
+            saved = services.team_save(
+                team=team, **form.cleaned_data, members=members.members(), by=request.user
+            )
+        except versioning.StaleEdit as exc:
+            form.refuse_stale(exc.version)
+            for message in exc.messages:
+                form.add_error(None, message)
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu đoàn kiểm tra."))
+            return redirect(saved)
+    return render(
         request,
-        form=forms.TeamForm(request.POST or None, initial=initial, user=request.user),
-        save=partial(services.team_save, team=team),
-        saved=_("Đã lưu đoàn kiểm tra."),
-        title=_("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
+        "inspections/team_form.html",
+        {
+            "form": form,
+            "members": members,
+            "title": _("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
+        },
     )
 
 

@@ -11,7 +11,15 @@ from cchc_portal import versioning
 from inspections import services
 from inspections.choices import InspectionState, RecommendationState
 from inspections.models import Finding, Inspection, InspectionPlan, InspectionTeam
-from tests.inspections.factories import D, concluded, fill, make_inspection, make_plan, make_team
+from tests.inspections.factories import (
+    D,
+    concluded,
+    fill,
+    make_inspection,
+    make_plan,
+    make_team,
+    member_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,20 +90,19 @@ class TestStalePlanEdit:
 def test_stale_team_save_shows_both_member_lists(personas, client_for):
     team = make_team(personas)
     url = reverse("inspections:team_edit", args=[team.pk])
-    loaded = {
-        "version": team.version,
-        "name": "Đoàn 1798",
-        "unit": personas.daklak.pk,
-        "members": "trưởng đoàn | Nguyễn Văn Trưởng | Phó Giám đốc Sở Nội vụ",
-    }
+    loaded = {"version": team.version, "name": "Đoàn 1798", "unit": personas.daklak.pk}
+    head = {"role": "head", "name": "Nguyễn Văn Trưởng", "position": "Phó Giám đốc Sở Nội vụ"}
     client = client_for(personas.inspector)
-    assert client.post(url, {**loaded, "name": "Đoàn 1798 (kiện toàn)"}).status_code == 302
-    stale = client.post(url, {**loaded, "members": "trưởng đoàn | Lê Văn Mới"})
+    rows = member_rows(head, {}, initial=2)  # the team had two members: the second is cleared
+    response = client.post(url, {**loaded, "name": "Đoàn 1798 (kiện toàn)", **rows})
+    assert response.status_code == 302
+    rows = member_rows({"role": "head", "name": "Lê Văn Mới"}, {}, initial=2)
+    stale = client.post(url, {**loaded, **rows})
     html = stale.content.decode()
     assert "Tên đoàn — hiện tại: “Đoàn 1798 (kiện toàn)”; bạn nhập: “Đoàn 1798”." in html
     assert "Trưởng đoàn | Lê Văn Mới" in html
-    head = InspectionTeam.objects.get().head
-    assert head is not None and head.name == "Nguyễn Văn Trưởng"
+    head_now = InspectionTeam.objects.get().head
+    assert head_now is not None and head_now.name == "Nguyễn Văn Trưởng"
 
 
 def test_stale_inspection_save_is_refused(personas, client_for):

@@ -21,6 +21,7 @@ from tests.inspections.factories import (
     make_inspection,
     make_plan,
     make_team,
+    member_rows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -288,16 +289,14 @@ class TestPlansAndTeams:
 
     def test_team_without_head_through_the_form(self, personas, client_for):
         client = client_for(personas.inspector)
-        data = {
-            "name": "Đoàn 1798",
-            "unit": personas.daklak.pk,
-            "members": "thành viên | Lê Văn A | Chuyên viên | Sở Nội vụ",
-        }
-        response = client.post(reverse("inspections:team_create"), data)
+        data = {"name": "Đoàn 1798", "unit": personas.daklak.pk}
+        member = {"role": "member", "name": "Lê Văn A", "position": "Chuyên viên"}
+        response = client.post(reverse("inspections:team_create"), {**data, **member_rows(member)})
         assert str(services.TEAM_WITHOUT_HEAD) in response.content.decode()
         assert not InspectionTeam.objects.exists()
-        data["members"] = "trưởng đoàn | Trần Đức Minh | Phó Giám đốc Sở Nội vụ | Sở Nội vụ\n"
-        assert client.post(reverse("inspections:team_create"), data).status_code == 302
+        head = {"role": "head", "name": "Trần Đức Minh", "position": "Phó Giám đốc Sở Nội vụ"}
+        response = client.post(reverse("inspections:team_create"), {**data, **member_rows(head)})
+        assert response.status_code == 302
         assert InspectionTeam.objects.get().head.name == "Trần Đức Minh"
 
     def test_team_pages_are_provincial(self, personas, client_for):
