@@ -393,7 +393,7 @@ class DossierPickForm(forms.Form):
 
 class DossierDrawForm(forms.Form):
     seed = forms.IntegerField(
-        label=gettext_lazy("Hạt giống (để trống: ngẫu nhiên)"),
+        label=gettext_lazy("Mã lượt rút (để trống: rút ngẫu nhiên; nhập lại một mã để rút lại)"),
         required=False,
         min_value=0,
         max_value=2**62,

@@ -481,7 +481,7 @@ class DossierCheck(models.Model):
         on_delete=models.PROTECT,
         related_name="inspection_checks",
     )
-    seed = models.BigIntegerField(_("hạt giống ngẫu nhiên"), null=True, blank=True)
+    seed = models.BigIntegerField(_("mã lượt rút"), null=True, blank=True)
     result = models.CharField(
         _("kết quả"), max_length=12, choices=DossierCheckResult.choices, blank=True
     )

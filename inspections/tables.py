@@ -58,22 +58,34 @@ class InspectionTable(PortalTable):
         attrs = ATTRS
 
 
+def _stack(label):
+    """Cell attributes for the phone layout: each row a card, each cell under its label."""
+    return {"td": {"data-label": label}}
+
+
 class RecommendationTable(PortalTable):
-    responsible_unit = tables.Column(verbose_name=_("Đơn vị"))
-    finding = tables.Column(verbose_name=_("Tồn tại"))
+    responsible_unit = tables.Column(verbose_name=_("Đơn vị"), attrs=_stack(_("Đơn vị")))
+    finding = tables.Column(verbose_name=_("Tồn tại"), attrs=_stack(_("Tồn tại")))
     text = tables.Column(
-        verbose_name=_("Kiến nghị"), linkify=lambda record: record.get_absolute_url()
+        verbose_name=_("Kiến nghị"),
+        linkify=lambda record: record.get_absolute_url(),
+        attrs=_stack(_("Kiến nghị")),
     )
-    due_on = tables.DateColumn(verbose_name=_("Thời hạn"), format="d/m/Y")
-    state = tables.Column(verbose_name=_("Trạng thái"))
+    due_on = tables.DateColumn(
+        verbose_name=_("Thời hạn"), format="d/m/Y", attrs=_stack(_("Thời hạn"))
+    )
+    state = tables.Column(verbose_name=_("Trạng thái"), attrs=_stack(_("Trạng thái")))
     days_overdue = tables.Column(
-        verbose_name=_("Số ngày quá hạn"), empty_values=(), orderable=False
+        verbose_name=_("Số ngày quá hạn"),
+        empty_values=(),
+        orderable=False,
+        attrs=_stack(_("Số ngày quá hạn")),
     )
 
     class Meta:
         model = Recommendation
         fields = ("responsible_unit", "finding", "text", "due_on", "state")
-        attrs = ATTRS
+        attrs = {**ATTRS, "class": ATTRS["class"] + " table-stack recommendation-table"}
         row_attrs = {"class": lambda record: "table-danger overdue" if record.overdue_flag else ""}
 
     def render_responsible_unit(self, record, value):
