@@ -167,6 +167,8 @@ AXES_COOLOFF_MAX_MINUTES = env_int("AXES_COOLOFF_MAX_MINUTES", 24 * 60)
 AXES_COOLOFF_TIME = "accounts.throttle.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Its start-up banner would print on every manage.py command; failures are in the audit trail.
+AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the growing delay counts the day's lockouts there
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address: behind AXES_PROXY_COUNT proxies (1 behind nginx), the entry the outermost

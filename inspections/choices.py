@@ -37,10 +37,14 @@ class FindingKind(models.TextChoices):
 
 
 class RecommendationState(models.TextChoices):
-    """Stored states; "overdue" is computed (past due and not verified), never stored."""
+    """Stored states; "overdue" is computed (past due and not verified), never stored.
+
+    open → reported (the unit's report waits for the inspector) → verified, or → sent back
+    (the inspector returned the report with a note; the unit reports again)."""
 
     OPEN = "open", _("Chưa khắc phục")
-    REPORTED = "reported", _("Đã báo cáo khắc phục")
+    REPORTED = "reported", _("Đã báo cáo – chờ xác nhận")
+    SENT_BACK = "sent_back", _("Bị trả lại")
     VERIFIED = "verified", _("Đã xác nhận")
 
 

@@ -19,6 +19,7 @@ from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, M
 from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
 from notifications import kinds
 from notifications.services import Notice, mail_muted, notify
+from units.choices import Role
 from units.demo import NOW as DEMO_TODAY
 from units.models import AdministrativeUnit, User
 from units.resolver import resolve_unit
@@ -437,13 +438,17 @@ CONTENTS_2026 = [
     "Chuyển đổi số: văn bản điện tử, chữ ký số, hồ sơ công việc trên môi trường mạng",
 ]
 TEAM_2026 = "Đoàn kiểm tra công tác CCHC năm 2026"
+SENT_BACK_NOTE = (
+    "Báo cáo chưa kèm danh sách kết quả đã số hóa của từng xã cũ; đề nghị bổ sung và báo cáo lại."
+)
 
 
 @dataclass(frozen=True)
 class Rec2026:
     """A recommendation of a 2026 visit and where it stands on 01/12/2026: "open" (not
-    reported), "reported" (awaiting the inspector), "verified" (reported on `reported_on`,
-    verified a week later)."""
+    reported), "reported" (awaiting the inspector), "sent_back" (reported on `reported_on`,
+    returned by the inspector with a note), "verified" (reported on `reported_on`, verified a
+    week later)."""
 
     finding: str
     text: str
@@ -500,7 +505,9 @@ COMMUNE_VISITS = [
                 "Kết quả giải quyết TTHC chưa được số hóa đầy đủ.",
                 "Số hóa 100 % kết quả giải quyết TTHC còn hiệu lực của các xã cũ (Ea KPam, Ea "
                 "H'đinh, Cư M'gar) chuyển về xã.",
-                D(2026, 12, 20),  # open, due this month
+                D(2026, 12, 20),  # due this month; the report came back: it lacked the list
+                state="sent_back",
+                reported_on=D(2026, 11, 20),
             ),
         ),
     ),
@@ -814,6 +821,8 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
     for text in visit.strengths:
         services.finding_add(inspection=inspection, kind=FindingKind.STRENGTH, text=text)
     recs = []
+    # Where the unit has a demo account, its recommendations are given to that official.
+    person = User.objects.filter(unit=unit, role=Role.UNIT_STAFF, is_active=True).first()
     for rec in visit.recommendations:
         finding = services.finding_add(
             inspection=inspection, kind=FindingKind.LIMITATION, text=rec.finding
@@ -826,6 +835,7 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
                     finding=finding,
                     text=rec.text,
                     responsible_unit=unit,
+                    responsible_person=person,
                     due_on=rec.due_on,
                 ),
             )
@@ -851,6 +861,15 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
             text=f"Đã thực hiện: {rec.text[0].lower()}{rec.text[1:]}",
             reported_on=rec.reported_on,
         )
+        if rec.state == "sent_back":
+            services.recommendation_send_back(
+                recommendation=recommendation,
+                by=inspector,
+                note=SENT_BACK_NOTE,
+            )
+            recommendation.remediations.update(
+                reviewed_at=_at((rec.reported_on or concluded_on) + dt.timedelta(days=5), 10)
+            )
         if rec.state == "verified" and rec.reported_on is not None:
             services.recommendation_verify(
                 recommendation=recommendation, by=inspector, note="Đã kiểm tra, xác nhận khắc phục."

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,8 +17,8 @@ from inspections.choices import (
 )
 from inspections.models import Finding, InspectionPlan, InspectionTeam
 from inspections.services import MemberData, TargetData
-from units.choices import Level
-from units.models import AdministrativeUnit
+from units.choices import Level, Role
+from units.models import AdministrativeUnit, User
 from units.resolver import UnitCodeError, UnitResolver
 
 if TYPE_CHECKING:
@@ -51,21 +52,28 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(text)
 
 
-ROLE_WORDS = {
-    "trưởng đoàn": MemberRole.HEAD,
-    "tổ trưởng": MemberRole.HEAD,
-    "head": MemberRole.HEAD,
-    "phó trưởng đoàn": MemberRole.DEPUTY,
-    "phó đoàn": MemberRole.DEPUTY,
-    "deputy": MemberRole.DEPUTY,
-    "thành viên": MemberRole.MEMBER,
-    "member": MemberRole.MEMBER,
-    "thư ký": MemberRole.SECRETARY,
-    "secretary": MemberRole.SECRETARY,
-}
+class VersionedForm(forms.Form):
+    """An edit form carrying the version the user loaded (cchc_portal/versioning.py)."""
+
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def refuse_stale(self, version: int) -> None:
+        """After a refused stale save: carry the stored version, so saving again overwrites
+        deliberately, and keep what the user typed."""
+        data = dict(self.data.items()) if not isinstance(self.data, QueryDict) else self.data.copy()
+        data["version"] = str(version)
+        self.data = data
 
 
-class PlanForm(forms.Form):
+class PersonChoiceField(forms.ModelChoiceField):
+    """A portal user, shown by name and unit ("Nguyễn Văn A · Xã Cư M’gar")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.username
+        return f"{name} · {obj.unit.name}" if obj.unit_id else name
+
+
+class PlanForm(VersionedForm):
     number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50, required=False)
     issued_on = _date_field(gettext_lazy("Ngày ban hành"), required=False)
     issuer = forms.ModelChoiceField(
@@ -105,6 +113,7 @@ class PlanForm(forms.Form):
     @classmethod
     def initial_for(cls, plan: InspectionPlan) -> dict[str, Any]:
         return {
+            "version": plan.version,
             "number": plan.number,
             "issued_on": plan.issued_on,
             "issuer": plan.issuer,
@@ -160,7 +169,7 @@ class PlanForm(forms.Form):
         return targets
 
 
-class TeamForm(forms.Form):
+class TeamForm(VersionedForm):
     name = forms.CharField(label=gettext_lazy("Tên đoàn"), max_length=200)
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Cấp thành lập"), queryset=AdministrativeUnit.objects.none()
@@ -169,13 +178,6 @@ class TeamForm(forms.Form):
         label=gettext_lazy("Số quyết định thành lập"), max_length=50, required=False
     )
     decision_date = _date_field(gettext_lazy("Ngày quyết định"), required=False)
-    members = forms.CharField(
-        label=gettext_lazy(
-            "Thành viên (mỗi dòng: vai trò | họ tên | chức vụ | cơ quan; "
-            "vai trò: trưởng đoàn, phó trưởng đoàn, thành viên, thư ký)"
-        ),
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -186,41 +188,103 @@ class TeamForm(forms.Form):
     @classmethod
     def initial_for(cls, team: InspectionTeam) -> dict[str, Any]:
         return {
+            "version": team.version,
             "name": team.name,
             "unit": team.unit,
             "decision_number": team.decision_number,
             "decision_date": team.decision_date,
-            "members": "\n".join(
-                f"{m.get_role_display()} | {m.name} | {m.position} | {m.organisation}"
-                for m in team.members.all()
-            ),
         }
 
-    def clean_members(self) -> list[MemberData]:
-        members, errors = [], []
-        for number, line in enumerate(self.cleaned_data["members"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")] + ["", ""]
-            role = ROLE_WORDS.get(parts[0].lower())
-            if role is None:
-                errors.append(
-                    _("Dòng %(n)s: vai trò “%(role)s” không hợp lệ.")
-                    % {"n": number, "role": parts[0]}
-                )
-                continue
-            if not parts[1]:
-                errors.append(_("Dòng %(n)s: thiếu họ tên.") % {"n": number})
-                continue
-            members.append(
-                MemberData(role=role, name=parts[1], position=parts[2], organisation=parts[3])
+
+class TeamMemberForm(forms.Form):
+    """One member: a portal user (who can then be assigned work and told), or someone from
+    outside the portal by name and title."""
+
+    role = forms.ChoiceField(
+        label=gettext_lazy("Vai trò"), choices=[("", "—"), *MemberRole.choices], required=False
+    )
+    user = PersonChoiceField(
+        label=gettext_lazy("Tài khoản trên cổng"), queryset=User.objects.none(), required=False
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Họ và tên (người ngoài cổng)"), max_length=200, required=False
+    )
+    position = forms.CharField(label=gettext_lazy("Chức vụ"), max_length=200, required=False)
+    organisation = forms.CharField(label=gettext_lazy("Cơ quan"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            _choice_field(self, "user").queryset = people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, name = data.get("user"), (data.get("name") or "").strip()
+        if person is None and not name:
+            if data.get("role") and self.has_changed():
+                raise forms.ValidationError(MEMBER_WITHOUT_NAME)
+            return data  # an empty row
+        if not data.get("role"):
+            self.add_error("role", MEMBER_WITHOUT_ROLE)
+        if person is not None and not name:
+            data["name"] = person.get_full_name() or person.username
+        return data
+
+    def member(self) -> MemberData | None:
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        return MemberData(
+            role=data["role"],
+            name=data["name"],
+            position=data.get("position", ""),
+            organisation=data.get("organisation", ""),
+            user=data.get("user"),
+        )
+
+
+MEMBER_WITHOUT_NAME = gettext_lazy("Chọn tài khoản hoặc nhập họ tên thành viên.")
+MEMBER_WITHOUT_ROLE = gettext_lazy("Chọn vai trò của thành viên.")
+
+
+class BaseTeamMemberFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        # Members are the province's people: users of units the editor sees.
+        self.people = (
+            User.objects.filter(
+                unit__in=AdministrativeUnit.objects.visible_to(user), is_active=True
             )
-        if errors:
-            raise forms.ValidationError(errors)
-        return members
+            .select_related("unit")
+            .order_by("unit__name", "last_name", "first_name", "username")
+        )
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "people": self.people}
+
+    def members(self) -> list[MemberData]:
+        return [m for m in (f.member() for f in self.forms) if m is not None]
+
+    @staticmethod
+    def initial_for(team: InspectionTeam) -> list[dict[str, Any]]:
+        return [
+            {
+                "role": m.role,
+                "user": m.user_id,
+                "name": "" if m.user_id else m.name,
+                "position": m.position,
+                "organisation": m.organisation,
+            }
+            for m in team.members.all()
+        ]
 
 
-class InspectionForm(forms.Form):
+TeamMemberFormSet: type[BaseTeamMemberFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    TeamMemberForm, formset=BaseTeamMemberFormSet, extra=3, max_num=40, validate_max=True
+)
+
+
+class InspectionForm(VersionedForm):
     plan = forms.ModelChoiceField(
         label=gettext_lazy("Kế hoạch"), queryset=InspectionPlan.objects.none()
     )
@@ -229,6 +293,11 @@ class InspectionForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Đơn vị được kiểm tra"), queryset=AdministrativeUnit.objects.none()
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Cơ quan, bộ phận (để trống khi kiểm tra UBND)"),
+        max_length=200,
+        required=False,
     )
     kind = forms.ChoiceField(label=gettext_lazy("Loại kiểm tra"), choices=InspectionKind.choices)
     scheduled_on = _date_field(gettext_lazy("Ngày dự kiến"))
@@ -249,13 +318,22 @@ class InspectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, plan: InspectionPlan | None = None, **kwargs: Any
+    ) -> None:
+        """`plan`: an inspection created from a plan offers only that plan and its targets."""
         super().__init__(*args, **kwargs)
-        _choice_field(self, "plan").queryset = InspectionPlan.objects.visible_to(user)
+        plans = InspectionPlan.objects.visible_to(user)
+        units = AdministrativeUnit.objects.visible_to(user).exclude(level=Level.PROVINCE)
+        if plan is not None:
+            plans = plans.filter(pk=plan.pk)
+            units = units.filter(pk__in=plan.targets.values("unit_id"))
+            _choice_field(self, "unit").help_text = _("Các đơn vị trong kế hoạch %(plan)s.") % {
+                "plan": plan
+            }
+        _choice_field(self, "plan").queryset = plans
         _choice_field(self, "team").queryset = InspectionTeam.objects.visible_to(user)
-        _choice_field(self, "unit").queryset = AdministrativeUnit.objects.visible_to(user).exclude(
-            level=Level.PROVINCE
-        )
+        _choice_field(self, "unit").queryset = units
 
 
 class ChecklistForm(forms.Form):
@@ -290,14 +368,25 @@ class RecommendationForm(forms.Form):
         label=gettext_lazy("Đơn vị thực hiện"), queryset=AdministrativeUnit.objects.none()
     )
     due_on = _date_field(gettext_lazy("Thời hạn"))
+    responsible_person = PersonChoiceField(
+        label=gettext_lazy("Người phụ trách (không bắt buộc)"),
+        queryset=User.objects.none(),
+        required=False,
+    )
     finding = forms.ModelChoiceField(
         label=gettext_lazy("Tồn tại liên quan"), queryset=Finding.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choice_field(self, "responsible_unit").queryset = AdministrativeUnit.objects.subtree_of(
-            inspection.unit
+        units = AdministrativeUnit.objects.subtree_of(inspection.unit)
+        _choice_field(self, "responsible_unit").queryset = units
+        # The people of the inspected unit and the units below it (the service checks the
+        # person belongs to the chosen responsible unit).
+        _choice_field(self, "responsible_person").queryset = (
+            User.objects.filter(unit__in=units, is_active=True, role=Role.UNIT_STAFF)
+            .select_related("unit")
+            .order_by("unit__name", "last_name", "first_name", "username")
         )
         _choice_field(self, "finding").queryset = inspection.findings.filter(
             kind=FindingKind.LIMITATION
@@ -310,7 +399,7 @@ class DossierPickForm(forms.Form):
 
 class DossierDrawForm(forms.Form):
     seed = forms.IntegerField(
-        label=gettext_lazy("Hạt giống (để trống: ngẫu nhiên)"),
+        label=gettext_lazy("Mã lượt rút (để trống: rút ngẫu nhiên; nhập lại một mã để rút lại)"),
         required=False,
         min_value=0,
         max_value=2**62,

@@ -51,6 +51,16 @@ class InspectionPlan(models.Model):
     issued_snapshot = models.JSONField(
         _("nội dung kế hoạch đã ban hành"), null=True, blank=True, editable=False
     )
+    # Optimistic locking of the edit form (cchc_portal/versioning.py).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = InspectionPlanQuerySet.as_manager()
 
@@ -131,6 +141,16 @@ class InspectionTeam(models.Model):
     name = models.CharField(_("tên đoàn"), max_length=200)
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=50, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    # Optimistic locking of the edit form (cchc_portal/versioning.py).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = InspectionTeamQuerySet.as_manager()
 
@@ -248,6 +268,16 @@ class Inspection(models.Model):
     report_snapshot = models.JSONField(
         _("nội dung kết luận"), null=True, blank=True, editable=False
     )
+    # Optimistic locking of the edit form (cchc_portal/versioning.py).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = InspectionQuerySet.as_manager()
 
@@ -349,6 +379,15 @@ class Recommendation(models.Model):
         verbose_name=_("đơn vị thực hiện"),
         on_delete=models.PROTECT,
         related_name="recommendations",
+    )
+    # The official of the unit who answers for it (người phụ trách), told by notification.
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phụ trách"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_recommendations",
     )
     due_on = models.DateField(_("thời hạn"))
     state = models.CharField(
@@ -453,7 +492,7 @@ class DossierCheck(models.Model):
         on_delete=models.PROTECT,
         related_name="inspection_checks",
     )
-    seed = models.BigIntegerField(_("hạt giống ngẫu nhiên"), null=True, blank=True)
+    seed = models.BigIntegerField(_("mã lượt rút"), null=True, blank=True)
     result = models.CharField(
         _("kết quả"), max_length=12, choices=DossierCheckResult.choices, blank=True
     )

@@ -68,6 +68,6 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def for_tracker(self, today: dt.date | None = None) -> RecommendationQuerySet:
         return (
             self.with_overdue_flag(today)
-            .select_related("responsible_unit", "finding", "inspection__unit")
+            .select_related("responsible_unit", "responsible_person", "finding", "inspection__unit")
             .order_by("-overdue_flag", "due_on", "pk")
         )

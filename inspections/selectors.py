@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cchc_portal.document import in_sentence, place_name
 from cchc_portal.templatetags.portal import num
-from inspections.choices import FindingKind, InspectionState, MemberRole
+from inspections.choices import FindingKind, InspectionState, MemberRole, RecommendationState
 from inspections.models import (
     ChecklistResult,
     Finding,
@@ -55,6 +56,21 @@ def plans_with_progress(qs: QuerySet[InspectionPlan]) -> QuerySet[Any]:
     )
 
 
+def plan_targets(plan: InspectionPlan) -> list[Any]:
+    """The plan's targets, each with `inspection`: the inspection made for it (same unit and
+    body), or None. 2 queries."""
+    from inspections.models import PlanTarget
+
+    made = {
+        (i.unit_id, i.body): i
+        for i in plan.inspections.only("pk", "unit_id", "body", "state", "held_on", "plan_id")
+    }
+    targets = list(PlanTarget.objects.filter(plan=plan).select_related("unit"))
+    for target in targets:
+        target.inspection = made.get((target.unit_id, target.body))  # type: ignore[attr-defined]
+    return targets
+
+
 def inspection_for_page(qs: QuerySet[Inspection], pk: int) -> Inspection | None:
     """One inspection with everything its page shows, in a fixed number of queries."""
     return (
@@ -65,7 +81,9 @@ def inspection_for_page(qs: QuerySet[Inspection], pk: int) -> Inspection | None:
             Prefetch("findings", queryset=Finding.objects.select_related("criterion")),
             Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.select_related("responsible_unit", "finding"),
+                queryset=Recommendation.objects.select_related(
+                    "responsible_unit", "responsible_person", "finding"
+                ),
             ),
             "dossier_checks__dossier",
             "sites",
@@ -131,6 +149,15 @@ def unit_statistics(inspection: Inspection) -> list[list[str]]:
         [_("Tỷ lệ số hóa kết quả"), _rate(s.digitised_result_rate)],
         [_("Tỷ lệ thanh toán trực tuyến"), _rate(s.paid_online_rate)],
     ]
+
+
+def frozen_statistics(inspection: Inspection) -> list[list[str]] | None:
+    """The dossier figures the conclusion notice printed (no query), or None while the
+    inspection is open: the page then loads the live figures after it (`unit_statistics`)."""
+    snapshot = inspection.report_snapshot or {}
+    if "statistics" not in snapshot:
+        return None
+    return [list(row) for row in snapshot["statistics"] or []]
 
 
 def findings_impact(inspection: Inspection, *, user: User) -> FixImpact | None:
@@ -353,14 +380,23 @@ def tracker_rows(qs: QuerySet[Recommendation], today: dt.date) -> Iterator[list[
 
 
 def dashboard_counts(user: AnyUser, today: dt.date | None = None) -> dict[str, int]:
-    """Open and overdue recommendation counts for a user's dashboard."""
+    """Counts of the user's recommendations not yet verified, for both sides' dashboards and
+    the tracker: `open` (all of them), `overdue`, `not_reported` (nothing reported yet),
+    `reported` (waiting for the inspector's verification) and `sent_back` (the unit must
+    report again). One query."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
     return (
         Recommendation.objects.visible_to(user)
         .open()
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            not_reported=Count("pk", filter=Q(state=RecommendationState.OPEN)),
+            reported=Count("pk", filter=Q(state=RecommendationState.REPORTED)),
+            sent_back=Count("pk", filter=Q(state=RecommendationState.SENT_BACK)),
+        )
     )
 
 
@@ -387,3 +423,92 @@ def plan_inspection_rows(plan: InspectionPlan) -> Iterator[list[Any]]:
             insp.n_findings,  # type: ignore[attr-defined]
             insp.n_recommendations,  # type: ignore[attr-defined]
         ]
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One visit on the calendar: an inspection (held, or planned) or a plan target that has no
+    inspection yet."""
+
+    day: dt.date
+    label: str
+    url: str
+    held: bool
+    state: str
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    first: dt.date
+    weeks: list[list[tuple[dt.date, list[CalendarEntry]]]]  # Monday first, days of the grid
+    days_with_entries: list[tuple[dt.date, list[CalendarEntry]]]
+    previous: dt.date
+    next: dt.date
+    count: int
+
+
+def calendar_month(user: AnyUser, *, year: int, month: int) -> CalendarMonth:
+    """The month's planned and held inspections visible to the user, and the targets of their
+    visible plans not yet given an inspection: 2 queries whatever the month holds."""
+    import calendar
+
+    from django.urls import reverse
+
+    from inspections.models import PlanTarget
+
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    entries: dict[dt.date, list[CalendarEntry]] = {}
+    seen: set[tuple[int, int, str]] = set()
+    inspections = (
+        Inspection.objects.visible_to(user)
+        .filter(
+            Q(held_on__range=(first, last))
+            | Q(held_on__isnull=True, scheduled_on__range=(first, last))
+        )
+        .select_related("unit")
+        .order_by("held_on", "scheduled_on", "pk")
+    )
+    for insp in inspections:
+        seen.add((insp.plan_id, insp.unit_id, insp.body))
+        entries.setdefault(insp.visit_date, []).append(
+            CalendarEntry(
+                day=insp.visit_date,
+                label=insp.inspected_name,
+                url=insp.get_absolute_url(),
+                held=insp.held_on is not None,
+                state=insp.get_state_display(),
+            )
+        )
+    targets = (
+        PlanTarget.objects.filter(
+            plan__in=InspectionPlan.objects.visible_to(user), scheduled_on__range=(first, last)
+        )
+        .select_related("unit")
+        .order_by("scheduled_on", "pk")
+    )
+    for target in targets:
+        if (target.plan_id, target.unit_id, target.body) in seen:
+            continue
+        name = f"{target.body} – {target.unit.name}" if target.body else target.unit.name
+        entries.setdefault(target.scheduled_on, []).append(
+            CalendarEntry(
+                day=target.scheduled_on,
+                label=name,
+                url=reverse("inspections:plan_detail", args=[target.plan_id]),
+                held=False,
+                state=_("Theo kế hoạch"),
+            )
+        )
+    grid = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    weeks = [[(day, entries.get(day, [])) for day in week] for week in grid]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = last + dt.timedelta(days=1)
+    return CalendarMonth(
+        first=first,
+        weeks=weeks,
+        days_with_entries=sorted(entries.items()),
+        previous=previous,
+        next=following,
+        count=sum(len(v) for v in entries.values()),
+    )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.choices import Action
 from audit.services import record as audit_record
-from cchc_portal import uploads
+from cchc_portal import uploads, versioning
 from inspections.choices import (
     ChecklistOutcome,
     FindingKind,
@@ -60,6 +60,10 @@ INSPECTION_NOT_EDITABLE = gettext_lazy(
 DUE_BEFORE_INSPECTION = gettext_lazy("Thời hạn khắc phục ({due}) phải sau ngày kiểm tra ({day}).")
 RESPONSIBLE_OUTSIDE_UNIT = gettext_lazy(
     "Đơn vị thực hiện kiến nghị phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc."
+)
+RESPONSIBLE_PERSON_OUTSIDE = gettext_lazy(
+    "{person} không phải cán bộ của {unit} (hoặc của đơn vị cấp trên được kiểm tra): không giao "
+    "kiến nghị cho người này được."
 )
 CHECKLIST_UNANSWERED = gettext_lazy("Chưa có kết quả cho {count} nội dung kiểm tra: {items}.")
 # One answer for a code of another unit and a code that does not exist: typing codes must not
@@ -137,6 +141,52 @@ class MemberData:
     user: User | None = None
 
 
+def _target_line(target: PlanTarget | TargetData) -> str:
+    line = f"{target.unit.name} {target.scheduled_on:%d/%m/%Y}"
+    return f"{line} ({target.body})" if target.body else line
+
+
+def _member_line(member: TeamMember | MemberData) -> str:
+    role = MemberRole(member.role).label
+    return " | ".join(
+        p for p in (str(role), member.name, member.position, member.organisation) if p
+    )
+
+
+PLAN_LABELS = {
+    "number": gettext_lazy("Số kế hoạch"),
+    "issued_on": gettext_lazy("Ngày ban hành"),
+    "issuer": gettext_lazy("Cơ quan ban hành (cấp)"),
+    "issuer_name": gettext_lazy("Tên cơ quan ban hành"),
+    "year": gettext_lazy("Năm"),
+    "title": gettext_lazy("Tên kế hoạch"),
+    "purpose": gettext_lazy("Mục đích, yêu cầu"),
+    "period_start": gettext_lazy("Thời kỳ kiểm tra từ"),
+    "period_end": gettext_lazy("Thời kỳ kiểm tra đến"),
+    "contents": gettext_lazy("Nội dung kiểm tra"),
+    "targets": gettext_lazy("Đơn vị được kiểm tra"),
+}
+TEAM_LABELS = {
+    "name": gettext_lazy("Tên đoàn"),
+    "unit": gettext_lazy("Cấp thành lập"),
+    "decision_number": gettext_lazy("Số quyết định thành lập"),
+    "decision_date": gettext_lazy("Ngày quyết định"),
+    "members": gettext_lazy("Thành viên"),
+}
+INSPECTION_LABELS = {
+    "plan": gettext_lazy("Kế hoạch"),
+    "team": gettext_lazy("Đoàn kiểm tra"),
+    "unit": gettext_lazy("Đơn vị được kiểm tra"),
+    "body": gettext_lazy("Cơ quan, bộ phận"),
+    "kind": gettext_lazy("Loại kiểm tra"),
+    "scheduled_on": gettext_lazy("Ngày dự kiến"),
+    "held_on": gettext_lazy("Ngày kiểm tra thực tế"),
+    "period_start": gettext_lazy("Thời kỳ kiểm tra từ"),
+    "period_end": gettext_lazy("Thời kỳ kiểm tra đến"),
+    "representatives": gettext_lazy("Đại diện đơn vị"),
+}
+
+
 @transaction.atomic
 def plan_save(
     *,
@@ -152,17 +202,18 @@ def plan_save(
     period_end: dt.date,
     contents: Sequence[str],
     targets: Sequence[TargetData],
+    version: int | None = None,
+    by: User | None = None,
 ) -> InspectionPlan:
-    """Create or update a plan with its contents (checklist template) and target units."""
+    """Create or update a plan with its contents (checklist template) and target units.
+
+    `version`: the one the editing user loaded; a plan saved since is refused (StaleEdit)."""
     if period_end < period_start:
         raise ValidationError({"period_end": PERIOD_REVERSED})
     for target in targets:
         if not target.unit.is_within(issuer):
             raise ValidationError({"targets": TARGET_OUTSIDE.format(unit=target.unit)})
-    if plan is not None and plan.is_issued:
-        _refuse_issued_changes(plan, number=number, issued_on=issued_on, issuer=issuer)
-    plan = plan or InspectionPlan()
-    for field, value in {
+    fields = {
         "number": number,
         "issued_on": issued_on,
         "issuer": issuer,
@@ -172,8 +223,35 @@ def plan_save(
         "purpose": purpose,
         "period_start": period_start,
         "period_end": period_end,
-    }.items():
+    }
+    if plan is not None:
+        plan = (
+            InspectionPlan.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=plan.pk)
+        )
+        versioning.ensure_current(
+            plan,
+            version=version,
+            what=_("Kế hoạch"),
+            current={
+                **{f: getattr(plan, f) for f in fields},
+                "contents": [c.text for c in plan.contents.all()],
+                "targets": [_target_line(t) for t in plan.targets.select_related("unit")],
+            },
+            yours={
+                **fields,
+                "contents": versioning.lines(contents),
+                "targets": [_target_line(t) for t in targets],
+            },
+            labels=PLAN_LABELS,
+        )
+        if plan.is_issued:
+            _refuse_issued_changes(plan, number=number, issued_on=issued_on, issuer=issuer)
+    plan = plan or InspectionPlan()
+    for field, value in fields.items():
         setattr(plan, field, value)
+    versioning.bump(plan, by=by)
     plan.full_clean()
     plan.save()
     # Contents already answered in an inspection stay (their results refer to them); the
@@ -270,13 +348,41 @@ def team_save(
     decision_number: str = "",
     decision_date: dt.date | None = None,
     members: Sequence[MemberData],
+    version: int | None = None,
+    by: User | None = None,
 ) -> InspectionTeam:
-    """Create or update a team and replace its members; a team needs exactly one head."""
+    """Create or update a team and replace its members; a team needs exactly one head.
+
+    `version`: the one the editing user loaded; a team saved since is refused (StaleEdit)."""
     if sum(1 for m in members if m.role == MemberRole.HEAD) != 1:
         raise ValidationError({"members": TEAM_WITHOUT_HEAD})
+    fields = {
+        "name": name,
+        "unit": unit,
+        "decision_number": decision_number,
+        "decision_date": decision_date,
+    }
+    if team is not None:
+        team = (
+            InspectionTeam.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=team.pk)
+        )
+        versioning.ensure_current(
+            team,
+            version=version,
+            what=_("Đoàn kiểm tra"),
+            current={
+                **{f: getattr(team, f) for f in fields},
+                "members": [_member_line(m) for m in team.members.all()],
+            },
+            yours={**fields, "members": [_member_line(m) for m in members]},
+            labels=TEAM_LABELS,
+        )
     team = team or InspectionTeam()
     team.unit, team.name = unit, name
     team.decision_number, team.decision_date = decision_number, decision_date
+    versioning.bump(team, by=by)
     team.full_clean()
     team.save()
     team.members.all().delete()
@@ -315,13 +421,43 @@ def inspection_save(
     unit_opinion: str = "",
     sites: Iterable[AdministrativeUnit] = (),
     assessment: Any = None,
+    version: int | None = None,
+    by: User | None = None,
 ) -> Inspection:
     """Create or edit an inspection; its checklist follows the plan's contents.
 
-    The inspected period defaults to the plan's.
+    The inspected period defaults to the plan's. `version`: the one the editing user loaded;
+    an inspection saved since is refused (StaleEdit).
     """
     if inspection is not None:
+        inspection = (
+            Inspection.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=inspection.pk)
+        )
         _require_editable(inspection)
+        versioning.ensure_current(
+            inspection,
+            version=version,
+            what=_("Cuộc kiểm tra"),
+            current={
+                **{f: getattr(inspection, f) for f in INSPECTION_LABELS},
+                "kind": inspection.get_kind_display(),
+            },
+            yours={
+                "plan": plan,
+                "team": team,
+                "unit": unit,
+                "body": body,
+                "kind": InspectionKind(kind).label,
+                "scheduled_on": scheduled_on,
+                "held_on": held_on,
+                "period_start": period_start or plan.period_start,
+                "period_end": period_end or plan.period_end,
+                "representatives": representatives,
+            },
+            labels=INSPECTION_LABELS,
+        )
     if not team.members.filter(role=MemberRole.HEAD).exists():
         raise ValidationError({"team": TEAM_WITHOUT_HEAD})
     if assessment is not None and assessment.unit_id != unit.pk:
@@ -337,6 +473,7 @@ def inspection_save(
     inspection.representatives = representatives
     inspection.unit_opinion = unit_opinion.strip()
     inspection.assessment = assessment
+    versioning.bump(inspection, by=by)
     inspection.full_clean()
     inspection.save()
     inspection.sites.set([s for s in sites if s.is_within(unit)])
@@ -385,7 +522,10 @@ def recommendation_add(
     responsible_unit: AdministrativeUnit,
     due_on: dt.date,
     finding: Finding | None = None,
+    responsible_person: User | None = None,
 ) -> Recommendation:
+    """Add a recommendation; `responsible_person`, when given, is a user of the responsible
+    unit (or a unit below it) and is told by notification with the unit's staff."""
     _require_editable(inspection)
     if due_on <= inspection.visit_date:
         raise ValidationError(
@@ -397,10 +537,29 @@ def recommendation_add(
         )
     if not responsible_unit.is_within(inspection.unit):
         raise ValidationError({"responsible_unit": RESPONSIBLE_OUTSIDE_UNIT})
+    # The person must be able to open it: staff of the responsible unit or of a unit above it,
+    # within the inspected unit.
+    person_unit = responsible_person.unit if responsible_person is not None else None
+    if responsible_person is not None and (
+        person_unit is None
+        or not responsible_person.is_active
+        or not responsible_person.is_unit_staff
+        or not responsible_unit.is_within(person_unit)
+        or not person_unit.is_within(inspection.unit)
+    ):
+        raise ValidationError(
+            {
+                "responsible_person": RESPONSIBLE_PERSON_OUTSIDE.format(
+                    person=responsible_person.get_full_name() or responsible_person.username,
+                    unit=responsible_unit.name,
+                )
+            }
+        )
     rec = Recommendation(
         inspection=inspection,
         text=text.strip(),
         responsible_unit=responsible_unit,
+        responsible_person=responsible_person,
         due_on=due_on,
         finding=finding,
     )
@@ -509,6 +668,30 @@ def dossier_check_record(*, check: DossierCheck, result: str, note: str = "") ->
 # --- conclusion, reopening, closing ----------------------------------------------------------
 
 
+def conclusion_problems(inspection: Inspection) -> list[str]:
+    """Why the inspection cannot be concluded now (empty: it can). The confirmation page lists
+    them before the user confirms; the conclusion refuses on the same list. One query."""
+    if not inspection.is_editable:
+        return [str(NOT_CONCLUDABLE)]
+    problems = []
+    if inspection.held_on is None:
+        problems.append(str(HELD_ON_REQUIRED))
+    missing = [r.content.text for r in _checklist_rows(inspection) if not r.outcome]
+    if missing:
+        problems.append(
+            str(CHECKLIST_UNANSWERED.format(count=len(missing), items="; ".join(missing)))
+        )
+    return problems
+
+
+def _checklist_rows(inspection: Inspection) -> list[ChecklistResult]:
+    """The checklist, from the page's prefetch when there is one (no query), else one query."""
+    cache = getattr(inspection, "_prefetched_objects_cache", {})
+    if "checklist" in cache:
+        return list(inspection.checklist.all())
+    return list(inspection.checklist.select_related("content"))
+
+
 @transaction.atomic
 def inspection_conclude(
     *, inspection: Inspection, by: User, notice_number: str = "", on: dt.date | None = None
@@ -519,19 +702,9 @@ def inspection_conclude(
     from inspections.selectors import report_content
 
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if not inspection.is_editable:
-        raise ValidationError(NOT_CONCLUDABLE)
-    if inspection.held_on is None:
-        raise ValidationError({"held_on": HELD_ON_REQUIRED})
-    missing = list(
-        inspection.checklist.filter(outcome="")
-        .select_related("content")
-        .values_list("content__text", flat=True)
-    )
-    if missing:
-        raise ValidationError(
-            CHECKLIST_UNANSWERED.format(count=len(missing), items="; ".join(missing))
-        )
+    problems = conclusion_problems(inspection)
+    if problems:
+        raise ValidationError(problems)
     inspection.concluded_at = (
         timezone.now()
         if on is None
@@ -618,10 +791,18 @@ def inspection_reopen(*, inspection: Inspection, by: User, reason: str) -> Inspe
     return inspection
 
 
+def close_problems(inspection: Inspection) -> list[str]:
+    """Why the inspection cannot be closed now (empty: it can). One query."""
+    if inspection.state != InspectionState.CONCLUDED or inspection.recommendations.open().exists():
+        return [str(NOT_CLOSABLE)]
+    return []
+
+
 @transaction.atomic
 def inspection_close(*, inspection: Inspection) -> Inspection:
-    if inspection.state != InspectionState.CONCLUDED or inspection.recommendations.open().exists():
-        raise ValidationError(NOT_CLOSABLE)
+    problems = close_problems(inspection)
+    if problems:
+        raise ValidationError(problems)
     inspection.state = InspectionState.CLOSED
     inspection.save(update_fields=["state"])
     return inspection
@@ -724,7 +905,7 @@ def recommendation_send_back(
     remediation.accepted, remediation.review_note = False, note.strip()
     remediation.reviewed_by, remediation.reviewed_at = by, timezone.now()
     remediation.save()
-    recommendation.state = RecommendationState.OPEN
+    recommendation.state = RecommendationState.SENT_BACK
     recommendation.save(update_fields=["state"])
     audit_record(
         action=Action.TRANSITION,
@@ -754,6 +935,7 @@ def _for_unit(rec: Recommendation, *, key: str = "", actor: User | None = None) 
         target=rec,
         unit=rec.responsible_unit,
         staff=True,
+        users=(rec.responsible_person_id,) if rec.responsible_person_id else (),
         params=_params(rec),
         key=key,
         actor=actor.pk if actor else None,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from cchc_portal import versioning
 from cchc_portal.docx import docx_response
 from cchc_portal.http import AuthedHttpRequest
 from cchc_portal.pdf import pdf_response
@@ -95,7 +96,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "title": str(plan),
             "contents": plan.contents.all(),
-            "targets": plan.targets.select_related("unit"),
+            "targets": selectors.plan_targets(plan),
             "inspections": inspections,
             "percent": percent,
         },
@@ -114,7 +115,11 @@ def _save_form(
     service, show its errors on the form or go to the saved object."""
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save(**form.cleaned_data)
+            obj = save(**form.cleaned_data, by=request.user)
+        except versioning.StaleEdit as exc:
+            form.refuse_stale(exc.version)
+            for message in exc.messages:
+                form.add_error(None, message)
         except ValidationError as exc:
             for message in _errors(exc, form):
                 form.add_error(None, message)
@@ -200,14 +205,40 @@ def team_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @user_passes("is_provincial")
 def team_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """The team and its members (a formset: portal users, or outside members by name)."""
     team = get_visible_or_404(InspectionTeam.objects.all(), request.user, pk=pk) if pk else None
     initial = forms.TeamForm.initial_for(team) if team else {"unit": request.user.scope_unit}
-    return _save_form(
+    data = request.POST if request.method == "POST" else None
+    form = forms.TeamForm(data, initial=initial, user=request.user)
+    members = forms.TeamMemberFormSet(
+        data,
+        initial=forms.TeamMemberFormSet.initial_for(team) if team else None,
+        prefix="members",
+        user=request.user,
+    )
+    if data is not None and form.is_valid() & members.is_valid():
+        try:
+            saved = services.team_save(
+                team=team, **form.cleaned_data, members=members.members(), by=request.user
+            )
+        except versioning.StaleEdit as exc:
+            form.refuse_stale(exc.version)
+            for message in exc.messages:
+                form.add_error(None, message)
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu đoàn kiểm tra."))
+            return redirect(saved)
+    return render(
         request,
-        form=forms.TeamForm(request.POST or None, initial=initial, user=request.user),
-        save=partial(services.team_save, team=team),
-        saved=_("Đã lưu đoàn kiểm tra."),
-        title=_("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
+        "inspections/team_form.html",
+        {
+            "form": form,
+            "members": members,
+            "title": _("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
+        },
     )
 
 
@@ -223,6 +254,45 @@ class InspectionListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return Inspection.objects.visible_to(self.request.user).for_list()
+
+
+CALENDAR_YEARS = (2000, 2100)
+
+
+def inspection_calendar(request: AuthedHttpRequest) -> HttpResponse:
+    """A month of planned and held inspections (`?month=YYYY-MM`, default: this month); a
+    month that is not one, or outside 2000–2100, is a 404, never a server error."""
+    today = timezone.localdate()
+    raw = request.GET.get("month", "")
+    year, month = today.year, today.month
+    if raw:
+        parts = raw.split("-")
+        if len(parts) != 2 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+            raise Http404
+        year, month = int(parts[0]), int(parts[1])
+        if not (CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1] and 1 <= month <= 12):
+            raise Http404
+    cal = selectors.calendar_month(request.user, year=year, month=month)
+    return render(
+        request,
+        "inspections/calendar.html",
+        {
+            "title": _("Lịch kiểm tra tháng %(month)s") % {"month": cal.first.strftime("%m/%Y")},
+            "cal": cal,
+            "today": today,
+            "weekdays": [
+                _("Thứ Hai"),
+                _("Thứ Ba"),
+                _("Thứ Tư"),
+                _("Thứ Năm"),
+                _("Thứ Sáu"),
+                _("Thứ Bảy"),
+                _("Chủ nhật"),
+            ],
+            "has_previous": cal.previous.year >= CALENDAR_YEARS[0],
+            "has_next": cal.next.year <= CALENDAR_YEARS[1],
+        },
+    )
 
 
 def _inspection(request: AuthedHttpRequest, pk: int) -> Inspection:
@@ -263,8 +333,9 @@ def _page_context(request: AuthedHttpRequest, inspection: Inspection, **forms_: 
 def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     context = _page_context(request, inspection)
-    # Computed for the whole page only, not for each htmx section save (one dossier aggregate).
-    context["statistics"] = selectors.unit_statistics(inspection)
+    # The dossier figures: as the conclusion notice froze them, or (one aggregate over up to
+    # hundreds of thousands of dossiers, ~1 s) loaded after the page by htmx.
+    context["statistics"] = selectors.frozen_statistics(inspection)
     context["impact"] = selectors.findings_impact(inspection, user=request.user)
     context["open_recommendations"] = sum(  # prefetched: no query
         r.state != RecommendationState.VERIFIED for r in inspection.recommendations.all()
@@ -272,9 +343,55 @@ def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/inspection_detail.html", context)
 
 
+def _id_param(request: AuthedHttpRequest, name: str) -> int | None:
+    """A numeric id from the query string; anything else is a 404 (never a server error)."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    return int(raw)
+
+
+def _from_plan(request: AuthedHttpRequest) -> tuple[InspectionPlan | None, dict[str, Any]]:
+    """A new inspection from `?plan=` (and `&target=`: one of its targets): the plan, and the
+    form pre-filled with the target's unit, body and planned date and the plan's period."""
+    plan_id = _id_param(request, "plan")
+    if plan_id is None:
+        return None, {}
+    plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=plan_id)
+    initial: dict[str, Any] = {
+        "plan": plan,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+    }
+    target_id = _id_param(request, "target")
+    if target_id is not None:
+        target = plan.targets.filter(pk=target_id).first()
+        if target is None:
+            raise Http404
+        initial.update(unit=target.unit_id, body=target.body, scheduled_on=target.scheduled_on)
+    return plan, initial
+
+
+def inspection_statistics(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The unit's dossier figures for the inspected period: the page's section (htmx) or,
+    without JavaScript, a page of its own."""
+    inspection = get_visible_or_404(Inspection.objects.select_related("unit"), request.user, pk=pk)
+    context = {
+        "inspection": inspection,
+        "statistics": selectors.unit_statistics(inspection),
+        "title": _("Kết quả giải quyết hồ sơ trong thời kỳ kiểm tra"),
+    }
+    if request.htmx:
+        return render(request, "inspections/_unit_statistics.html", context)
+    return render(request, "inspections/statistics_page.html", context)
+
+
 @user_passes("is_provincial")
 def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     inspection = None
+    plan: InspectionPlan | None = None
     if pk:
         inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
         initial = {
@@ -291,13 +408,16 @@ def inspection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRe
                 "period_end",
                 "representatives",
                 "unit_opinion",
+                "version",
             )
         }
     else:
-        initial = {"plan": request.GET.get("plan")}
+        plan, initial = _from_plan(request)
     return _save_form(
         request,
-        form=forms.InspectionForm(request.POST or None, initial=initial, user=request.user),
+        form=forms.InspectionForm(
+            request.POST or None, initial=initial, user=request.user, plan=plan
+        ),
         save=partial(services.inspection_save, inspection=inspection),
         saved=_("Đã lưu cuộc kiểm tra."),
         title=_("Sửa cuộc kiểm tra") if inspection else _("Cuộc kiểm tra mới"),
@@ -312,6 +432,7 @@ def _section(request: AuthedHttpRequest, pk: int, name: str, **kwargs: Any) -> H
             messages.error(request, message)
         return redirect(inspection)
     context = _page_context(request, inspection, **kwargs)
+    context["refresh_recommendations"] = name == "findings"
     return render(request, f"inspections/_{name}.html", context)
 
 
@@ -362,8 +483,8 @@ def finding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def finding_delete(request: AuthedHttpRequest, pk: int, finding_id: int) -> HttpResponse:
+    """GET: the confirmation (without JavaScript; htmx asks in the browser); POST: delete."""
     inspection = _editable(request, pk)
     finding = (
         Finding.objects.filter(inspection=inspection, pk=finding_id)
@@ -372,6 +493,18 @@ def finding_delete(request: AuthedHttpRequest, pk: int, finding_id: int) -> Http
     )
     if finding is None:
         raise Http404
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title=_("Xác nhận xóa"),
+            subject=str(inspection),
+            intro=_("Xóa “%(text)s”? Không khôi phục được.") % {"text": finding.text},
+            problems=[] if inspection.is_editable else [str(services.INSPECTION_NOT_EDITABLE)],
+            action=request.path,
+            button=_("Xóa"),
+            danger=True,
+            back=inspection.get_absolute_url(),
+        )
     errors: list[str] = []
     try:
         services.finding_delete(finding=finding)
@@ -453,16 +586,51 @@ def dossier_check_record(request: AuthedHttpRequest, pk: int, check_id: int) -> 
     return _section(request, pk, "dossier_checks", section_errors=errors)
 
 
-@require_POST
+def _confirm(request: AuthedHttpRequest, **context: Any) -> HttpResponse:
+    """The confirmation step of an action that cannot be undone (works without JavaScript):
+    what will happen, what still stands in the way, and the one button that does it."""
+    context.setdefault("problems", [])
+    context.setdefault("facts", [])
+    context.setdefault("hidden", {})
+    return render(request, "inspections/confirm.html", context)
+
+
 def inspection_conclude(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation (what the notice will hold, who is told, what is missing);
+    POST: conclude, which freezes the report and numbers the notice."""
     inspection = _editable(request, pk)
-    form = forms.ConcludeForm(request.POST)
+    form = forms.ConcludeForm(request.POST if request.method == "POST" else request.GET)
     form.is_valid()
+    notice_number = form.cleaned_data.get("notice_number", "")
+    if request.method != "POST":
+        inspection = _inspection(request, pk)
+        recs = list(inspection.recommendations.all())
+        units = sorted({r.responsible_unit.name for r in recs})
+        return _confirm(
+            request,
+            title=_("Xác nhận kết luận kiểm tra"),
+            subject=str(inspection),
+            intro=_(
+                "Kết luận sẽ chốt nội dung thông báo kết luận và biên bản, cấp số văn bản và "
+                "gửi kiến nghị tới đơn vị thực hiện. Muốn sửa sau đó phải mở lại và ghi lý do."
+            ),
+            facts=[
+                (_("Ngày kiểm tra"), _fmt_date(inspection.held_on)),
+                (_("Số thông báo kết luận"), notice_number or _("cấp tự động khi kết luận")),
+                (_("Nội dung kiểm tra"), str(len(inspection.checklist.all()))),
+                (_("Ưu điểm, tồn tại"), str(len(inspection.findings.all()))),
+                (_("Kiến nghị"), str(len(recs))),
+                (_("Đơn vị nhận kiến nghị"), ", ".join(units) or "—"),
+            ],
+            problems=services.conclusion_problems(inspection),
+            action=request.path,
+            hidden={"notice_number": notice_number},
+            button=_("Kết luận kiểm tra"),
+            back=inspection.get_absolute_url(),
+        )
     try:
         services.inspection_conclude(
-            inspection=inspection,
-            by=request.user,
-            notice_number=form.cleaned_data.get("notice_number", ""),
+            inspection=inspection, by=request.user, notice_number=notice_number
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -470,6 +638,10 @@ def inspection_conclude(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã kết luận cuộc kiểm tra; nội dung báo cáo đã được chốt."))
     return redirect(inspection)
+
+
+def _fmt_date(day: Any) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 @require_POST
@@ -487,14 +659,30 @@ def inspection_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(inspection)
 
 
-@require_POST
 def inspection_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation; POST: close (the inspection leaves the follow-up for good)."""
     inspection = _editable(request, pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title=_("Xác nhận đóng cuộc kiểm tra"),
+            subject=str(inspection),
+            intro=_(
+                "Đóng cuộc kiểm tra khi mọi kiến nghị đã được xác nhận khắc phục; "
+                "cuộc kiểm tra đã đóng không mở lại được."
+            ),
+            problems=services.close_problems(inspection),
+            action=request.path,
+            button=_("Đóng cuộc kiểm tra"),
+            back=inspection.get_absolute_url(),
+        )
     try:
         services.inspection_close(inspection=inspection)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đóng cuộc kiểm tra."))
     return redirect(inspection)
 
 
@@ -564,7 +752,7 @@ def recommendations_xlsx(request: AuthedHttpRequest) -> HttpResponseBase:
 def _recommendation(request: AuthedHttpRequest, pk: int) -> Recommendation:
     return get_visible_or_404(
         Recommendation.objects.select_related(
-            "responsible_unit", "inspection__unit", "finding"
+            "responsible_unit", "responsible_person", "inspection__unit", "finding"
         ).with_overdue_flag(),
         request.user,
         pk=pk,
@@ -644,9 +832,37 @@ def _review(request: AuthedHttpRequest, pk: int, accept: bool) -> HttpResponse:
     return redirect(rec)
 
 
-@require_POST
 def recommendation_verify(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, accept=True)
+    """GET: the confirmation (the report being accepted, the note); POST: verify, which
+    ends the follow-up of the recommendation."""
+    if request.method == "POST":
+        return _review(request, pk, accept=True)
+    rec = _recommendation(request, pk)
+    require(request.user.is_provincial)
+    latest = rec.remediations.filter(accepted__isnull=True).order_by("-pk").first()
+    note = request.GET.get("note", "")
+    return _confirm(
+        request,
+        title=_("Xác nhận đã khắc phục"),
+        subject=rec.text,
+        intro=_(
+            "Xác nhận kiến nghị đã được khắc phục: kiến nghị chuyển sang “Đã xác nhận” và "
+            "đơn vị không báo cáo thêm được."
+        ),
+        facts=[
+            (_("Đơn vị thực hiện"), rec.responsible_unit.name),
+            (_("Thời hạn"), _fmt_date(rec.due_on)),
+            (_("Báo cáo khắc phục"), latest.text if latest else "—"),
+            (_("Ý kiến của đoàn"), note or "—"),
+        ],
+        problems=[]
+        if latest and rec.state == RecommendationState.REPORTED
+        else [str(services.NOT_REPORTED)],
+        action=request.path,
+        hidden={"note": note},
+        button=_("Xác nhận đã khắc phục"),
+        back=rec.get_absolute_url(),
+    )
 
 
 @require_POST

@@ -248,12 +248,19 @@ def test_unit_staff_dashboard_shows_their_own_figures(personas, world, client_fo
 
     # Inspections: their open recommendations, overdue first, each linking to its page.
     recs = panels["inspections/_dashboard_own.html"].context
-    assert recs["counts"] == dashboard_counts(p.cumgar_staff) == {"open": 3, "overdue": 1}
+    assert recs["counts"] == dashboard_counts(p.cumgar_staff)
+    assert recs["counts"] == {
+        "open": 3,
+        "overdue": 1,
+        "not_reported": 3,
+        "reported": 0,
+        "sent_back": 0,
+    }
     # … the tracker filtered the same way counts the same (open = not yet verified).
     tracker = "/inspections/recommendations/"
     in_list = sum(
         client.get(f"{tracker}?state={state}").context["table"].paginator.count
-        for state in ("open", "reported")
+        for state in ("open", "reported", "sent_back")
     )
     overdue = client.get(f"{tracker}?overdue=true").context["table"].paginator.count
     assert (in_list, overdue) == (recs["counts"]["open"], recs["counts"]["overdue"])

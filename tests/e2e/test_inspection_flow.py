@@ -44,36 +44,40 @@ def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, s
     page.goto(base + "/inspections/teams/")
     page.click("text=Đoàn kiểm tra mới")
     page.fill("#id_name", "Đoàn 1798")
-    page.fill(
-        "#id_members",
-        "trưởng đoàn | Trần Văn Trưởng | Phó Giám đốc Sở Nội vụ | Sở Nội vụ\n"
-        "trưởng đoàn | Lê Văn Hai | Trưởng phòng CCHC | Sở Nội vụ",
-    )
+    # Two heads are refused with the rule spelled out: the inspector herself, from the
+    # portal's users, and an outside member typed by name.
+    page.select_option("#id_members-0-role", "head")
+    page.select_option("#id_members-0-user", str(personas.inspector.pk))
+    page.fill("#id_members-0-position", "Phó Giám đốc Sở Nội vụ")
+    page.select_option("#id_members-1-role", "head")
+    page.fill("#id_members-1-name", "Lê Văn Hai")
     page.click(FORM_SUBMIT)
-    expect(page.locator("#id_members ~ .invalid-feedback")).to_have_text(
+    expect(page.locator(".alert-danger")).to_contain_text(
         "Đoàn kiểm tra phải có đúng một trưởng đoàn."
     )
     assert not InspectionTeam.objects.exists()
-    page.fill(
-        "#id_members",
-        "trưởng đoàn | Trần Văn Trưởng | Phó Giám đốc Sở Nội vụ | Sở Nội vụ\n"
-        "thư ký | Lê Thị Ký | Chuyên viên | Sở Nội vụ",
-    )
+    page.select_option("#id_members-1-role", "secretary")
+    page.fill("#id_members-1-name", "Lê Thị Ký")
     page.click(FORM_SUBMIT)
     expect(page.locator("h1")).to_have_text("Đoàn 1798")
     team = InspectionTeam.objects.get()
     assert [m.role for m in team.members.order_by("pk")] == [MemberRole.HEAD, MemberRole.SECRETARY]
+    assert team.head is not None and team.head.user == personas.inspector
 
     # The inspection of the district, from the plan's page.
+    # The target's own link: only the plan's targets offered, unit and date filled in.
     page.goto(plan_url)
-    page.click("text=Thêm cuộc kiểm tra")
+    page.click("#plan-targets .target-create")
+    expect(page.locator("#id_unit option")).to_have_count(2)  # "---------" and Cư M'gar
+    expect(page.locator("#id_unit")).to_have_value(str(personas.cumgar.pk))
+    expect(page.locator("#id_scheduled_on")).to_have_value("2019-09-27")
     page.select_option("#id_team", label="Đoàn 1798")
-    page.select_option("#id_unit", label="Huyện Cư M'gar")
-    page.fill("#id_scheduled_on", "2019-09-27")
     page.fill("#id_held_on", "2019-09-27")
     page.click(FORM_SUBMIT)
     expect(page.locator("#inspection-state")).to_be_visible()
-    expect(page.locator("main dl")).to_contain_text("Trưởng đoàn: Trần Văn Trưởng")
+    expect(page.locator("main dl")).to_contain_text(
+        f"Trưởng đoàn: {personas.inspector.get_full_name()}"
+    )
 
     # Checklist results via htmx (no reload: a marker on window survives).
     page.evaluate("window.__noReload = true")
@@ -94,6 +98,7 @@ def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, s
     form = "#recommendation-form"
     page.fill(f"{form} input[name=text]", "Nâng tỷ lệ hồ sơ trực tuyến")
     page.select_option(f"{form} select[name=responsible_unit]", label="Huyện Cư M'gar")
+    page.select_option(f"{form} select[name=responsible_person]", str(personas.cumgar_staff.pk))
     page.fill(f"{form} input[name=due_on]", "2019-09-01")
     page.press(f"{form} input[name=due_on]", "Enter")
     expect(page.locator("#recommendations")).to_contain_text("01/09/2019")
@@ -106,10 +111,15 @@ def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, s
 
     # Conclude, then download and read the PDF.
     page.click("#conclude-form button[type=submit]")
+    # The confirmation step says what concluding does and changes nothing by itself.
+    expect(page.locator("h1")).to_have_text("Xác nhận kết luận kiểm tra")
+    assert Inspection.objects.get().state == InspectionState.IN_PROGRESS
+    page.click("#confirm-button")
     expect(page.locator("#inspection-state")).to_have_text("Đã kết luận")
     inspection = Inspection.objects.get()
     assert inspection.state == InspectionState.CONCLUDED
     assert inspection.findings.count() == 1 and inspection.recommendations.count() == 1
+    assert inspection.recommendations.get().responsible_person == personas.cumgar_staff
     with page.expect_download() as info:
         page.click("#report-pdf")
     path = tmp_path / "report.pdf"
@@ -149,7 +159,7 @@ def test_remediation_reported_verified_and_seen(
     attachment.write_bytes(b"%PDF-1.4\n% remediation report\n%%EOF\n")
     page.set_input_files("#remediation-form input[type=file]", str(attachment))
     page.click("#remediation-form button[type=submit]")
-    expect(page.locator("#rec-state")).to_contain_text("Đã báo cáo khắc phục")
+    expect(page.locator("#rec-state")).to_contain_text("Đã báo cáo – chờ xác nhận")
     expect(page.locator(".remediation")).to_contain_text("ket-qua.pdf")
     rec.refresh_from_db()
     assert rec.state == RecommendationState.REPORTED
@@ -164,8 +174,10 @@ def test_remediation_reported_verified_and_seen(
     saved = tmp_path / "downloaded.pdf"
     info.value.save_as(saved)
     assert saved.read_bytes() == attachment.read_bytes()
-    page.fill("#review-form textarea[name=note]", "Đã kiểm tra trên cổng dịch vụ công")
-    page.click("text=Xác nhận đã khắc phục")
+    page.fill("#verify-form textarea[name=note]", "Đã kiểm tra trên cổng dịch vụ công")
+    page.click("#verify-form button[type=submit]")
+    expect(page.locator(".confirm-facts")).to_contain_text("Đã triển khai dịch vụ công mức độ 4")
+    page.click("#confirm-button")
     expect(page.locator("#rec-state")).to_contain_text("Đã xác nhận")
     rec.refresh_from_db()
     assert rec.state == RecommendationState.VERIFIED

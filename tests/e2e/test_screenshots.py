@@ -207,3 +207,35 @@ def test_finish_pages_on_desk_and_phone(demo, page, shots):
         assert start.input_value() == "01/07/2026"
         _no_horizontal_overflow(page)
         _shoot(page, shots, f"dossier-stats-{name}.png")
+
+
+def test_inspection_screenshots(demo, page, login, shots):
+    """Field work on the demo (issue 17): the month calendar, an inspection, the tracker and
+    the commune's dashboard, each on a desk (1440×900) and on a phone (390×844)."""
+    from inspections.models import Inspection
+
+    inspection = Inspection.objects.get(plan__number="15/KH-SNV", unit__code="24280")
+    pages = {
+        "thanhtra.daklak": [
+            ("inspection-calendar", "/inspections/calendar/?month=2026-12"),
+            ("inspection-page", inspection.get_absolute_url()),
+        ],
+        "cumgar.xa": [
+            ("dashboard-commune", "/"),
+            ("recommendation-tracker", "/inspections/recommendations/"),
+        ],
+    }
+    for username, visits in pages.items():
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": 1440, "height": 900})
+        login(username, DEMO_PASSWORD)
+        for name, path in visits:
+            for suffix, (width, height) in (("", (1440, 900)), ("-phone", (390, 844))):
+                page.set_viewport_size({"width": width, "height": height})
+                page.goto(page.base_url + path)
+                page.wait_for_load_state("networkidle")
+                _shoot(page, shots, f"{name}{suffix}.png")  # first: a failure can be looked at
+                _no_horizontal_overflow(page)
+    # What the pictures must show: December's visits, the commune's sent-back report.
+    page.goto(page.base_url + "/")
+    assert page.locator('.rec-counts [data-figure="sent-back"]').inner_text() == "1"

@@ -109,3 +109,19 @@ def make_dossiers(unit, days, *, prefix="HS"):
         )
         for i, day in enumerate(days)
     )
+
+
+def member_rows(*rows: dict, initial: int = 0) -> dict:
+    """The team form's member formset as POST data: each row a dict of role, user, name,
+    position, organisation (missing keys blank); `initial`: how many rows the edit form was
+    given (a browser posts the form's own count)."""
+    data = {
+        "members-TOTAL_FORMS": str(len(rows)),
+        "members-INITIAL_FORMS": str(initial),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "40",
+    }
+    for i, row in enumerate(rows):
+        for key in ("role", "user", "name", "position", "organisation"):
+            data[f"members-{i}-{key}"] = row.get(key, "")
+    return data

@@ -224,6 +224,10 @@ def test_2026_recommendations_on_1_december(demo):
     }
     due_in_december = recs.open().filter(due_on__gte=NOW, due_on__lte=dt.date(2026, 12, 31))
     assert due_in_december.count() == 8
+    # Xã Cư M'gar's digitisation report came back: it must report again (issue 17).
+    [sent_back] = recs.filter(state=RecommendationState.SENT_BACK)
+    assert sent_back.responsible_unit.code == "24280"
+    assert sent_back.remediations.get().accepted is False
     assert not recs.filter(notified_at__isnull=True).exists()  # the demo sends no mail
 
 
@@ -266,9 +270,17 @@ def test_inspector_has_reports_to_verify(demo, client_for):
     listing = client.get(
         reverse("inspections:recommendation_list"), {"state": RecommendationState.REPORTED}
     ).content.decode()
-    assert listing.count("Đã báo cáo khắc phục") >= 4
+    assert listing.count("Đã báo cáo – chờ xác nhận") >= 4
     rec = to_verify.first()
     page = client.get(rec.get_absolute_url()).content.decode()
     assert "Xác nhận đã khắc phục" in page  # the verify action is offered
     inspections = client.get(reverse("inspections:inspection_list")).content.decode()
     assert "Sở Tư pháp" in inspections and "Xã Cư M’gar" in inspections
+
+
+def test_new_units_recommendations_are_given_to_their_official(demo):
+    """cumgar.xa answers for Xã Cư M’gar's 2026 recommendations (issue 17)."""
+    user = User.objects.get(username="cumgar.xa")
+    recs = Recommendation.objects.filter(inspection__plan__year=2026, responsible_unit=user.unit)
+    assert recs.count() == 3
+    assert set(recs.values_list("responsible_person__username", flat=True)) == {"cumgar.xa"}

@@ -60,9 +60,10 @@ def test_statistics_of_the_inspected_period_come_from_the_dossiers(personas, cli
     assert rows["Tỷ lệ giải quyết đúng hạn"] == "75,00 %"
     assert rows["Tỷ lệ hồ sơ trực tuyến"] == "25,00 %"
 
+    # The open inspection's page loads them after itself (htmx), from the statistics section.
     body = (
         client_for(personas.inspector)
-        .get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+        .get(reverse("inspections:inspection_statistics", args=[inspection.pk]))
         .content.decode()
     )
     assert "75,00 %" in body

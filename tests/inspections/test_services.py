@@ -185,7 +185,7 @@ def test_remediation_then_send_back_then_verify(personas):
     with pytest.raises(ValidationError):
         services.recommendation_send_back(recommendation=rec, by=personas.inspector, note="")
     services.recommendation_send_back(recommendation=rec, by=personas.inspector, note="Thiếu")
-    assert rec.state == RecommendationState.OPEN
+    assert rec.state == RecommendationState.SENT_BACK
     with pytest.raises(ValidationError):  # nothing reported to verify
         services.recommendation_verify(recommendation=rec, by=personas.inspector)
     services.remediation_report(recommendation=rec, by=personas.cumgar_staff, text="Bổ sung")

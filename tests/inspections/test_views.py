@@ -21,6 +21,7 @@ from tests.inspections.factories import (
     make_inspection,
     make_plan,
     make_team,
+    member_rows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -288,16 +289,14 @@ class TestPlansAndTeams:
 
     def test_team_without_head_through_the_form(self, personas, client_for):
         client = client_for(personas.inspector)
-        data = {
-            "name": "Đoàn 1798",
-            "unit": personas.daklak.pk,
-            "members": "thành viên | Lê Văn A | Chuyên viên | Sở Nội vụ",
-        }
-        response = client.post(reverse("inspections:team_create"), data)
+        data = {"name": "Đoàn 1798", "unit": personas.daklak.pk}
+        member = {"role": "member", "name": "Lê Văn A", "position": "Chuyên viên"}
+        response = client.post(reverse("inspections:team_create"), {**data, **member_rows(member)})
         assert str(services.TEAM_WITHOUT_HEAD) in response.content.decode()
         assert not InspectionTeam.objects.exists()
-        data["members"] = "trưởng đoàn | Trần Đức Minh | Phó Giám đốc Sở Nội vụ | Sở Nội vụ\n"
-        assert client.post(reverse("inspections:team_create"), data).status_code == 302
+        head = {"role": "head", "name": "Trần Đức Minh", "position": "Phó Giám đốc Sở Nội vụ"}
+        response = client.post(reverse("inspections:team_create"), {**data, **member_rows(head)})
+        assert response.status_code == 302
         assert InspectionTeam.objects.get().head.name == "Trần Đức Minh"
 
     def test_team_pages_are_provincial(self, personas, client_for):
@@ -390,7 +389,7 @@ class TestTrackerAndRemediation:
         assert rec.state == RecommendationState.REPORTED
         client.post(url, {"note": "Thiếu ảnh chụp"})
         rec.refresh_from_db()
-        assert rec.state == RecommendationState.OPEN
+        assert rec.state == RecommendationState.SENT_BACK
 
     def test_recommendation_detail_access(self, personas, client_for):
         concluded(personas)
@@ -478,8 +477,14 @@ class TestListsAndForms:
         concluded(personas)
         from inspections.selectors import dashboard_counts
 
-        assert dashboard_counts(personas.cumgar_staff) == {"open": 1, "overdue": 1}
-        assert dashboard_counts(personas.namnhun_staff) == {"open": 0, "overdue": 0}
+        assert dashboard_counts(personas.cumgar_staff) == {
+            "open": 1,
+            "overdue": 1,
+            "not_reported": 1,
+            "reported": 0,
+            "sent_back": 0,
+        }
+        assert set(dashboard_counts(personas.namnhun_staff).values()) == {0}
         html = (
             client_for(personas.cumgar_staff)
             .get(reverse("inspections:recommendation_list"))

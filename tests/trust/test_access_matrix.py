@@ -754,6 +754,10 @@ MATRIX: dict[str, Case | list[Case]] = {
     # --- documents ---------------------------------------------------------------------------
     "documents:register_list": GET(None, ADMIN_ONLY),
     "inspections:inspection_list": GET(None, ALL),
+    "inspections:inspection_calendar": [
+        GET(None, ALL, query={"month": "2019-09"}),
+        GET(None, "login 404 404 404 404 404", query={"month": "9999-12"}),
+    ],
     "inspections:inspection_create": [GET(None, PROVINCIAL), POST(None, PROVINCIAL, data={})],
     "inspections:inspection_detail": [
         GET(lambda w: {"pk": w.ours.inspection}, OURS),
@@ -763,6 +767,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.ours.inspection}, PROVINCIAL),
         POST(lambda w: {"pk": w.ours.inspection}, PROVINCIAL, data={}),
         GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 403 403 403", theirs=True),
+    ],
+    "inspections:inspection_statistics": [
+        GET(lambda w: {"pk": w.ours.inspection}, OURS),
+        GET(lambda w: {"pk": w.theirs.inspection}, THEIRS, theirs=True),
     ],
     "inspections:inspection_report": [
         GET(lambda w: {"pk": w.ours.inspection}, OURS),
@@ -777,6 +785,9 @@ MATRIX: dict[str, Case | list[Case]] = {
         GET(lambda w: {"pk": w.theirs.inspection, "fmt": "docx"}, THEIRS, theirs=True),
     ],
     "inspections:inspection_conclude": [
+        # GET: the confirmation page, which changes nothing.
+        GET(lambda w: {"pk": w.ours.inspection}, "login 200 200 403 404 404"),
+        GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
         POST(
             lambda w: {"pk": w.ours.inspection},
             "login 302 302 403 404 404",
@@ -803,6 +814,8 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "inspections:inspection_close": [
+        GET(lambda w: {"pk": w.ours.inspection}, "login 200 200 403 404 404"),
+        GET(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
         POST(lambda w: {"pk": w.ours.inspection}, "login 302 302 403 404 404"),
         POST(lambda w: {"pk": w.theirs.inspection}, "login 404 404 404 403 404", theirs=True),
     ],
@@ -836,6 +849,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "inspections:finding_delete": [
+        GET(
+            lambda w: {"pk": w.ours.inspection, "finding_id": w.ours.inspection.findings.first()},
+            "login 200 200 403 404 404",
+        ),
         POST(
             lambda w: {"pk": w.ours.inspection, "finding_id": w.ours.inspection.findings.first()},
             "login 302 302 403 404 404",
@@ -981,6 +998,12 @@ MATRIX: dict[str, Case | list[Case]] = {
         ),
     ],
     "inspections:recommendation_verify": [
+        GET(lambda w: {"pk": w.ours.recommendation}, "login 200 200 403 404 404"),
+        GET(
+            lambda w: {"pk": w.theirs.recommendation},
+            "login 404 404 404 403 404",
+            theirs=True,
+        ),
         POST(
             lambda w: {"pk": w.ours.recommendation},
             "login 302 302 403 404 404",
