@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Đăng nhập và bảo mật")
     nav_label = _("Quản trị")
+    nav_order = 90
     nav_items = [
         (_("Tạm khóa đăng nhập"), "accounts:lockout_list", "is_provincial_admin"),
         (_("Bảo mật tài khoản"), "accounts:user_security_list", "is_provincial_admin"),

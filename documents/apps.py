@@ -8,4 +8,6 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = _("Sổ đăng ký văn bản")
+    nav_label = _("Quản trị")
+    nav_order = 90
     nav_items = [(_("Sổ đăng ký văn bản"), "documents:register_list", "is_provincial_admin")]

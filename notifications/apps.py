@@ -10,6 +10,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
     # The bell in the top bar opens the user's own notifications; the mail queue is the
     # provincial admins' (and the superuser's) to watch.
+    nav_label = _("Quản trị")
+    nav_order = 90
     nav_items: list = [
         (_("Thư gửi đi"), "notifications:mail_list", "is_provincial_admin"),
     ]

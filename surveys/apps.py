@@ -7,6 +7,7 @@ class SurveysConfig(AppConfig):
 
     name = "surveys"
     verbose_name = _("Điều tra xã hội học")
+    nav_label = _("Chỉ số CCHC")
     nav_items: list = [
         (_("Điều tra xã hội học"), "surveys:survey_list", "is_provincial"),
     ]
