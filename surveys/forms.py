@@ -6,20 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal import uploads
+from cchc_portal.forms import PortalForm
+from scoring.models import Criterion
 from surveys.choices import RespondentGroup
 from surveys.models import Question, Questionnaire
-
-DATE_INPUT = {
-    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    "input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
-}
 
 
 def field_name(question: Question) -> str:
     return f"q_{question.pk}"
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(PortalForm):
     """The questions of a questionnaire as radio buttons: the public form shows one at a time
     (`only`), the paper entry all of them; the values are checked again by the services."""
 
@@ -53,7 +50,7 @@ class AnswersForm(forms.Form):
         }
 
 
-class QuestionnaireImportForm(forms.Form):
+class QuestionnaireImportForm(PortalForm):
     file = forms.FileField(label=_("Tệp phiếu khảo sát (XLSX/CSV)"))
     group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=RespondentGroup.choices)
     title = forms.CharField(label=_("Tên phiếu"), max_length=300)
@@ -64,9 +61,9 @@ class QuestionnaireImportForm(forms.Form):
         return upload
 
 
-class SurveyCreateForm(forms.Form):
+class SurveyCreateForm(PortalForm):
     name = forms.CharField(label=_("Tên đợt khảo sát"), max_length=300)
-    closes_on = forms.DateField(label=_("Hạn trả lời"), **DATE_INPUT)  # type: ignore[arg-type]
+    closes_on = forms.DateField(label=_("Hạn trả lời"))
     questionnaires = forms.ModelMultipleChoiceField(
         label=_("Phiếu khảo sát (mỗi nhóm một phiếu)"),
         queryset=Questionnaire.objects.none(),
@@ -80,7 +77,7 @@ class SurveyCreateForm(forms.Form):
         field.queryset = questionnaires
 
 
-class UnitGroupForm(forms.Form):
+class UnitGroupForm(PortalForm):
     """A unit (by its code, resolved like the set's imports) and a respondent group."""
 
     unit = forms.CharField(label=_("Mã đơn vị"), max_length=20)
@@ -97,3 +94,35 @@ class TokensForm(UnitGroupForm):
         label=_("Tệp"),
         choices=[("pdf", _("PDF: mã QR in trên giấy A4")), ("csv", _("CSV: danh sách đường dẫn"))],
     )
+
+
+class QuestionnaireEditForm(PortalForm):
+    """The questionnaire's own fields in the editor; its scale and questions are formsets."""
+
+    title = forms.CharField(label=_("Tên phiếu"), max_length=300)
+    group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=RespondentGroup.choices)
+
+
+class OptionForm(PortalForm):
+    value = forms.IntegerField(label=_("Giá trị"), min_value=-100, max_value=100)
+    label = forms.CharField(label=_("Mức trả lời"), max_length=200)
+
+
+class QuestionForm(PortalForm):
+    text = forms.CharField(
+        label=_("Nội dung câu hỏi"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=Criterion.objects.none())
+
+    def __init__(self, *args: Any, leaves: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["criterion"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = leaves if leaves is not None else Criterion.objects.none()
+        field.label_from_instance = lambda obj: f"{obj.code} {obj.title}"  # type: ignore[method-assign]
+
+
+# Empty rows to fill (more appear after saving); a row left empty is skipped, and ticking
+# "Xóa" drops a filled one.
+OptionFormSet = forms.formset_factory(OptionForm, extra=2, can_delete=True)
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=3, can_delete=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -65,6 +66,7 @@ DUPLICATE_VALUE = gettext_lazy("mức %(v)s trùng với dòng %(first)s.")
 TEXT_REQUIRED = gettext_lazy("cần ghi nội dung.")
 NO_QUESTIONS = gettext_lazy("Phiếu chưa có câu hỏi nào.")
 TOO_FEW_OPTIONS = gettext_lazy("Thang trả lời cần ít nhất 2 mức (cột gia_tri, nhan).")
+TOO_FEW_OPTIONS_EDITOR = gettext_lazy("Thang trả lời cần ít nhất 2 mức khác nhau.")
 QUESTIONNAIRE_ANSWERED = gettext_lazy(
     "Phiếu “%(q)s” đã có người trả lời nên không sửa được; hãy sao chép thành phiên bản mới."
 )
@@ -142,12 +144,7 @@ def questionnaire_parse(*, path: Path, criteria_set: CriteriaSet) -> _Parsed:
     missing = [c for c in needed if c not in header]
     if missing:
         raise QuestionnaireImportError([str(MISSING_COLUMNS % {"cols": ", ".join(missing)})])
-    leaves = {
-        c.code: c
-        for c in Criterion.objects.filter(
-            criteria_set=criteria_set, component=Component.SURVEY, is_leaf=True
-        )
-    }
+    leaves = {c.code: c for c in survey_leaves(criteria_set)}
     errors: list[str] = []
     questions: list[tuple[int, str, Criterion]] = []
     options: list[tuple[int, str]] = []
@@ -232,15 +229,32 @@ def questionnaire_import(
     _require_admin(by)
     group = group_from_code(group)
     parsed = questionnaire_parse(path=path, criteria_set=criteria_set)
+    return _write(
+        questionnaire=replace, criteria_set=criteria_set, group=group, title=title,
+        parsed=parsed, by=by,
+    )  # fmt: skip
+
+
+def _write(
+    *,
+    questionnaire: Questionnaire | None,
+    criteria_set: CriteriaSet,
+    group: str,
+    title: str,
+    parsed: _Parsed,
+    by: User,
+) -> Questionnaire:
+    """The one writer of a questionnaire's content (import, editor): the next version of the
+    group's questionnaire, or `questionnaire` itself rewritten (refused once answered)."""
     low, high = min(v for v, _l in parsed.options), max(v for v, _l in parsed.options)
-    if replace is not None:
-        questionnaire_ensure_editable(replace)
-        replace.questions.all().delete()
-        replace.options.all().delete()
-        replace.title, replace.scale_min, replace.scale_max = title, low, high
-        replace.save()
-        _fill(replace, parsed)
-        return replace
+    if questionnaire is not None:
+        questionnaire_ensure_editable(questionnaire)
+        questionnaire.questions.all().delete()
+        questionnaire.options.all().delete()
+        questionnaire.title, questionnaire.scale_min, questionnaire.scale_max = title, low, high
+        questionnaire.save()
+        _fill(questionnaire, parsed)
+        return questionnaire
     latest = (
         Questionnaire.objects.filter(criteria_set=criteria_set, group=group)
         .order_by("-version")
@@ -258,6 +272,63 @@ def questionnaire_import(
     )
     _fill(questionnaire, parsed)
     return questionnaire
+
+
+def survey_leaves(criteria_set: CriteriaSet) -> QuerySet[Criterion]:
+    """The criteria a question may ask about: the set's survey leaves, in code order."""
+    return Criterion.objects.filter(
+        criteria_set=criteria_set, component=Component.SURVEY, is_leaf=True
+    ).order_by("position", "pk")
+
+
+@transaction.atomic
+def questionnaire_save(
+    *,
+    questionnaire: Questionnaire | None = None,
+    criteria_set: CriteriaSet,
+    group: str,
+    title: str,
+    questions: list[tuple[str, Criterion]],
+    options: list[tuple[int, str]],
+    by: User,
+) -> Questionnaire:
+    """A questionnaire built in the portal's editor: a new one (the next version of the
+    group's), or `questionnaire` changed while nobody has answered it. The questions are
+    numbered in the order given. SurveyError names what is wrong, per field; nothing is written."""
+    _require_admin(by)
+    group = group_from_code(group)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors.setdefault("title", []).append(str(TEXT_REQUIRED))
+    leaves = set(survey_leaves(criteria_set).values_list("pk", flat=True))
+    if not questions:
+        errors.setdefault("questions", []).append(str(NO_QUESTIONS))
+    for n, (text, criterion) in enumerate(questions, start=1):
+        if not text.strip():
+            errors.setdefault("questions", []).append(f"{n}: {TEXT_REQUIRED}")
+        if criterion.pk not in leaves:
+            message = NOT_A_SURVEY_LEAF % {"v": criterion.code}
+            errors.setdefault("questions", []).append(f"{n}: {message}")
+    seen: dict[int, int] = {}
+    for n, (value, label) in enumerate(options, start=1):
+        if value in seen:
+            message = DUPLICATE_VALUE % {"v": value, "first": seen[value]}
+            errors.setdefault("options", []).append(f"{n}: {message}")
+        seen.setdefault(value, n)
+        if not label.strip():
+            errors.setdefault("options", []).append(f"{n}: {TEXT_REQUIRED}")
+    if len(seen) < 2:
+        errors.setdefault("options", []).append(str(TOO_FEW_OPTIONS_EDITOR))
+    if errors:
+        raise SurveyError(errors)
+    parsed = _Parsed(
+        questions=[(n, t.strip(), c) for n, (t, c) in enumerate(questions, start=1)],
+        options=[(v, label.strip()) for v, label in options],
+    )
+    return _write(
+        questionnaire=questionnaire, criteria_set=criteria_set, group=group,
+        title=title.strip(), parsed=parsed, by=by,
+    )  # fmt: skip
 
 
 def questionnaire_ensure_editable(questionnaire: Questionnaire) -> None:

@@ -12,7 +12,11 @@ urlpatterns = [
         name="questionnaire_import",
     ),
     path("sets/<int:set_pk>/new/", views.survey_create, name="survey_create"),
+    path(
+        "sets/<int:set_pk>/questionnaires/new/", views.questionnaire_new, name="questionnaire_new"
+    ),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
+    path("questionnaires/<int:pk>/edit/", views.questionnaire_edit, name="questionnaire_edit"),
     path("questionnaires/<int:pk>.xlsx", views.questionnaire_xlsx, name="questionnaire_xlsx"),
     path("questionnaires/<int:pk>/copy/", views.questionnaire_copy, name="questionnaire_copy"),
     path("<int:pk>/", views.survey_detail, name="survey_detail"),

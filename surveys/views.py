@@ -32,6 +32,9 @@ from surveys import exports, selectors, services, throttle
 from surveys.choices import RespondentGroup, SurveyState
 from surveys.forms import (
     AnswersForm,
+    OptionFormSet,
+    QuestionFormSet,
+    QuestionnaireEditForm,
     QuestionnaireImportForm,
     QuotaForm,
     SurveyCreateForm,
@@ -118,6 +121,99 @@ def questionnaire_import(request: AuthedHttpRequest, set_pk: int) -> HttpRespons
         },
         status=422 if errors else 200,
     )
+
+
+def _rows(formset: Any) -> list[dict[str, Any]]:
+    """The filled, kept rows of a formset, in order (empty extra rows and ticked ones left out)."""
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def _editor(
+    request: AuthedHttpRequest, criteria_set: CriteriaSet, questionnaire: Questionnaire | None
+) -> HttpResponse:
+    """The questionnaire editor: its title and group, the scale's answers, the questions (each
+    asking about one survey criterion of the set). Refused whole, field by field."""
+    require(request.user.is_provincial_admin)
+    leaves = services.survey_leaves(criteria_set)
+    initial: dict[str, Any] = {}
+    options_initial: list[dict[str, Any]] = []
+    questions_initial: list[dict[str, Any]] = []
+    if questionnaire is not None:
+        initial = {"title": questionnaire.title, "group": questionnaire.group}
+        options_initial = [
+            {"value": o.value, "label": o.label} for o in questionnaire.options.all()
+        ]
+        questions_initial = [
+            {"text": q.text, "criterion": q.criterion} for q in questionnaire.questions.all()
+        ]
+    data = request.POST if request.method == "POST" else None
+    form = QuestionnaireEditForm(data, initial=initial)
+    if questionnaire is not None:
+        form.fields["group"].disabled = True  # a version belongs to its group
+    # The rows as they are fill the page; a posted row is read on its own, so a row the user
+    # clears is dropped like one ticked "Xóa" (every row may be empty).
+    rows: dict[str, Any] = {"empty_permitted": True}
+    options = OptionFormSet(
+        data, initial=None if data else options_initial, prefix="options", form_kwargs=rows
+    )
+    questions = QuestionFormSet(
+        data,
+        initial=None if data else questions_initial,
+        prefix="questions",
+        form_kwargs={**rows, "leaves": leaves},
+    )
+    errors: dict[str, list[str]] = {}
+    if data is not None and form.is_valid() and options.is_valid() and questions.is_valid():
+        try:
+            saved = services.questionnaire_save(
+                questionnaire=questionnaire,
+                criteria_set=criteria_set,
+                group=form.cleaned_data["group"],
+                title=form.cleaned_data["title"],
+                questions=[(r["text"], r["criterion"]) for r in _rows(questions)],
+                options=[(r["value"], r["label"]) for r in _rows(options)],
+                by=request.user,
+            )
+        except services.SurveyError as exc:
+            errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, _("Đã lưu phiếu “%(q)s”.") % {"q": saved})
+            return redirect("surveys:questionnaire_detail", saved.pk)
+    invalid = data is not None
+    return render(
+        request,
+        "surveys/questionnaire_edit.html",
+        {
+            "title": str(questionnaire) if questionnaire else _("Phiếu khảo sát mới"),
+            "criteria_set": criteria_set,
+            "questionnaire": questionnaire,
+            "form": form,
+            "options": options,
+            "questions": questions,
+            "errors": errors,
+        },
+        status=422 if invalid else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
+def questionnaire_new(request: AuthedHttpRequest, set_pk: int) -> HttpResponse:
+    return _editor(request, _set(request, set_pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+@user_passes("is_provincial")
+def questionnaire_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    questionnaire = _questionnaire(request, pk)
+    if questionnaire_answered(questionnaire):
+        messages.error(request, str(services.QUESTIONNAIRE_ANSWERED % {"q": questionnaire}))
+        return redirect("surveys:questionnaire_detail", questionnaire.pk)
+    return _editor(request, questionnaire.criteria_set, questionnaire)
 
 
 def _questionnaire(request: AuthedHttpRequest, pk: int) -> Questionnaire:

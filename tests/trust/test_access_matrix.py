@@ -1061,6 +1061,22 @@ MATRIX: dict[str, Case | list[Case]] = {
             theirs=True,
         ),
     ],
+    "surveys:questionnaire_new": [
+        GET(lambda w: {"set_pk": w.survey_ours.criteria_set}, ADMIN_ONLY),
+        POST(  # an empty form: refused field by field, nothing written
+            lambda w: {"set_pk": w.survey_ours.criteria_set}, "login 422 403 403 403 403", data={}
+        ),
+        GET(
+            lambda w: {"set_pk": w.survey_theirs.criteria_set},
+            "login 404 404 403 403 403",
+            theirs=True,
+        ),
+    ],
+    # The businesses' questionnaire: nobody has answered it, so the admin may still edit it.
+    "surveys:questionnaire_edit": [
+        GET(lambda w: {"pk": w.survey_ours.businesses}, ADMIN_ONLY),
+        GET(lambda w: {"pk": w.survey_theirs.businesses}, "login 404 404 403 403 403", theirs=True),
+    ],
     "surveys:questionnaire_detail": [
         GET(lambda w: {"pk": w.survey_ours.citizens}, PROVINCIAL),
         GET(lambda w: {"pk": w.survey_theirs.citizens}, "login 404 404 403 403 403", theirs=True),
