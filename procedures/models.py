@@ -186,6 +186,49 @@ class Dossier(models.Model):
         )
 
 
+class DossierDayFigures(models.Model):
+    """The dossier figures of one unit on one day (số liệu hồ sơ theo ngày), pre-aggregated so
+    the statistics do not grow with the dossiers (`procedures.figures`).
+
+    Flows count what happened on the day (received, refused, finished early/on time/late,
+    withdrawn, returned); the `*_delta` columns change a stock (dossiers open, open and overdue,
+    open awaiting a supplement): their sum over every day up to D is the stock at the end of D.
+    Database triggers keep the rows in step with `Dossier` in the writing transaction; nothing
+    else writes them except `procedures.figures.figures_rebuild`.
+    """
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    received = models.IntegerField(default=0)
+    received_in_person = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_postal = models.IntegerField(default=0)
+    digitised_dossier = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    not_accepted = models.IntegerField(default=0)
+    finished_early = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    digitised_result = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    open_delta = models.IntegerField(default=0)
+    overdue_delta = models.IntegerField(default=0)
+    supplement_delta = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu hồ sơ theo ngày")
+        verbose_name_plural = _("số liệu hồ sơ theo ngày")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_day_figures_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%d/%m/%Y}"
+
+
 class DossierImport(models.Model):
     """One upload of the one-stop system's export (lần nhập hồ sơ từ hệ thống một cửa).
 

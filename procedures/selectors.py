@@ -62,10 +62,12 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from procedures import figures
 from procedures.choices import Channel, DossierStatus
 from procedures.models import Dossier, Procedure
 from units.choices import Level
 from units.models import AdministrativeUnit
+from units.querysets import path_visible
 
 NO_RESULT = (DossierStatus.WITHDRAWN, DossierStatus.NOT_ACCEPTED)
 ONE_DAY = dt.timedelta(days=1)
@@ -288,6 +290,14 @@ def _branches(begin: dt.datetime, stop: dt.datetime) -> list[Q]:
     ]
 
 
+# Where `dossier_stats` reads: AUTO answers from the day figures whenever they can give the
+# figures (no `dossiers` narrowing: whole days, every dossier of the units), DIRECT always reads
+# the dossiers (the benchmark's and the property test's reference).
+AUTO = "auto"
+DIRECT = "direct"
+FIGURES = "figures"
+
+
 def dossier_stats(
     *,
     units: Iterable[AdministrativeUnit],
@@ -295,42 +305,68 @@ def dossier_stats(
     end: dt.date,
     include_descendants: bool = False,
     dossiers: QuerySet[Dossier] | None = None,
+    visible_to: Any = None,
+    source: str = AUTO,
 ) -> dict[int, DossierStats]:
     """Figures per unit (keyed by unit id) for the period `start`…`end` (inclusive).
 
-    One aggregate query (over `_branches`), whatever the number of units and dossiers, plus one
-    for the units below with `include_descendants` and one to read `units` when it is a
-    queryset. With `include_descendants` a unit's figures include the units below it; a dossier
-    counts for the *deepest* requested unit it lies under, so asking for a district and its
-    communes together gives the district's own desk and each commune apart.
-    `dossiers` narrows the dossiers counted (procedure field, level, channel…); it must not be
-    sliced.
+    One aggregate query, whatever the number of units and dossiers, plus one for the units
+    below with `include_descendants` and one to read `units` when it is a queryset. With
+    `include_descendants` a unit's figures include the units below it; a dossier counts for the
+    *deepest* requested unit it lies under, so asking for a district and its communes together
+    gives the district's own desk and each commune apart. `visible_to` (a user) counts only the
+    dossiers that user sees. `dossiers` narrows the dossiers counted (procedure field, level,
+    channel…; it must not be sliced): those figures are read from the dossiers themselves;
+    without it they are sums of the day figures (`procedures.figures`), which do not grow with
+    the dossiers. Both give the same figures (tests/procedures/test_figures.py).
     """
     unit_list = list(units)
     result = {u.pk: DossierStats(unit_id=u.pk) for u in unit_list}
     if not unit_list:
         return result
-    begin, stop = period_bounds(start, end)
-    qs = (dossiers if dossiers is not None else Dossier.objects.all()).order_by()
+    members: dict[int, list[int]] = {u.pk: [] for u in unit_list}
     if include_descendants:
         # Every unit below those asked for, each counted for the deepest one asked for: one
-        # small query on the units, so the big one filters dossiers by unit id alone.
+        # small query on the units, so the big one filters by unit id alone.
         deepest_first = sorted(unit_list, key=lambda u: len(u.path), reverse=True)
         scope = Q()
         for u in unit_list:
             scope |= Q(path__startswith=u.path)
-        members: dict[int, list[int]] = {u.pk: [] for u in unit_list}
         for pk, path in AdministrativeUnit.objects.filter(scope).values_list("pk", "path"):
-            owner = next(u for u in deepest_first if path.startswith(u.path))
-            members[owner.pk].append(pk)
+            if visible_to is None or path_visible(visible_to, path):
+                owner = next(u for u in deepest_first if path.startswith(u.path))
+                members[owner.pk].append(pk)
+    else:
+        for u in unit_list:
+            if visible_to is None or path_visible(visible_to, u.path):
+                members[u.pk].append(u.pk)
+    if dossiers is None and source != DIRECT:
+        return _from_figures(result, members, start, end)
+    if source == FIGURES:
+        raise ValueError("narrowed dossiers cannot be read from the day figures")
+    return _from_dossiers(result, members, start, end, dossiers)
+
+
+def _from_dossiers(
+    result: dict[int, DossierStats],
+    members: dict[int, list[int]],
+    start: dt.date,
+    end: dt.date,
+    dossiers: QuerySet[Dossier] | None,
+) -> dict[int, DossierStats]:
+    begin, stop = period_bounds(start, end)
+    qs = (dossiers if dossiers is not None else Dossier.objects.all()).order_by()
+    all_ids = [pk for ids in members.values() for pk in ids]
+    if not all_ids:
+        return result
+    if all(ids == [pk] for pk, ids in members.items() if ids):
+        bucket: Combinable = F("unit_id")
+    else:
         bucket = Case(
             *(When(unit_id__in=ids, then=Value(pk)) for pk, ids in members.items() if ids),
             output_field=IntegerField(),
         )
-        all_ids = [pk for ids in members.values() for pk in ids]
-        qs = qs.filter(unit_id__in=all_ids).annotate(bucket=bucket)
-    else:
-        qs = qs.filter(unit_id__in=[u.pk for u in unit_list]).annotate(bucket=F("unit_id"))
+    qs = qs.filter(unit_id__in=all_ids).annotate(bucket=bucket)
     conditions = _conditions(begin, stop)
     inner = qs.annotate(**conditions).values(
         "bucket", "digitised_dossier", "digitised_result", "paid_online", *conditions
@@ -347,6 +383,51 @@ def dossier_stats(
             result[unit_id] = DossierStats(
                 unit_id=unit_id, **dict(zip(COUNT_FIELDS, counts, strict=True))
             )
+    return result
+
+
+# The day figures summed for a period: the flows over its days, the stocks up to its first
+# day's eve (carried over) and up to its last day (in progress). See procedures.figures.
+_FIGURES_SQL = (
+    "SELECT unit_id, "
+    + ", ".join(f"SUM(CASE WHEN day >= %(start)s THEN {c} ELSE 0 END)" for c in figures.FLOWS)
+    + ", SUM(CASE WHEN day < %(start)s THEN open_delta ELSE 0 END)"
+    + ", SUM(open_delta), SUM(overdue_delta), SUM(supplement_delta)"
+    + f" FROM {figures.TABLE} WHERE unit_id IN ({{ids}}) AND day <= %(end)s GROUP BY unit_id"
+)
+
+
+def _from_figures(
+    result: dict[int, DossierStats],
+    members: dict[int, list[int]],
+    start: dt.date,
+    end: dt.date,
+) -> dict[int, DossierStats]:
+    owner = {pk: bucket for bucket, ids in members.items() for pk in ids}
+    if not owner:
+        return result
+    totals: dict[int, list[int]] = {}
+    ids = ", ".join(str(int(pk)) for pk in owner)
+    as_day: Any = (lambda d: d) if connection.vendor == "postgresql" else dt.date.isoformat
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FIGURES_SQL.replace("{ids}", ids), {"start": as_day(start), "end": as_day(end)}
+        )
+        for unit_id, *sums in cursor.fetchall():
+            into = totals.setdefault(owner[unit_id], [0] * len(sums))
+            for k, value in enumerate(sums):
+                into[k] += int(value or 0)
+    for bucket, sums in totals.items():
+        flows = dict(zip(figures.FLOWS, sums, strict=False))
+        carried, open_, overdue, supplement = sums[len(figures.FLOWS) :]
+        result[bucket] = DossierStats(
+            unit_id=bucket,
+            carried_over=carried,
+            in_progress_on_time=open_ - overdue,
+            in_progress_overdue=overdue,
+            supplement_requested=supplement,
+            **flows,
+        )
     return result
 
 
@@ -385,6 +466,7 @@ def dossier_stats_breakdown(
     start: dt.date,
     end: dt.date,
     dossiers: QuerySet[Dossier] | None = None,
+    visible_to: Any = None,
 ) -> list[StatsLine]:
     """A unit's figures broken down, first row always the unit's own desk (the dossiers it
     received itself), then:
@@ -402,10 +484,15 @@ def dossier_stats_breakdown(
     """
     if by == BY_CHILD:
         units = [unit, *unit.children.order_by("code")]
-        figures = dossier_stats(
-            units=units, start=start, end=end, include_descendants=True, dossiers=dossiers
+        by_unit = dossier_stats(
+            units=units,
+            start=start,
+            end=end,
+            include_descendants=True,
+            dossiers=dossiers,
+            visible_to=visible_to,
         )
-        return [StatsLine(u.code, u.name, figures[u.pk]) for u in units]
+        return [StatsLine(u.code, u.name, by_unit[u.pk]) for u in units]
     if by != BY_LEVEL:
         raise ValueError(f"unknown breakdown {by!r}")
     below = list(
@@ -413,8 +500,10 @@ def dossier_stats_breakdown(
         .exclude(pk=unit.pk)
         .only("pk", "path", "level")
     )
-    figures = dossier_stats(units=[unit, *below], start=start, end=end, dossiers=dossiers)
-    lines = [StatsLine(unit.code, unit.name, figures[unit.pk])]
+    by_unit = dossier_stats(
+        units=[unit, *below], start=start, end=end, dossiers=dossiers, visible_to=visible_to
+    )
+    lines = [StatsLine(unit.code, unit.name, by_unit[unit.pk])]
     levels = [lv for lv in _LEVEL_ORDER if lv != unit.level]
     for level in levels:
         members = [u for u in below if u.level == level]
@@ -424,7 +513,7 @@ def dossier_stats_breakdown(
                     "",
                     _("%(level)s (%(count)s đơn vị)")
                     % {"level": level.label, "count": len(members)},
-                    dossier_stats_total(figures[u.pk] for u in members),
+                    dossier_stats_total(by_unit[u.pk] for u in members),
                     units=len(members),
                 )
             )
