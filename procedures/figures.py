@@ -45,6 +45,7 @@ from django.utils import timezone
 from procedures.choices import Channel, DossierStatus
 
 TABLE = "procedures_dossierdayfigures"
+MONTHS = "procedures_dossiermonthfigures"
 DOSSIERS = "procedures_dossier"
 # Flows (summed over the period's days), then stock deltas (summed over every day up to a day).
 FLOWS = [
@@ -176,18 +177,42 @@ def _contributions(source: str, sign: int, d: _Dialect) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _upsert(sources: list[tuple[str, int]], d: _Dialect) -> str:
-    """One statement adding the contributions of `sources` (relation, sign) to the day rows.
-    Rows are written in (unit, day) order so concurrent imports lock them in the same order."""
-    union = " UNION ALL ".join(_contributions(src, sign, d) for src, sign in sources)
+def _month(d: _Dialect, column: str) -> str:
+    if d.vendor == "postgresql":
+        return f"({column} - EXTRACT(DAY FROM {column})::int + 1)"
+    return f"date({column}, 'start of month')"
+
+
+def _add(table: str, source: str, key: str = "day") -> str:
+    """INSERT … ON CONFLICT adding grouped rows of `source` (unit_id, day, *COLUMNS) into
+    `table`, in (unit, day) order so concurrent imports lock the rows in the same order."""
     sums = ", ".join(f"SUM({c})" for c in COLUMNS)
-    updates = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in COLUMNS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
     return (
-        f"INSERT INTO {TABLE} (unit_id, day, {', '.join(COLUMNS)}) "
-        f"SELECT unit_id, day, {sums} FROM ({union}) c "
-        f"WHERE day IS NOT NULL GROUP BY unit_id, day ORDER BY unit_id, day "
+        f"INSERT INTO {table} (unit_id, day, {', '.join(COLUMNS)}) "
+        f"SELECT unit_id, {key}, {sums} FROM {source} "
+        f"WHERE day IS NOT NULL GROUP BY unit_id, {key} ORDER BY unit_id, {key} "
         f"ON CONFLICT (unit_id, day) DO UPDATE SET {updates}"
     )
+
+
+def _upserts(sources: list[tuple[str, int]], d: _Dialect) -> list[str]:
+    """The statements adding the contributions of `sources` (relation, sign) to the day rows
+    and the month rows. PostgreSQL: one statement, the contributions computed once (a
+    data-modifying CTE); SQLite (one row per trigger run): one statement per table."""
+    union = " UNION ALL ".join(_contributions(src, sign, d) for src, sign in sources)
+    if d.vendor == "postgresql":
+        sums = ", ".join(f"SUM({c}) AS {c}" for c in COLUMNS)
+        return [
+            f"WITH c AS MATERIALIZED (SELECT unit_id, day, {sums} FROM ({union}) u"
+            " WHERE day IS NOT NULL GROUP BY unit_id, day),"
+            f" days AS ({_add(TABLE, 'c')}) "
+            + _add(MONTHS, "c", key=_month(d, "day"))
+        ]
+    return [
+        _add(TABLE, f"({union}) c"),
+        _add(MONTHS, f"({union}) c", key=_month(d, "day")),
+    ]
 
 
 def _sqlite_row(prefix: str) -> str:
@@ -213,13 +238,14 @@ def install_sql(vendor: str) -> list[str]:
             }[event]
             statements += [
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {_upsert(sources, d)}; RETURN NULL; END $$",
+                f"BEGIN {'; '.join(_upserts(sources, d))}; RETURN NULL; END $$",
                 f"CREATE TRIGGER {name} AFTER {event} ON {DOSSIERS} REFERENCING {tables} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
             ]
         statements += [
             "CREATE OR REPLACE FUNCTION procedures_dossier_figures_truncate() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$",
+            f"LANGUAGE plpgsql AS $$ BEGIN DELETE FROM {TABLE}; DELETE FROM {MONTHS};"
+            " RETURN NULL; END $$",
             "CREATE TRIGGER procedures_dossier_figures_truncate AFTER TRUNCATE ON "
             f"{DOSSIERS} FOR EACH STATEMENT EXECUTE FUNCTION procedures_dossier_figures_truncate()",
         ]
@@ -236,7 +262,7 @@ def install_sql(vendor: str) -> list[str]:
             name = f"procedures_dossier_figures_{event.lower()}"
             statements.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON {DOSSIERS} FOR EACH ROW "
-                f"BEGIN {_upsert(sources, d)}; END"
+                f"BEGIN {'; '.join(_upserts(sources, d))}; END"
             )
         return uninstall_sql(vendor) + statements
     raise NotImplementedError(vendor)
@@ -255,7 +281,7 @@ def uninstall_sql(vendor: str) -> list[str]:
 
 
 def rebuild_sql(vendor: str) -> list[str]:
-    return [f"DELETE FROM {TABLE}", _upsert([(DOSSIERS, 1)], _Dialect(vendor))]
+    return [f"DELETE FROM {TABLE}", f"DELETE FROM {MONTHS}", *_upserts([(DOSSIERS, 1)], _Dialect(vendor))]
 
 
 def figures_rebuild(*, using: BaseDatabaseWrapper | None = None) -> None:

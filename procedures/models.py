@@ -186,21 +186,19 @@ class Dossier(models.Model):
         )
 
 
-class DossierDayFigures(models.Model):
-    """The dossier figures of one unit on one day (số liệu hồ sơ theo ngày), pre-aggregated so
-    the statistics do not grow with the dossiers (`procedures.figures`).
+class _Figures(models.Model):
+    """The columns of the pre-aggregated dossier figures (`procedures.figures`).
 
-    Flows count what happened on the day (received, refused, finished early/on time/late,
-    withdrawn, returned); the `*_delta` columns change a stock (dossiers open, open and overdue,
-    open awaiting a supplement): their sum over every day up to D is the stock at the end of D.
-    Database triggers keep the rows in step with `Dossier` in the writing transaction; nothing
-    else writes them except `procedures.figures.figures_rebuild`.
+    Flows count what happened in the row's day or month (received, refused, finished
+    early/on time/late, withdrawn, returned); the `*_delta` columns change a stock (dossiers
+    open, open and overdue, open awaiting a supplement): their sum over every row up to D is the
+    stock at the end of D. Database triggers keep the rows in step with `Dossier` in the
+    writing transaction; nothing else writes them except `procedures.figures.figures_rebuild`.
     """
 
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    day = models.DateField()
     received = models.IntegerField(default=0)
     received_in_person = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
@@ -219,6 +217,15 @@ class DossierDayFigures(models.Model):
     supplement_delta = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DossierDayFigures(_Figures):
+    """The dossier figures of one unit on one day (số liệu hồ sơ theo ngày)."""
+
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("số liệu hồ sơ theo ngày")
         verbose_name_plural = _("số liệu hồ sơ theo ngày")
         constraints = [
@@ -227,6 +234,23 @@ class DossierDayFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day:%d/%m/%Y}"
+
+
+class DossierMonthFigures(_Figures):
+    """The same figures of one unit over one calendar month (số liệu hồ sơ theo tháng): the sum
+    of its day rows, so a period reads whole months here and only its edge days by day."""
+
+    day = models.DateField()  # the month's first day
+
+    class Meta:
+        verbose_name = _("số liệu hồ sơ theo tháng")
+        verbose_name_plural = _("số liệu hồ sơ theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_month_figures_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%m/%Y}"
 
 
 class DossierImport(models.Model):

@@ -386,15 +386,60 @@ def _from_dossiers(
     return result
 
 
-# The day figures summed for a period: the flows over its days, the stocks up to its first
-# day's eve (carried over) and up to its last day (in progress). See procedures.figures.
-_FIGURES_SQL = (
-    "SELECT unit_id, "
-    + ", ".join(f"SUM(CASE WHEN day >= %(start)s THEN {c} ELSE 0 END)" for c in figures.FLOWS)
-    + ", SUM(CASE WHEN day < %(start)s THEN open_delta ELSE 0 END)"
-    + ", SUM(open_delta), SUM(overdue_delta), SUM(supplement_delta)"
-    + f" FROM {figures.TABLE} WHERE unit_id IN ({{ids}}) AND day <= %(end)s GROUP BY unit_id"
-)
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _figure_ranges(start: dt.date, end: dt.date) -> list[tuple[str, dt.date | None, dt.date, int]]:
+    """The rows that sum to a period's figures, as (table, first day or None, last day, in
+    the period): before it (for carried over), whole months from the month rows and only the
+    edge days from the day rows; in it, the same. So a period over years of history reads
+    a few dozen rows per unit."""
+    ranges: list[tuple[str, dt.date | None, dt.date, int]] = []
+    first = _month_start(start)
+    if first > dt.date.min:
+        ranges.append((figures.MONTHS, None, first - ONE_DAY, 0))
+    if first < start:
+        ranges.append((figures.TABLE, first, start - ONE_DAY, 0))
+    full_from = start if start.day == 1 else _next_month(start)
+    full_to = end if _next_month(end) - ONE_DAY == end else _month_start(end) - ONE_DAY
+    if full_from <= full_to:
+        if start < full_from:
+            ranges.append((figures.TABLE, start, full_from - ONE_DAY, 1))
+        ranges.append((figures.MONTHS, full_from, full_to, 1))
+        if full_to < end:
+            ranges.append((figures.TABLE, full_to + ONE_DAY, end, 1))
+    else:
+        ranges.append((figures.TABLE, start, end, 1))
+    return ranges
+
+
+def _figures_sql(ids: str, start: dt.date, end: dt.date) -> tuple[str, list[Any]]:
+    """The figures of a period per unit: flows over the rows in it, stocks over every row up to
+    its first day's eve (carried over) and up to its last day (in progress)."""
+    as_day: Any = (lambda d: d) if connection.vendor == "postgresql" else dt.date.isoformat
+    columns = ", ".join(figures.COLUMNS)
+    parts: list[str] = []
+    params: list[Any] = []
+    for table, lo, hi, inside in _figure_ranges(start, end):
+        where = f"unit_id IN ({ids}) AND day <= %s"
+        params.append(as_day(hi))
+        if lo is not None:
+            where += " AND day >= %s"
+            params.append(as_day(lo))
+        parts.append(f"SELECT unit_id, {inside} AS inside, {columns} FROM {table} WHERE {where}")
+    sql = (
+        "SELECT unit_id, "
+        + ", ".join(f"SUM(CASE WHEN inside = 1 THEN {c} ELSE 0 END)" for c in figures.FLOWS)
+        + ", SUM(CASE WHEN inside = 0 THEN open_delta ELSE 0 END)"
+        + ", SUM(open_delta), SUM(overdue_delta), SUM(supplement_delta)"
+        + f" FROM ({' UNION ALL '.join(parts)}) f GROUP BY unit_id"
+    )
+    return sql, params
 
 
 def _from_figures(
@@ -408,11 +453,9 @@ def _from_figures(
         return result
     totals: dict[int, list[int]] = {}
     ids = ", ".join(str(int(pk)) for pk in owner)
-    as_day: Any = (lambda d: d) if connection.vendor == "postgresql" else dt.date.isoformat
+    sql, params = _figures_sql(ids, start, end)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _FIGURES_SQL.replace("{ids}", ids), {"start": as_day(start), "end": as_day(end)}
-        )
+        cursor.execute(sql, params)
         for unit_id, *sums in cursor.fetchall():
             into = totals.setdefault(owner[unit_id], [0] * len(sums))
             for k, value in enumerate(sums):

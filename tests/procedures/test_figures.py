@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from procedures import figures
 from procedures.choices import Channel, DossierStatus
-from procedures.models import Dossier, DossierDayFigures
+from procedures.models import Dossier, DossierDayFigures, DossierMonthFigures
 from procedures.selectors import DIRECT, FIGURES, dossier_stats
 from procedures.services import ImportRejected, dossiers_import_file
 from tests.procedures.factories import DossierFactory, ProcedureFactory, at
@@ -31,8 +31,9 @@ def stats_of(unit, source, period=JAN, **kwargs):
 def _day_rows() -> list[tuple]:
     cols = ["unit_id", "day", *figures.COLUMNS]
     return sorted(
-        tuple(r)
-        for r in DossierDayFigures.objects.values_list(*cols)
+        (model.__name__, *r)
+        for model in (DossierDayFigures, DossierMonthFigures)
+        for r in model.objects.values_list(*cols)
         if any(r[2:])  # a row whose contributions cancelled out is as good as none
     )
 
