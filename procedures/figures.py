@@ -151,7 +151,11 @@ def _contributions(source: str, sign: int, d: _Dialect) -> str:
             },
         ),
         row(received_day, refused, {"not_accepted": "1"}),
-        row(d.day("x.finished_at"), f"x.finished_at IS NOT NULL AND NOT ({refused})", finished_values),
+        row(
+            d.day("x.finished_at"),
+            f"x.finished_at IS NOT NULL AND NOT ({refused})",
+            finished_values,
+        ),
         row(
             received_day,
             f"x.finished_at IS NULL AND {withdrawn}",
@@ -206,8 +210,7 @@ def _upserts(sources: list[tuple[str, int]], d: _Dialect) -> list[str]:
         return [
             f"WITH c AS MATERIALIZED (SELECT unit_id, day, {sums} FROM ({union}) u"
             " WHERE day IS NOT NULL GROUP BY unit_id, day),"
-            f" days AS ({_add(TABLE, 'c')}) "
-            + _add(MONTHS, "c", key=_month(d, "day"))
+            f" days AS ({_add(TABLE, 'c')}) " + _add(MONTHS, "c", key=_month(d, "day"))
         ]
     return [
         _add(TABLE, f"({union}) c"),
@@ -281,7 +284,11 @@ def uninstall_sql(vendor: str) -> list[str]:
 
 
 def rebuild_sql(vendor: str) -> list[str]:
-    return [f"DELETE FROM {TABLE}", f"DELETE FROM {MONTHS}", *_upserts([(DOSSIERS, 1)], _Dialect(vendor))]
+    return [
+        f"DELETE FROM {TABLE}",
+        f"DELETE FROM {MONTHS}",
+        *_upserts([(DOSSIERS, 1)], _Dialect(vendor)),
+    ]
 
 
 def figures_rebuild(*, using: BaseDatabaseWrapper | None = None) -> None:

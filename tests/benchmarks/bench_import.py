@@ -98,13 +98,15 @@ def _converted_rows() -> bytes:
     from django.db import connection
 
     chunks: list[bytes] = []
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
             f"COPY (SELECT {_DOSSIER_COLUMNS} FROM procedures_dossier"
             " WHERE code LIKE 'BENCH-%%' ORDER BY id) TO STDOUT".replace("%%", "%")
-        ) as copy:
-            for data in copy:
-                chunks.append(bytes(data))
+        ) as copy,
+    ):
+        for data in copy:
+            chunks.append(bytes(data))
     return b"".join(chunks)
 
 

@@ -196,9 +196,7 @@ def dossier_specs(draw):
     if draw(st.integers(0, 3)):
         anchor = due or received
         edge = draw(
-            st.sampled_from(
-                ["-1s", "0", "+1s", "day start", "day before", "days", "long after"]
-            )
+            st.sampled_from(["-1s", "0", "+1s", "day start", "day before", "days", "long after"])
         )
         finished = {
             "-1s": anchor - SECOND,
