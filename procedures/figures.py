@@ -103,28 +103,23 @@ class _Dialect:
         return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _contributions(source: str, sign: int, d: _Dialect) -> str:
-    """(unit_id, day, *COLUMNS) rows that the dossiers of `source` (aliased `x`) add, times
-    `sign`; several rows per dossier and per (unit, day), summed by the caller."""
+def _parts(d: _Dialect) -> list[tuple[str, str, list[str]]]:
+    """What a dossier `x` adds, as (day, condition, one value per COLUMNS) triples: a dossier
+    meeting the condition adds the values to the row of (its unit, that day). `x` carries the
+    local days rd, fd, ud, td (received, finished, due, returned), computed once per dossier."""
     refused = f"x.status = '{DossierStatus.NOT_ACCEPTED}'"
     withdrawn = f"x.status = '{DossierStatus.WITHDRAWN}'"
     supplement = f"x.status = '{DossierStatus.SUPPLEMENT_REQUESTED}'"
-    received_day = d.day("x.received_at")
+    # Local days, computed once per dossier in the inner select below.
+    received_day = "x.rd"
     # The end: the finished time, or receipt for a withdrawal without one.
-    end_day = (
-        f"(CASE WHEN x.finished_at IS NOT NULL THEN {d.day('x.finished_at')}"
-        f" WHEN {withdrawn} THEN {received_day} END)"
-    )
-    due_day = d.day("x.due_at")
-    due_day_start_passed = f"{d.day('x.finished_at')} < {due_day}"  # finished before the due day
-    early = f"x.due_at IS NOT NULL AND {due_day_start_passed}"
+    end_day = f"(CASE WHEN x.finished_at IS NOT NULL THEN x.fd WHEN {withdrawn} THEN x.rd END)"
+    due_day = "x.ud"
+    early = f"x.due_at IS NOT NULL AND x.fd < {due_day}"  # finished on a day before the due day
     late = "x.due_at IS NOT NULL AND x.finished_at > x.due_at"
 
-    def row(day: str, where: str, values: dict[str, str]) -> str:
-        cols = ", ".join(
-            f"{sign} * {values[c]} AS {c}" if c in values else f"0 AS {c}" for c in COLUMNS
-        )
-        return f"SELECT x.unit_id AS unit_id, {day} AS day, {cols} FROM {source} x WHERE {where}"
+    def row(day: str, where: str, values: dict[str, str]) -> tuple[str, str, list[str]]:
+        return day, where, [values.get(c, "0") for c in COLUMNS]
 
     finished_values = {
         "finished_early": d.flag(f"NOT ({withdrawn}) AND {early}"),
@@ -135,7 +130,7 @@ def _contributions(source: str, sign: int, d: _Dialect) -> str:
         "open_delta": "-1",
         "supplement_delta": f"-{d.flag(supplement)}",
     }
-    parts = [
+    return [
         row(
             received_day,
             f"NOT ({refused})",
@@ -152,7 +147,7 @@ def _contributions(source: str, sign: int, d: _Dialect) -> str:
         ),
         row(received_day, refused, {"not_accepted": "1"}),
         row(
-            d.day("x.finished_at"),
+            "x.fd",
             f"x.finished_at IS NOT NULL AND NOT ({refused})",
             finished_values,
         ),
@@ -162,7 +157,7 @@ def _contributions(source: str, sign: int, d: _Dialect) -> str:
             {"withdrawn": "1", "open_delta": "-1"},
         ),
         row(
-            d.day("x.returned_at"),
+            "x.td",
             f"x.returned_at IS NOT NULL AND NOT ({refused}) AND NOT ({withdrawn})",
             {"returned": "1"},
         ),
@@ -178,7 +173,13 @@ def _contributions(source: str, sign: int, d: _Dialect) -> str:
             {"overdue_delta": "-1"},
         ),
     ]
-    return " UNION ALL ".join(parts)
+
+
+def _with_days(source: str, d: _Dialect) -> str:
+    return (
+        f"SELECT s.*, {d.day('s.received_at')} AS rd, {d.day('s.finished_at')} AS fd,"
+        f" {d.day('s.due_at')} AS ud, {d.day('s.returned_at')} AS td FROM {source} s"
+    )
 
 
 def _month(d: _Dialect, column: str) -> str:
@@ -202,16 +203,45 @@ def _add(table: str, source: str, key: str = "day") -> str:
 
 def _upserts(sources: list[tuple[str, int]], d: _Dialect) -> list[str]:
     """The statements adding the contributions of `sources` (relation, sign) to the day rows
-    and the month rows. PostgreSQL: one statement, the contributions computed once (a
-    data-modifying CTE); SQLite (one row per trigger run): one statement per table."""
-    union = " UNION ALL ".join(_contributions(src, sign, d) for src, sign in sources)
+    and the month rows.
+
+    PostgreSQL (a statement's transition tables, or every dossier for a rebuild): one
+    statement. The rows are read once, with their local days (`x`); each part of `_parts` is
+    grouped by (unit, day) on its own, so the final grouping sees one row per part and
+    (unit, day) instead of several per dossier (unpivoting every dossier into its
+    contributions first was 4× slower: ~960,000 rows into one aggregate for 100,000 updated
+    dossiers); the day rows and the month rows are written from the same groups (a
+    data-modifying CTE). SQLite (row triggers, one dossier): one statement per table.
+    """
+    parts = _parts(d)
     if d.vendor == "postgresql":
+        reads = ", ".join(_READS)
+        rows = " UNION ALL ".join(
+            f"SELECT {reads}, {sign} AS sign FROM {src}" for src, sign in sources
+        )
+        grouped = " UNION ALL ".join(
+            f"SELECT x.unit_id AS unit_id, {day} AS day, "
+            + ", ".join(
+                f"SUM(x.sign * {v}) AS {c}" if v != "0" else f"0 AS {c}"
+                for v, c in zip(cols, COLUMNS, strict=True)
+            )
+            + f" FROM x WHERE {where} GROUP BY 1, 2"
+            for day, where, cols in parts
+        )
         sums = ", ".join(f"SUM({c}) AS {c}" for c in COLUMNS)
         return [
-            f"WITH c AS MATERIALIZED (SELECT unit_id, day, {sums} FROM ({union}) u"
+            f"WITH x AS MATERIALIZED ({_with_days(f'({rows})', d)}),"
+            f" c AS MATERIALIZED (SELECT unit_id, day, {sums} FROM ({grouped}) u"
             " WHERE day IS NOT NULL GROUP BY unit_id, day),"
             f" days AS ({_add(TABLE, 'c')}) " + _add(MONTHS, "c", key=_month(d, "day"))
         ]
+    union = " UNION ALL ".join(
+        f"SELECT x.unit_id AS unit_id, {day} AS day, "
+        + ", ".join(f"{sign} * {v} AS {c}" for v, c in zip(cols, COLUMNS, strict=True))
+        + f" FROM ({_with_days(src, d)}) x WHERE {where}"
+        for src, sign in sources
+        for day, where, cols in parts
+    )
     return [
         _add(TABLE, f"({union}) c"),
         _add(MONTHS, f"({union}) c", key=_month(d, "day")),
