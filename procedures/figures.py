@@ -37,6 +37,8 @@ the figures (PostgreSQL).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -319,6 +321,26 @@ def rebuild_sql(vendor: str) -> list[str]:
         f"DELETE FROM {MONTHS}",
         *_upserts([(DOSSIERS, 1)], _Dialect(vendor)),
     ]
+
+
+@contextmanager
+def bulk_load(*, using: BaseDatabaseWrapper | None = None) -> Iterator[None]:
+    """Around a bulk insert of many dossiers (the demo): on SQLite, whose triggers run per row
+    (~0.4 ms a dossier: two minutes for the demo's 281,643), the triggers are dropped for the
+    load and the figures rebuilt once after it, all in one transaction; on PostgreSQL nothing
+    changes (a COPY fires the statement trigger once)."""
+    conn = using or connection
+    if conn.vendor != "sqlite":
+        yield
+        return
+    with transaction.atomic(using=conn.alias):
+        with conn.cursor() as cursor:
+            for statement in uninstall_sql(conn.vendor):
+                cursor.execute(statement)
+        yield
+        with conn.cursor() as cursor:
+            for statement in rebuild_sql(conn.vendor) + install_sql(conn.vendor):
+                cursor.execute(statement)
 
 
 def figures_rebuild(*, using: BaseDatabaseWrapper | None = None) -> None:
