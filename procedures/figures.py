@@ -1,4 +1,5 @@
-"""Dossier figures pre-aggregated by unit and day (`DossierDayFigures`), kept by the database.
+"""Dossier figures pre-aggregated by unit and day (`DossierDayFigures`) and by unit and month
+(`DossierMonthFigures`, the sums of the day rows), kept by the database.
 
 Why: the statistics page read every dossier of the period (and the carried-over ones) on each
 view, so it grew with the dossiers (1.96 s for a province at 5,000,000). The figures of a whole-day
@@ -19,9 +20,11 @@ day). The same definitions as `procedures.selectors` (docs/formats.md, "Dossier 
   −1 on max(E, U). Open at the end of day D and overdue (U ≤ D) is R ≤ D < E and U ≤ D, i.e.
   max(R, U) ≤ D < max(E, U).
 
-So for the days S…D: the flows are sums over S…D; carried over = Σ open up to S−1; in progress =
-Σ open up to D (overdue: Σ overdue-open up to D, the rest on time); supplement requested = Σ
-supplement-open up to D. This needs E ≥ R, which the import enforces (ERR_FINISHED_BEFORE_RECEIVED).
+So for the days S…D (whole months read from the month rows, the edge days from the day rows:
+`procedures.selectors._figure_ranges`): the flows are sums over S…D; carried over = Σ open up
+to S−1; in progress = Σ open up to D (overdue: Σ overdue-open up to D, the rest on time);
+supplement requested = Σ supplement-open up to D. This needs E ≥ R, which the import enforces
+(ERR_FINISHED_BEFORE_RECEIVED).
 
 How the rows stay in step: triggers on `procedures_dossier` add the contributions of the rows
 written and subtract those of the rows replaced or deleted, in the writing statement's
@@ -112,7 +115,7 @@ def _parts(d: _Dialect) -> list[tuple[str, str, list[str]]]:
     refused = f"x.status = '{DossierStatus.NOT_ACCEPTED}'"
     withdrawn = f"x.status = '{DossierStatus.WITHDRAWN}'"
     supplement = f"x.status = '{DossierStatus.SUPPLEMENT_REQUESTED}'"
-    # Local days, computed once per dossier in the inner select below.
+    # Local days, computed once per dossier (`_with_days`).
     received_day = "x.rd"
     # The end: the finished time, or receipt for a withdrawal without one.
     end_day = f"(CASE WHEN x.finished_at IS NOT NULL THEN x.fd WHEN {withdrawn} THEN x.rd END)"
