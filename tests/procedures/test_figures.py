@@ -263,3 +263,43 @@ def test_figures_equal_the_direct_count(personas, specs, units, period, rewrite)
             units=asked, start=start, end=end, include_descendants=descendants, source=FIGURES
         )
         assert summed == direct
+
+
+def test_a_period_reads_whole_months_from_the_month_rows():
+    from procedures.selectors import _figure_ranges
+
+    d = dt.date
+    # 15/01–10/04/2024: before it, months up to December and 1–14 January by day; in it, 15–31
+    # January by day, February and March as months, 1–10 April by day.
+    assert _figure_ranges(d(2024, 1, 15), d(2024, 4, 10)) == [
+        (figures.MONTHS, None, d(2023, 12, 31), 0),
+        (figures.TABLE, d(2024, 1, 1), d(2024, 1, 14), 0),
+        (figures.TABLE, d(2024, 1, 15), d(2024, 1, 31), 1),
+        (figures.MONTHS, d(2024, 2, 1), d(2024, 3, 31), 1),
+        (figures.TABLE, d(2024, 4, 1), d(2024, 4, 10), 1),
+    ]
+    # A calendar quarter: months only.
+    assert _figure_ranges(d(2024, 1, 1), d(2024, 3, 31)) == [
+        (figures.MONTHS, None, d(2023, 12, 31), 0),
+        (figures.MONTHS, d(2024, 1, 1), d(2024, 3, 31), 1),
+    ]
+    # Days within one month: no whole month.
+    assert _figure_ranges(d(2024, 2, 10), d(2024, 2, 20))[-1] == (
+        figures.TABLE,
+        d(2024, 2, 10),
+        d(2024, 2, 20),
+        1,
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_year_boundary_and_a_leap_day(personas, source):
+    DossierFactory(
+        unit=personas.cumgar,
+        received_at=at(2023, 12, 31, 23, 59, 59),
+        due_at=at(2024, 2, 29, 17),
+        finished_at=at(2024, 2, 29, 0, 0, 0),
+    )
+    s = stats_of(personas.cumgar, source, period=(dt.date(2024, 1, 1), dt.date(2024, 2, 29)))
+    # Received on the last second of 2023: carried into 2024; finished on the due day: on time.
+    assert (s.carried_over, s.received, s.finished_on_time) == (1, 0, 1)
