@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 def install(apps, schema_editor):
     """The triggers that keep the figures in step with the dossiers, and the figures of the
-    dossiers already there (procedures/figures.py)."""
+    dossiers already there (procedures/figures.py). The SQL is the module's current one: a
+    later change to the triggers comes with its own migration running install_sql again."""
     from procedures import figures
 
     vendor = schema_editor.connection.vendor
