@@ -196,8 +196,15 @@ class _Figures(models.Model):
     writing transaction; nothing else writes them except `procedures.figures.figures_rebuild`.
     """
 
+    # No database constraint: these rows are derived, written by triggers while a flush or a
+    # bulk delete may remove units and dossiers in any order (the dossiers' own PROTECT key
+    # keeps a unit with dossiers); the ORM still cascades a unit's deletion here.
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     received = models.IntegerField(default=0)
     received_in_person = models.IntegerField(default=0)
