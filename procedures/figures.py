@@ -34,7 +34,8 @@ statement-level trigger per event over its transition tables (one upsert per sta
 many rows: an import's 300,000 rows cost one grouped upsert); SQLite (development): row-level
 triggers. A bulk load that switches triggers off (`session_replication_role = replica`, the
 benchmark's data loader) calls `figures_rebuild()` afterwards. TRUNCATE of the dossiers empties
-the figures (PostgreSQL).
+the figures (PostgreSQL); `flush` (tests' teardown) is followed by a rebuild
+(`procedures.apps`).
 """
 
 from __future__ import annotations
