@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from procedures import figures
 from procedures.choices import Channel, DossierStatus, OnlineService
 from procedures.models import Dossier, Procedure, ProcedureField
 from units.choices import TWO_TIER_FROM, Level
@@ -603,7 +604,7 @@ def _insert(rows: Iterator[Row], batch_size: int = 5000) -> None:
         return
     adapt = connection.ops.adapt_datetimefield_value
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-    with connection.cursor() as cursor:
+    with figures.bulk_load(), connection.cursor() as cursor:
         batch = []
         for row in rows:
             batch.append(

@@ -186,6 +186,80 @@ class Dossier(models.Model):
         )
 
 
+class _Figures(models.Model):
+    """The columns of the pre-aggregated dossier figures (`procedures.figures`).
+
+    Flows count what happened in the row's day or month (received, refused, finished
+    early/on time/late, withdrawn, returned); the `*_delta` columns change a stock (dossiers
+    open, open and overdue, open awaiting a supplement): their sum over every row up to D is the
+    stock at the end of D. Database triggers keep the rows in step with `Dossier` in the
+    writing transaction; nothing else writes them except `procedures.figures.figures_rebuild`.
+    """
+
+    # No database constraint: these rows are derived, written by triggers while a flush or a
+    # bulk delete may remove units and dossiers in any order (the dossiers' own PROTECT key
+    # keeps a unit with dossiers); the ORM still cascades a unit's deletion here.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    received = models.IntegerField(default=0)
+    received_in_person = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_postal = models.IntegerField(default=0)
+    digitised_dossier = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    not_accepted = models.IntegerField(default=0)
+    finished_early = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    digitised_result = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    open_delta = models.IntegerField(default=0)
+    overdue_delta = models.IntegerField(default=0)
+    supplement_delta = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DossierDayFigures(_Figures):
+    """The dossier figures of one unit on one day (số liệu hồ sơ theo ngày)."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("số liệu hồ sơ theo ngày")
+        verbose_name_plural = _("số liệu hồ sơ theo ngày")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_day_figures_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%d/%m/%Y}"
+
+
+class DossierMonthFigures(_Figures):
+    """The same figures of one unit over one calendar month (số liệu hồ sơ theo tháng): the sum
+    of its day rows, so a period reads whole months here and only its edge days by day."""
+
+    day = models.DateField()  # the month's first day
+
+    class Meta:
+        verbose_name = _("số liệu hồ sơ theo tháng")
+        verbose_name_plural = _("số liệu hồ sơ theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_month_figures_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%m/%Y}"
+
+
 class DossierImport(models.Model):
     """One upload of the one-stop system's export (lần nhập hồ sơ từ hệ thống một cửa).
 

@@ -195,16 +195,30 @@ def stats(request: AuthedHttpRequest) -> HttpResponseBase:
         start, end = end, start
     selected = data.get("unit")
     roots: list[AdministrativeUnit] = [selected] if selected else _root_units(user)
-    counted = filterset.qs if filterset.is_bound else Dossier.objects.visible_to(user)
+    # Narrowed by procedure field, level or channel: counted from the dossiers; otherwise the
+    # selector sums the day figures (the unit and the period are not dossier filters).
+    # A form with errors keeps counting through the filter set (which then counts nothing).
+    narrowed = bool(filterset.errors) or any(data.get(n) for n in ("field", "level", "channel"))
+    counted = filterset.qs if narrowed else None
     if len(roots) == 1:
         # One unit: its own desk, then each unit (or each level) below it.
         breakdown = dossier_stats_breakdown(
-            unit=roots[0], by=data.get("by") or BY_CHILD, start=start, end=end, dossiers=counted
+            unit=roots[0],
+            by=data.get("by") or BY_CHILD,
+            start=start,
+            end=end,
+            dossiers=counted,
+            visible_to=user,
         )
         lines = [(line.code, line.name, line.stats) for line in breakdown]
     else:
         figures = dossier_stats(
-            units=roots, start=start, end=end, include_descendants=True, dossiers=counted
+            units=roots,
+            start=start,
+            end=end,
+            include_descendants=True,
+            dossiers=counted,
+            visible_to=user,
         )
         lines = [(u.code, u.name, figures[u.pk]) for u in roots]
     total = dossier_stats_total(s for _c, _n, s in lines)

@@ -54,6 +54,15 @@ def scope_q(user: Any, *, via: str = "") -> Q | None:
     return _paths_q(paths, f"{via}__path__startswith" if via else "path__startswith")
 
 
+def path_visible(user: Any, path: str) -> bool:
+    """Whether the user sees a unit with this materialised path: `scope_q`'s rule for one unit
+    already in memory (no query)."""
+    paths = _scope_paths(user)
+    if paths is None:
+        return False
+    return not paths or any(path.startswith(p) for p in paths)
+
+
 def province_scope_q(user: Any, *, via: str = "province") -> Q | None:
     """The filter for rows of the user's province(s): the province of each scope path.
 

@@ -388,7 +388,8 @@ def test_quarter_figures_are_cached_until_dossiers_are_imported(
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/")
         panel = _panels(response)["procedures/_dashboard_unit.html"]
-        aggregates = [q for q in queries if "COUNT(*) FILTER" in q["sql"]]  # dossier_stats
+        # dossier_stats: its sums of the day and month figures (procedures.figures)
+        aggregates = [q for q in queries if "figures" in q["sql"] and "SUM(" in q["sql"]]
         return panel.context["comparison"].current, len(aggregates)
 
     first, reads = figures()
