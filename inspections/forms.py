@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -67,7 +66,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class PlanForm(VersionedForm):
     number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50, required=False)
-    issued_on = _date_field(gettext_lazy("Ngày ban hành"), required=False)
+    issued_on = PortalDateField(label=gettext_lazy("Ngày ban hành"), required=False)
     issuer = forms.ModelChoiceField(
         label=gettext_lazy("Cơ quan ban hành (cấp)"), queryset=AdministrativeUnit.objects.none()
     )
@@ -81,8 +80,8 @@ class PlanForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    period_start = _date_field(gettext_lazy("Thời kỳ kiểm tra từ"))
-    period_end = _date_field(gettext_lazy("Thời kỳ kiểm tra đến"))
+    period_start = PortalDateField(label=gettext_lazy("Thời kỳ kiểm tra từ"))
+    period_end = PortalDateField(label=gettext_lazy("Thời kỳ kiểm tra đến"))
     contents = forms.CharField(
         label=gettext_lazy("Nội dung kiểm tra (mỗi dòng một nội dung)"),
         widget=forms.Textarea(attrs={"rows": 5}),

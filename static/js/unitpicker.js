@@ -44,12 +44,15 @@
         option.hidden = !ok;
         if (ok) shown += 1;
       });
+      var groups = 0;
       select.querySelectorAll("optgroup").forEach(function (group) {
         group.hidden = !group.querySelector("option:not([hidden])");
+        if (!group.hidden) groups += 1;
       });
       none.hidden = !(words.length && shown === 0);
       if (words.length) {
-        select.size = Math.max(2, Math.min(LIST_SIZE, shown));
+        // A group's label takes a line of the list too.
+        select.size = Math.max(2, Math.min(LIST_SIZE, shown + groups));
         var current = select.options[select.selectedIndex];
         if (!current || current.hidden) {
           var first = select.querySelector("option:not([hidden])");
