@@ -66,10 +66,9 @@ def test_each_role_is_offered_the_units_of_its_scope(personas, client_for, perso
 
 
 def test_options_carry_folded_name_and_code(personas, client_for):
-    html = client_for(personas.inspector).get(reverse("inspections:inspection_list"))
-    assert '<option value="%d" data-search="huyen cu mgar 648">' % personas.cumgar.pk in (
-        html.content.decode()
-    )
+    response = client_for(personas.inspector).get(reverse("inspections:inspection_list"))
+    option = f'<option value="{personas.cumgar.pk}" data-search="huyen cu mgar 648">'
+    assert option in response.content.decode()
 
 
 def test_current_units_come_first_grouped_by_level_then_history(personas):
