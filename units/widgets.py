@@ -121,6 +121,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     iterator = UnitChoiceIterator
     widget = UnitPickerSelect
+    _units: tuple[Any, list[AdministrativeUnit]] | None = None
     default_error_messages = {"invalid_choice": ERR_UNIT_NOT_OFFERED}
 
     def __init__(
@@ -139,20 +140,16 @@ class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return unit_label(obj)
 
-    def _set_unit_queryset(self, queryset: Any) -> None:
-        self._units = None
-        forms.ModelChoiceField._set_queryset(self, queryset)
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_unit_queryset)
-
     def share(self, units: list[AdministrativeUnit]) -> None:
-        self._units = units
+        self._units = (self.queryset, units)
 
     def units(self) -> list[AdministrativeUnit]:
-        """The units offered, by name (one query, once)."""
-        if self._units is None:
-            self._units = list(self.queryset.order_by("name", "code", "pk"))
-        return self._units
+        """The units offered, by name (one query, once per queryset given to the field)."""
+        queryset = self.queryset
+        assert queryset is not None
+        if self._units is None or self._units[0] is not queryset:
+            self._units = (queryset, list(queryset.order_by("name", "code", "pk")))
+        return self._units[1]
 
     def to_python(self, value: Any) -> AdministrativeUnit | None:
         if value in self.empty_values:
