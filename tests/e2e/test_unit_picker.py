@@ -62,3 +62,23 @@ def test_pick_units_add_a_row_and_save_the_plan(personas, page, login, screensho
         (tier.cumgar.pk, "15/09/2026", ""),
         (personas.stp.pk, "20/09/2026", "Bộ phận một cửa"),
     ]
+
+
+def test_the_inspection_list_filters_by_a_picked_unit_on_a_phone(personas, page, login, screenshot):
+    from tests.inspections.factories import make_inspection
+
+    make_inspection(personas)  # at Huyện Cư M'gar
+    login(personas.inspector.username)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/inspections/")
+    page.fill("#id_unit_filter", "ea kpam")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_unit")).to_have_value(str(personas.eakpam.pk))
+    screenshot("picked")
+    page.click("form[role=search] button[type=submit]")
+    expect(page.locator("main")).to_contain_text("Không có dữ liệu phù hợp.")
+    page.fill("#id_unit_filter", "648")
+    page.keyboard.press("Enter")
+    page.click("form[role=search] button[type=submit]")
+    expect(page.locator("main")).to_contain_text("Huyện Cư M'gar")
+    screenshot("filtered")

@@ -129,3 +129,14 @@ def test_a_unit_outside_the_scope_posted_for_an_inspection_is_a_field_error(pers
     assert response.status_code == 200
     assert response.context["form"].errors["unit"] == [str(ERR_UNIT_NOT_OFFERED)]
     assert not Inspection.objects.exists()
+
+
+def test_the_tracker_filters_by_the_responsible_unit_and_below(personas, client_for):
+    from tests.inspections.factories import fill
+
+    fill(make_inspection(personas), recommendations=2)  # both for Huyện Cư M'gar
+    client = client_for(personas.inspector)
+    url = reverse("inspections:recommendation_list")
+    for unit, count in ((personas.daklak, 2), (personas.cumgar, 2), (personas.stp, 0)):
+        response = client.get(url, {"unit": unit.pk})
+        assert response.context["table"].paginator.count == count, unit
