@@ -140,3 +140,12 @@ def test_the_tracker_filters_by_the_responsible_unit_and_below(personas, client_
     for unit, count in ((personas.daklak, 2), (personas.cumgar, 2), (personas.stp, 0)):
         response = client.get(url, {"unit": unit.pk})
         assert response.context["table"].paginator.count == count, unit
+
+
+@pytest.mark.parametrize("url_name", ["procedures:stats", "procedures:dossier_list"])
+def test_the_procedures_filters_use_the_picker_within_the_scope(personas, client_for, url_name):
+    url = reverse(url_name)
+    html = client_for(personas.namnhun_staff).get(url).content.decode()
+    assert _offered(html) == {"Huyện Nậm Nhùn"}
+    refused = client_for(personas.namnhun_staff).get(url, {"unit": personas.cumgar.pk})
+    assert str(ERR_UNIT_NOT_OFFERED) in refused.content.decode()
