@@ -37,6 +37,13 @@ def test_pick_units_add_a_row_and_save_the_plan(personas, page, login, screensho
     visible.first.click()
     expect(page.locator("#id_targets-0-unit_filter")).to_have_value("")
     expect(unit).to_have_value(str(tier.cumgar.pk))
+    # Saved without its date: the row's error names the row and the field; nothing is lost.
+    page.click("form.inspections-form button[type=submit]")
+    expect(page.locator("#target-errors")).to_contain_text(
+        "Đơn vị được kiểm tra, dòng 1 — Ngày dự kiến: Nhập ngày dự kiến (dd/mm/yyyy)."
+    )
+    expect(unit).to_have_value(str(tier.cumgar.pk))
+    screenshot("errors")
     page.fill("#id_targets-0-scheduled_on", "15092026")  # the date input adds the slashes
     expect(page.locator("#id_targets-0-scheduled_on")).to_have_value("15/09/2026")
 
