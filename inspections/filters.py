@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc_portal.filters import PortalFilterSet
 from inspections.choices import InspectionState, RecommendationState
 from inspections.models import Inspection, InspectionPlan, Recommendation
+from units.widgets import UnitFilter
 
 
 class InspectionPlanFilter(PortalFilterSet):
@@ -25,11 +26,12 @@ class InspectionPlanFilter(PortalFilterSet):
 
 class InspectionFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tìm theo đơn vị"))
+    unit = UnitFilter(label=_("Đơn vị (và đơn vị trực thuộc)"))
     state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=_("Trạng thái"))
 
     class Meta:
         model = Inspection
-        fields = ["q", "state"]
+        fields = ["q", "unit", "state"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -39,6 +41,7 @@ class InspectionFilter(PortalFilterSet):
 
 
 class RecommendationFilter(PortalFilterSet):
+    unit = UnitFilter(via="responsible_unit", label=_("Đơn vị thực hiện"))
     state = django_filters.ChoiceFilter(choices=RecommendationState.choices, label=_("Trạng thái"))
     overdue = django_filters.BooleanFilter(
         method="only_overdue",
@@ -48,7 +51,7 @@ class RecommendationFilter(PortalFilterSet):
 
     class Meta:
         model = Recommendation
-        fields = ["state", "overdue"]
+        fields = ["unit", "state", "overdue"]
 
     def only_overdue(self, queryset, name, value):
         if value:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc_portal.forms import PortalDateField
 from inspections.choices import (
     ChecklistOutcome,
     DossierCheckResult,
@@ -19,7 +19,7 @@ from inspections.models import Finding, InspectionPlan, InspectionTeam
 from inspections.services import MemberData, TargetData
 from units.choices import Level, Role
 from units.models import AdministrativeUnit, User
-from units.resolver import UnitCodeError, UnitResolver
+from units.widgets import UnitChoiceField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -41,15 +41,6 @@ def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any
 
 def _date_field(label: StrOrPromise, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
-
-
-def _parse_date(text: str) -> dt.date:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 class VersionedForm(forms.Form):
@@ -75,7 +66,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class PlanForm(VersionedForm):
     number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50, required=False)
-    issued_on = _date_field(gettext_lazy("Ngày ban hành"), required=False)
+    issued_on = PortalDateField(label=gettext_lazy("Ngày ban hành"), required=False)
     issuer = forms.ModelChoiceField(
         label=gettext_lazy("Cơ quan ban hành (cấp)"), queryset=AdministrativeUnit.objects.none()
     )
@@ -89,18 +80,11 @@ class PlanForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    period_start = _date_field(gettext_lazy("Thời kỳ kiểm tra từ"))
-    period_end = _date_field(gettext_lazy("Thời kỳ kiểm tra đến"))
+    period_start = PortalDateField(label=gettext_lazy("Thời kỳ kiểm tra từ"))
+    period_end = PortalDateField(label=gettext_lazy("Thời kỳ kiểm tra đến"))
     contents = forms.CharField(
         label=gettext_lazy("Nội dung kiểm tra (mỗi dòng một nội dung)"),
         widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    targets = forms.CharField(
-        label=gettext_lazy(
-            "Đơn vị được kiểm tra (mỗi dòng: mã đơn vị | ngày dd/mm/yyyy | cơ quan, bộ phận nếu có)"
-        ),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -124,10 +108,6 @@ class PlanForm(VersionedForm):
             "period_start": plan.period_start,
             "period_end": plan.period_end,
             "contents": "\n".join(c.text for c in plan.contents.all()),
-            "targets": "\n".join(
-                f"{t.unit.code} | {t.scheduled_on:%d/%m/%Y}" + (f" | {t.body}" if t.body else "")
-                for t in plan.targets.select_related("unit")
-            ),
         }
 
     def clean_contents(self) -> list[str]:
@@ -137,36 +117,96 @@ class PlanForm(VersionedForm):
             raise forms.ValidationError(_("Kế hoạch phải có ít nhất một nội dung kiểm tra."))
         return lines
 
-    def clean_targets(self) -> list[TargetData]:
-        # Codes were reused in 2025: a target resolves on its planned date, among the units the
-        # user sees (a code outside the scope reads as unknown).
-        resolver = UnitResolver(scope=AdministrativeUnit.objects.visible_to(self.user))
-        targets, errors = [], []
-        for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) not in (2, 3):
-                errors.append(_("Dòng %(n)s: cần “mã đơn vị | ngày”.") % {"n": number})
-                continue
-            try:
-                day = _parse_date(parts[1])
-            except ValueError:
-                errors.append(
-                    _("Dòng %(n)s: ngày “%(day)s” không đúng dạng dd/mm/yyyy.")
-                    % {"n": number, "day": parts[1]}
-                )
-                continue
-            try:
-                unit = resolver.resolve(parts[0], on=day)
-            except UnitCodeError as exc:
-                errors.append(_("Dòng %(n)s: %(error)s") % {"n": number, "error": exc.message})
-                continue
-            body = parts[2] if len(parts) == 3 else ""
-            targets.append(TargetData(unit=unit, scheduled_on=day, body=body))
-        if errors:
-            raise forms.ValidationError(errors)
-        return targets
+
+class TargetForm(forms.Form):
+    """One target of a plan: a unit (the picker), its planned date and, when the visit is to
+    one body of the unit, that body. A row left empty is no target (that is how a row is
+    removed); a half-filled row is an error on the missing field."""
+
+    unit = UnitChoiceField(label=gettext_lazy("Đơn vị"), required=False)
+    scheduled_on = PortalDateField(label=gettext_lazy("Ngày dự kiến"), required=False)
+    body = forms.CharField(label=gettext_lazy("Cơ quan, bộ phận"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: list[AdministrativeUnit] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            field = self.fields["unit"]
+            assert isinstance(field, UnitChoiceField)
+            field.share(units)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit, day = data.get("unit"), data.get("scheduled_on")
+        filled = unit is not None or day is not None or (data.get("body") or "").strip()
+        if not filled or self.errors:
+            return data
+        if unit is None:
+            self.add_error("unit", TARGET_WITHOUT_UNIT)
+        if day is None:
+            self.add_error("scheduled_on", TARGET_WITHOUT_DATE)
+        if unit is not None and day is not None and not unit.is_valid_on(day):
+            # Codes and names were reused in 2025: a target is the unit that exists on the day.
+            self.add_error(
+                "unit", TARGET_NOT_VALID_ON % {"unit": unit.name, "day": f"{day:%d/%m/%Y}"}
+            )
+        return data
+
+    def target(self) -> TargetData | None:
+        data = self.cleaned_data
+        if data.get("unit") is None or data.get("scheduled_on") is None:
+            return None
+        return TargetData(
+            unit=data["unit"], scheduled_on=data["scheduled_on"], body=data.get("body", "").strip()
+        )
+
+
+TARGET_WITHOUT_UNIT = gettext_lazy("Chọn đơn vị được kiểm tra.")
+TARGET_WITHOUT_DATE = gettext_lazy("Nhập ngày dự kiến (dd/mm/yyyy).")
+TARGET_NOT_VALID_ON = gettext_lazy("%(unit)s không có hiệu lực vào ngày %(day)s.")
+TARGET_ROW_ERROR = gettext_lazy("Đơn vị được kiểm tra, dòng %(row)s — %(field)s: %(error)s")
+
+
+class BaseTargetFormSet(forms.BaseFormSet):
+    """A plan's targets, one row each; the units offered are those the editor sees (below the
+    province level), read once for every row."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.units = list(
+            AdministrativeUnit.objects.visible_to(user)
+            .exclude(level=Level.PROVINCE)
+            .order_by("name", "code", "pk")
+        )
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "units": self.units}
+
+    def targets(self) -> list[TargetData]:
+        return [t for t in (f.target() for f in self.forms) if t is not None]
+
+    def row_errors(self) -> list[str]:
+        """Every field error of every row, naming the row (1-based) and the field."""
+        return [
+            str(
+                TARGET_ROW_ERROR % {"row": number, "field": form.fields[name].label, "error": error}
+            )
+            for number, form in enumerate(self.forms, start=1)
+            for name, errors in form.errors.items()
+            if name in form.fields
+            for error in errors
+        ]
+
+    @staticmethod
+    def initial_for(plan: InspectionPlan) -> list[dict[str, Any]]:
+        return [
+            {"unit": t.unit_id, "scheduled_on": t.scheduled_on, "body": t.body}
+            for t in plan.targets.order_by("scheduled_on", "pk")
+        ]
+
+
+TargetFormSet: type[BaseTargetFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    TargetForm, formset=BaseTargetFormSet, extra=3, max_num=200, validate_max=True
+)
 
 
 class TeamForm(VersionedForm):
@@ -291,9 +331,7 @@ class InspectionForm(VersionedForm):
     team = forms.ModelChoiceField(
         label=gettext_lazy("Đoàn kiểm tra"), queryset=InspectionTeam.objects.none()
     )
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Đơn vị được kiểm tra"), queryset=AdministrativeUnit.objects.none()
-    )
+    unit = UnitChoiceField(label=gettext_lazy("Đơn vị được kiểm tra"))
     body = forms.CharField(
         label=gettext_lazy("Cơ quan, bộ phận (để trống khi kiểm tra UBND)"),
         max_length=200,

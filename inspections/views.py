@@ -131,14 +131,40 @@ def _save_form(
 
 @user_passes("is_provincial")
 def plan_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """The plan and its targets (a formset: unit via the picker, planned date, body)."""
     plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=pk) if pk else None
     initial = forms.PlanForm.initial_for(plan) if plan else {"issuer": request.user.scope_unit}
-    return _save_form(
+    data = request.POST if request.method == "POST" else None
+    form = forms.PlanForm(data, initial=initial, user=request.user)
+    targets = forms.TargetFormSet(
+        data,
+        initial=forms.TargetFormSet.initial_for(plan) if plan else None,
+        prefix="targets",
+        user=request.user,
+    )
+    if data is not None and form.is_valid() & targets.is_valid():
+        try:
+            saved = services.plan_save(
+                plan=plan, **form.cleaned_data, targets=targets.targets(), by=request.user
+            )
+        except versioning.StaleEdit as exc:
+            form.refuse_stale(exc.version)
+            for message in exc.messages:
+                form.add_error(None, message)
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch."))
+            return redirect(saved)
+    return render(
         request,
-        form=forms.PlanForm(request.POST or None, initial=initial, user=request.user),
-        save=partial(services.plan_save, plan=plan),
-        saved=_("Đã lưu kế hoạch."),
-        title=_("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới"),
+        "inspections/plan_form.html",
+        {
+            "form": form,
+            "targets": targets,
+            "title": _("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới"),
+        },
     )
 
 
@@ -744,7 +770,9 @@ class RecommendationListView(SingleTableMixin, FilterView):
 
 def recommendations_xlsx(request: AuthedHttpRequest) -> HttpResponseBase:
     qs = RecommendationFilter(
-        request.GET, queryset=Recommendation.objects.visible_to(request.user).for_tracker()
+        request.GET,
+        queryset=Recommendation.objects.visible_to(request.user).for_tracker(),
+        request=request,
     ).qs
     return xlsx_response(**exports.tracker_xlsx(qs, today=timezone.localdate()))
 

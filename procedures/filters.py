@@ -8,6 +8,7 @@ from procedures.models import HANDLING_LEVEL_CHOICES, Dossier, Procedure, Proced
 from procedures.selectors import BY_CHILD, BY_LEVEL
 from units.choices import Level
 from units.models import AdministrativeUnit
+from units.widgets import UnitFilter
 
 
 class ProcedureFilter(PortalFilterSet):
@@ -36,7 +37,7 @@ class ProcedureFilter(PortalFilterSet):
 
 class DossierFilter(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Mã hồ sơ"))
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), method="in_unit"
     )
     status = django_filters.ChoiceFilter(choices=DossierStatus.choices, label=_("Trạng thái"))
@@ -70,9 +71,7 @@ class StatsFilter(PortalFilterSet):
     """Narrows the dossiers counted (field, level, channel); unit and period are read by the
     view from the same form."""
 
-    unit = django_filters.ModelChoiceFilter(
-        queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), method="keep"
-    )
+    unit = UnitFilter(queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), method="keep")
     start = django_filters.DateFilter(label=_("Từ ngày"), method="keep")
     end = django_filters.DateFilter(label=_("Đến ngày"), method="keep")
     field = django_filters.ModelChoiceFilter(

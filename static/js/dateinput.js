@@ -85,4 +85,6 @@
   }
   document.addEventListener("DOMContentLoaded", function () { scan(document); });
   document.addEventListener("htmx:afterSwap", function (event) { scan(event.target); });
+  // Rows a formset adds (static/js/formset.js) get their date inputs enhanced too.
+  document.addEventListener("portal:rows-added", function (event) { scan(event.target); });
 })();

@@ -35,7 +35,9 @@ def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, s
     page.fill("#id_period_start", "2018-01-01")
     page.fill("#id_period_end", "2019-06-30")
     page.fill("#id_contents", "Công khai TTHC\nỨng dụng CNTT")
-    page.fill("#id_targets", "648 | 27/09/2019")
+    page.fill("#id_targets-0-unit_filter", "648")
+    page.select_option("#id_targets-0-unit", str(personas.cumgar.pk))
+    page.fill("#id_targets-0-scheduled_on", "27/09/2019")
     page.click(FORM_SUBMIT)
     expect(page.locator("#plan-progress")).to_contain_text("0/1 = 0 %")
     plan_url = page.url

@@ -125,3 +125,23 @@ def member_rows(*rows: dict, initial: int = 0) -> dict:
         for key in ("role", "user", "name", "position", "organisation"):
             data[f"members-{i}-{key}"] = row.get(key, "")
     return data
+
+
+def target_rows(*rows: tuple, initial: int = 0, extra: int = 0) -> dict:
+    """The plan form's target formset as POST data: each row (unit or its pk, "dd/mm/yyyy",
+    body); `extra` empty rows after them, as the browser posts the form's spare rows."""
+    data = {
+        "targets-TOTAL_FORMS": str(len(rows) + extra),
+        "targets-INITIAL_FORMS": str(initial),
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "200",
+    }
+    for i, row in enumerate(rows):
+        unit, day, *body = row
+        data[f"targets-{i}-unit"] = str(getattr(unit, "pk", unit))
+        data[f"targets-{i}-scheduled_on"] = day
+        data[f"targets-{i}-body"] = body[0] if body else ""
+    for i in range(len(rows), len(rows) + extra):
+        for key in ("unit", "scheduled_on", "body"):
+            data[f"targets-{i}-{key}"] = ""
+    return data

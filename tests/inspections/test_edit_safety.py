@@ -19,6 +19,7 @@ from tests.inspections.factories import (
     make_plan,
     make_team,
     member_rows,
+    target_rows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def _plan_post(plan, **changes):
         "period_start": "2018-01-01",
         "period_end": "2019-06-30",
         "contents": "Công khai TTHC\nỨng dụng CNTT",
-        "targets": "648 | 27/09/2019",
+        **target_rows((plan.targets.get().unit, "27/09/2019"), initial=1, extra=3),
     }
     data.update(changes)
     return data
@@ -75,8 +76,15 @@ class TestStalePlanEdit:
         loaded = _plan_post(plan)
         client = client_for(personas.inspector)
         assert client.post(url, loaded).status_code == 302
-        stale = client.post(url, {**loaded, "contents": "Chỉ một nội dung", "targets": ""})
-        assert "Nội dung kiểm tra — hiện tại" in stale.content.decode()
+        cleared = target_rows(("", ""), initial=1)
+        stale = client.post(url, {**loaded, "contents": "Chỉ một nội dung", **cleared})
+        html = stale.content.decode()
+        assert "Nội dung kiểm tra — hiện tại" in html
+        # The targets are compared too, both values shown.
+        assert (
+            "Đơn vị được kiểm tra — hiện tại: “Huyện Cư M&#x27;gar 27/09/2019”; bạn nhập: “—”."
+            in html
+        )
         assert [c.text for c in plan.contents.all()] == ["Công khai TTHC", "Ứng dụng CNTT"]
         assert plan.targets.count() == 1
 

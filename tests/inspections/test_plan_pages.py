@@ -54,7 +54,9 @@ class TestInspectionFromPlan:
         html = response.content.decode()
         assert 'name="scheduled_on" value="2019-09-30"' in html
         assert 'value="Bộ phận một cửa"' in html
-        assert re.search(rf'<option value="{personas.eakpam.pk}" selected>', html)
+        assert re.search(
+            rf'<option value="{personas.eakpam.pk}" data-search="xa ea kpam 24280" selected>', html
+        )
 
     def test_posting_from_the_plan_creates_the_inspection_and_marks_the_target(
         self, personas, client_for

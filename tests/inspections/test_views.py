@@ -22,6 +22,7 @@ from tests.inspections.factories import (
     make_plan,
     make_team,
     member_rows,
+    target_rows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +262,9 @@ class TestPlansAndTeams:
                 "period_start": "2022-01-01",
                 "period_end": "2022-12-31",
                 "contents": "Niêm yết TTHC\nThiết bị một cửa",
-                "targets": "648 | 01/03/2022\n24280 | 02/03/2022",
+                **target_rows(
+                    (personas.cumgar, "01/03/2022"), (personas.eakpam, "02/03/2022"), extra=3
+                ),
             },
         )
         plan = InspectionPlan.objects.get()
@@ -269,7 +272,7 @@ class TestPlansAndTeams:
         assert [c.text for c in plan.contents.all()] == ["Niêm yết TTHC", "Thiết bị một cửa"]
         assert plan.targets.count() == 2
 
-    def test_bad_target_line_names_the_line_and_saves_nothing(self, personas, client_for):
+    def test_bad_target_rows_name_the_row_and_save_nothing(self, personas, client_for):
         response = client_for(personas.inspector).post(
             reverse("inspections:plan_create"),
             {
@@ -280,11 +283,16 @@ class TestPlansAndTeams:
                 "period_start": "2022-01-01",
                 "period_end": "2022-12-31",
                 "contents": "A",
-                "targets": "648 | 01/03/2022\n112 | 01/03/2022\n648 | 2022/99/99",
+                **target_rows(
+                    (personas.cumgar, "01/03/2022"),
+                    (personas.namnhun, "01/03/2022"),
+                    (personas.cumgar, "2022/99/99"),
+                ),
             },
         )
         html = response.content.decode()
-        assert "Dòng 2" in html and "Dòng 3" in html
+        assert "dòng 2 — Đơn vị" in html and "dòng 3 — Ngày dự kiến" in html
+        assert "dòng 1 —" not in html
         assert not InspectionPlan.objects.exists()
 
     def test_team_without_head_through_the_form(self, personas, client_for):
