@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, MemberRole
-from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
+from inspections.models import (
+    ChecklistTemplate,
+    Inspection,
+    InspectionPlan,
+    InspectionTeam,
+    Recommendation,
+)
 from notifications import kinds
 from notifications.services import Notice, mail_muted, notify
 from units.choices import Role
@@ -69,10 +75,34 @@ def load(*, out: Callable[[str], None]) -> None:
             _lapvo(),
             *_lacduong(),
             *_load_2026(),
+            _template_2026(),
         ]
         told = _overdue_notices()
     n = sum(1 for c in created if c)
     out(f"Kiểm tra CCHC: {n} cuộc kiểm tra mẫu tạo mới; {told} thông báo quá hạn.")
+
+
+# The default CCHC template (migration 0009) copied into its second revision for the two-tier
+# communes, as an inspector of the new Tỉnh Đắk Lắk would: the list shows v1 and v2.
+TEMPLATE_2026_EXTRA = (
+    "Sắp xếp, kiện toàn tổ chức bộ máy sau khi tổ chức chính quyền địa phương hai cấp"
+)
+
+
+def _template_2026() -> bool:
+    default = ChecklistTemplate.objects.filter(kind=InspectionKind.CCHC, revision=1).first()
+    if default is None or default.copies.exists():
+        return False
+    inspector = User.objects.filter(username="thanhtra.daklak").first()
+    copy = services.checklist_template_copy(template=default, by=inspector)
+    services.checklist_template_save(
+        template=copy,
+        kind=copy.kind,
+        name=copy.name,
+        items=[*(i.text for i in copy.items.all()), TEMPLATE_2026_EXTRA],
+        by=inspector,
+    )
+    return False  # not an inspection: not counted in the demo's summary line
 
 
 def _overdue_notices() -> int:

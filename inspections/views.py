@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +30,7 @@ from inspections import exports, forms, selectors, services
 from inspections.choices import RecommendationState
 from inspections.filters import InspectionFilter, InspectionPlanFilter, RecommendationFilter
 from inspections.models import (
+    ChecklistTemplate,
     DossierCheck,
     Finding,
     Inspection,
@@ -324,6 +325,9 @@ def _page_context(request: AuthedHttpRequest, inspection: Inspection, **forms_: 
         "pick_form": forms_.get("pick_form") or forms.DossierPickForm(),
         "draw_form": forms.DossierDrawForm(),
         "section_errors": forms_.get("section_errors", []),
+        "saved_result": forms_.get("saved_result"),
+        "template_form": forms_.get("template_form")
+        or forms.ChecklistFromTemplateForm(kind=inspection.kind),
         "conclude_form": forms.ConcludeForm(initial={"notice_number": inspection.notice_number}),
         "reopen_form": forms.ReopenForm(),
         "today": timezone.localdate(),
@@ -451,7 +455,88 @@ def checklist_record(request: AuthedHttpRequest, pk: int, result_id: int) -> Htt
             errors = list(exc.messages)
     else:
         errors = _form_errors(form)
+    saved = None if errors else result.pk  # the row says "Đã lưu"
+    return _section(request, pk, "checklist", section_errors=errors, saved_result=saved)
+
+
+@require_POST
+def checklist_from_template(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """ "Lập danh mục từ mẫu": an empty checklist made from the chosen template."""
+    inspection = _editable(request, pk)
+    form = forms.ChecklistFromTemplateForm(request.POST, kind=inspection.kind)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.checklist_from_template(
+                inspection=inspection, template=form.cleaned_data["template"]
+            )
+        except ValidationError as exc:
+            errors = list(exc.messages)
+    else:
+        errors = _form_errors(form)
     return _section(request, pk, "checklist", section_errors=errors)
+
+
+# --- checklist templates ---------------------------------------------------------------------
+
+
+@user_passes("is_provincial")
+def checklist_template_list(request: AuthedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "inspections/checklist_template_list.html",
+        {
+            "templates": list(selectors.checklist_templates()),
+            "title": _("Mẫu danh mục kiểm tra"),
+        },
+    )
+
+
+@user_passes("is_provincial")
+def checklist_template_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(selectors.checklist_templates().prefetch_related("items"), pk=pk)
+    return render(
+        request,
+        "inspections/checklist_template_detail.html",
+        {"template": template, "title": str(template)},
+    )
+
+
+@user_passes("is_provincial")
+def checklist_template_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a template, or edit one no checklist was made from (a used one: copy it)."""
+    template = get_object_or_404(ChecklistTemplate, pk=pk) if pk else None
+    if template is not None and services.checklist_template_is_used(template):
+        messages.error(request, str(services.TEMPLATE_USED).format(template=template))
+        return redirect(template)
+    initial = forms.ChecklistTemplateForm.initial_for(template) if template else None
+    form = forms.ChecklistTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.checklist_template_save(
+                template=template, **form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu mẫu danh mục."))
+            return redirect(saved)
+    title = _("Sửa mẫu %(template)s") % {"template": template} if template else None
+    return render(
+        request,
+        "inspections/checklist_template_form.html",
+        {"form": form, "template": template, "title": title or _("Mẫu danh mục mới")},
+    )
+
+
+@require_POST
+@user_passes("is_provincial")
+def checklist_template_copy(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate.objects.prefetch_related("items"), pk=pk)
+    copy = services.checklist_template_copy(template=template, by=request.user)
+    messages.success(request, _("Đã sao chép thành %(template)s.") % {"template": copy})
+    return redirect("inspections:checklist_template_edit", copy.pk)
 
 
 def _add_to_section(

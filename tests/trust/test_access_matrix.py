@@ -71,6 +71,15 @@ PROJECT_APPS = (
     "surveys",
 )
 MISSING_ID = 987654321
+
+
+def _default_template():
+    """The default CCHC checklist template (migration 0009 of inspections)."""
+    from inspections.models import ChecklistTemplate
+
+    return ChecklistTemplate.objects.get(kind="cchc", revision=1)
+
+
 REFUSED = {"login", "403", "404", "405"}
 
 
@@ -834,6 +843,34 @@ MATRIX: dict[str, Case | list[Case]] = {
             data={"outcome": ChecklistOutcome.PARTLY},
             theirs=True,
         ),
+    ],
+    # The checklist of w.ours.inspection is not empty: the service refuses, the page comes back.
+    "inspections:checklist_from_template": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data=lambda w: {"template": _default_template().pk},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data=lambda w: {"template": _default_template().pk},
+            theirs=True,
+        ),
+    ],
+    # Templates hold no unit's data: the provincial roles' shared tool.
+    "inspections:checklist_template_list": GET(None, PROVINCIAL),
+    "inspections:checklist_template_create": [
+        GET(None, PROVINCIAL),
+        POST(None, PROVINCIAL, data={}),
+    ],
+    "inspections:checklist_template_detail": GET(lambda w: {"pk": _default_template()}, PROVINCIAL),
+    "inspections:checklist_template_edit": [
+        GET(lambda w: {"pk": _default_template()}, PROVINCIAL),
+        POST(lambda w: {"pk": _default_template()}, PROVINCIAL, data={}),
+    ],
+    "inspections:checklist_template_copy": [
+        POST(lambda w: {"pk": _default_template()}, "login 302 302 403 403 403"),
     ],
     "inspections:finding_add": [
         POST(
