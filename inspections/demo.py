@@ -105,6 +105,36 @@ def _template_2026() -> bool:
     return False  # not an inspection: not counted in the demo's summary line
 
 
+PHOTO_2026_UNIT = "24280"  # Xã Cư M’gar: a photo of its one-stop desk's TTHC notice board
+PHOTO_2026_NAME = "bang-niem-yet-TTHC.jpg"
+
+
+def _demo_photo(inspection: Inspection, *, by: User) -> None:
+    """A drawn stand-in for a photo from the visit (a notice board on a wall), on the checklist
+    line about the one-stop desk, stored through the same service as a phone's upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (2000, 1500), (222, 214, 196))  # the wall
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((300, 250, 1700, 1150), fill=(40, 90, 60), outline=(120, 80, 40), width=30)
+    for row in range(6):  # the sheets pinned on the board
+        for col in range(4):
+            x, y = 380 + col * 330, 320 + row * 135
+            draw.rectangle((x, y, x + 280, y + 100), fill=(250, 250, 245))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    line = next(r for r in inspection.checklist.all() if "một cửa" in r.text)
+    services.photos_add(
+        inspection=inspection,
+        checklist_result=line,
+        files=[SimpleUploadedFile(PHOTO_2026_NAME, out.getvalue(), content_type="image/jpeg")],
+        by=by,
+    )
+
+
 def _overdue_notices() -> int:
     """The bell of `cumgar.xa` and `stp.daklak`: their overdue recommendations of 2026, told
     once (the keys are the daily round's, so it never repeats them)."""
@@ -848,6 +878,8 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
         inspection,
         {i: (ChecklistOutcome.PARTLY, "Còn hạn chế (xem phần tồn tại).") for i in visit.partly},
     )
+    if visit.code == PHOTO_2026_UNIT:
+        _demo_photo(inspection, by=inspector)
     for text in visit.strengths:
         services.finding_add(inspection=inspection, kind=FindingKind.STRENGTH, text=text)
     recs = []

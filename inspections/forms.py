@@ -382,6 +382,37 @@ class ChecklistFromTemplateForm(forms.Form):
         _choice_field(self, "template").queryset = ChecklistTemplate.objects.filter(kind=kind)
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """Several photos at once, from the phone's camera (accept="image/*" capture)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={
+                "accept": "image/*",
+                "capture": "environment",
+                "multiple": True,
+                "class": "form-control form-control-sm",
+            }
+        )
+
+
+class PhotoField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", PhotoInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(PhotoField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+class PhotoForm(forms.Form):
+    photos = PhotoField(label=gettext_lazy("Ảnh"))
+
+
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=FindingKind.choices)
     text = forms.CharField(label=gettext_lazy("Nội dung"), max_length=4000)

@@ -618,3 +618,43 @@ class InspectionReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id} · {self.at:%d/%m/%Y}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo taken at the visit (ảnh chụp hiện trường) of a checklist line or a finding.
+
+    Stored as the server re-encoded it (inspections.photos): a JPEG at most 1600 px on its long
+    side, without EXIF (no GPS position, no camera serial), and a 320 px thumbnail.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    checklist_result = models.ForeignKey(
+        ChecklistResult, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    file = models.FileField(_("ảnh"), upload_to="inspections/photos/%Y/%m/")
+    thumbnail = models.FileField(_("ảnh thu nhỏ"), upload_to="inspections/photos/%Y/%m/")
+    name = models.CharField(_("tên tệp"), max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ảnh hiện trường")
+        verbose_name_plural = _("ảnh hiện trường")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checklist_result__isnull=False, finding__isnull=True)
+                | models.Q(checklist_result__isnull=True, finding__isnull=False),
+                name="photo_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

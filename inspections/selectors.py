@@ -80,9 +80,14 @@ def inspection_for_page(qs: QuerySet[Inspection], pk: int) -> Inspection | None:
             Prefetch("team__members", queryset=TeamMember.objects.order_by("position_order")),
             Prefetch(
                 "checklist",
-                queryset=ChecklistResult.objects.select_related("content", "template_item"),
+                queryset=ChecklistResult.objects.select_related(
+                    "content", "template_item"
+                ).prefetch_related("photos"),
             ),
-            Prefetch("findings", queryset=Finding.objects.select_related("criterion")),
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related("criterion").prefetch_related("photos"),
+            ),
             Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.select_related(

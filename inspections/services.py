@@ -37,6 +37,7 @@ from inspections.models import (
     DossierCheck,
     Finding,
     Inspection,
+    InspectionPhoto,
     InspectionPlan,
     InspectionReopening,
     InspectionTeam,
@@ -93,6 +94,9 @@ TEMPLATE_OTHER_KIND = gettext_lazy(
 CHECKLIST_NOT_EMPTY = gettext_lazy(
     "Cuộc kiểm tra đã có danh mục kiểm tra: chỉ lập từ mẫu khi danh mục còn trống."
 )
+PHOTOS_REQUIRED = gettext_lazy("Chưa chọn ảnh nào.")
+PHOTOS_TOO_MANY = gettext_lazy("Tối đa {limit} ảnh một lần (đã chọn {count}).")
+MAX_PHOTOS_PER_UPLOAD = 10
 HELD_ON_REQUIRED = gettext_lazy("Chưa nhập ngày kiểm tra thực tế.")
 NOT_CLOSABLE = gettext_lazy("Chỉ đóng được khi mọi kiến nghị đã được xác nhận khắc phục.")
 REMEDIATION_NOT_ALLOWED = gettext_lazy("Kiến nghị đã được xác nhận, không báo cáo thêm.")
@@ -621,6 +625,63 @@ def checklist_from_template(
     )
     _start(inspection)
     return results
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def photos_add(
+    *,
+    inspection: Inspection,
+    files: Sequence[UploadedFile],
+    by: User | None = None,
+    checklist_result: ChecklistResult | None = None,
+    finding: Finding | None = None,
+) -> list[InspectionPhoto]:
+    """Photos of a checklist line or a finding, re-encoded by inspections.photos.
+
+    Every file is decoded and re-encoded before any is stored: one bad file refuses them all.
+    Stored names are random (never a dotfile), the files 0600 (PrivateFileSystemStorage).
+    """
+    from uuid import uuid4
+
+    from django.core.files.base import ContentFile
+
+    from inspections import photos
+
+    _require_editable(inspection)
+    if (checklist_result is None) == (finding is None):
+        raise ValueError("a photo is of a checklist line or of a finding")
+    subject = checklist_result or finding
+    assert subject is not None
+    if subject.inspection_id != inspection.pk:
+        raise ValueError("the line or finding belongs to another inspection")
+    if not files:
+        raise ValidationError({"photos": PHOTOS_REQUIRED})
+    if len(files) > MAX_PHOTOS_PER_UPLOAD:
+        raise ValidationError(
+            {"photos": PHOTOS_TOO_MANY.format(limit=MAX_PHOTOS_PER_UPLOAD, count=len(files))}
+        )
+    processed = [photos.process(upload) for upload in files]
+    made = []
+    for upload, done in zip(files, processed, strict=True):
+        stem = uuid4().hex
+        photo = InspectionPhoto(
+            inspection=inspection,
+            checklist_result=checklist_result,
+            finding=finding,
+            name=uploads.safe_file_name(upload.name or "")[:255],
+            width=done.width,
+            height=done.height,
+            uploaded_by=by,
+        )
+        photo.file.save(f"{stem}.jpg", ContentFile(done.photo), save=False)
+        photo.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(done.thumbnail), save=False)
+        photo.save()
+        made.append(photo)
+    _start(inspection)
+    return made
 
 
 @transaction.atomic

@@ -27,6 +27,18 @@ urlpatterns = [
         views.checklist_from_template,
         name="checklist_from_template",
     ),
+    path(
+        "<int:pk>/checklist/<int:result_id>/photos/",
+        views.checklist_photos_add,
+        name="checklist_photos_add",
+    ),
+    path(
+        "<int:pk>/findings/<int:finding_id>/photos/",
+        views.finding_photos_add,
+        name="finding_photos_add",
+    ),
+    path("photos/<int:pk>/", views.photo_file, name="photo_file"),
+    path("photos/<int:pk>/thumb/", views.photo_thumbnail, name="photo_thumbnail"),
     path("<int:pk>/findings/", views.finding_add, name="finding_add"),
     path(
         "<int:pk>/findings/<int:finding_id>/delete/",

@@ -23,6 +23,7 @@ from django_tables2 import SingleTableMixin, SingleTableView
 from cchc_portal import versioning
 from cchc_portal.docx import docx_response
 from cchc_portal.http import AuthedHttpRequest
+from cchc_portal.middleware import captures_photos
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
 from cchc_portal.xlsx import xlsx_response
@@ -34,6 +35,7 @@ from inspections.models import (
     DossierCheck,
     Finding,
     Inspection,
+    InspectionPhoto,
     InspectionPlan,
     InspectionTeam,
     Recommendation,
@@ -334,6 +336,7 @@ def _page_context(request: AuthedHttpRequest, inspection: Inspection, **forms_: 
     }
 
 
+@captures_photos
 def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     context = _page_context(request, inspection)
@@ -475,6 +478,61 @@ def checklist_from_template(request: AuthedHttpRequest, pk: int) -> HttpResponse
     else:
         errors = _form_errors(form)
     return _section(request, pk, "checklist", section_errors=errors)
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def _add_photos(request: AuthedHttpRequest, inspection: Inspection, **subject: Any) -> list[str]:
+    form = forms.PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_errors(form)
+    try:
+        services.photos_add(
+            inspection=inspection, files=form.cleaned_data["photos"], by=request.user, **subject
+        )
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+@require_POST
+def checklist_photos_add(request: AuthedHttpRequest, pk: int, result_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    result = inspection.checklist.filter(pk=result_id).first()
+    if result is None:
+        raise Http404
+    errors = _add_photos(request, inspection, checklist_result=result)
+    return _section(request, pk, "checklist", section_errors=errors)
+
+
+@require_POST
+def finding_photos_add(request: AuthedHttpRequest, pk: int, finding_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    finding = inspection.findings.filter(pk=finding_id).first()
+    if finding is None:
+        raise Http404
+    errors = _add_photos(request, inspection, finding=finding)
+    return _section(request, pk, "findings", section_errors=errors)
+
+
+def photo_file(request: AuthedHttpRequest, pk: int, thumb: bool = False) -> FileResponse:
+    """A photo (inline, recorded in the audit trail as a download) or its thumbnail (not
+    recorded: a page shows many): to whoever may see its inspection, else 404."""
+    photo = InspectionPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    get_visible_or_404(Inspection.objects.all(), request.user, pk=photo.inspection_id)
+    if thumb:
+        response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+        del response["Content-Disposition"]  # a picture in the page, not a file handed over
+        return response
+    stem = photo.name.rsplit(".", 1)[0] or "anh"
+    return FileResponse(photo.file.open("rb"), content_type="image/jpeg", filename=f"{stem}.jpg")
+
+
+def photo_thumbnail(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    return photo_file(request, pk, thumb=True)
 
 
 # --- checklist templates ---------------------------------------------------------------------

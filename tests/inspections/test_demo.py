@@ -299,3 +299,15 @@ def test_default_checklist_template_has_its_second_revision(demo):
     assert v2.created_by is not None and v2.created_by.username == "thanhtra.daklak"
     inspections_demo.load(out=lambda s: None)
     assert revisions.count() == 2
+
+
+def test_commune_visit_has_a_photo_of_its_one_stop_desk(demo):
+    from PIL import Image
+
+    from inspections.models import InspectionPhoto
+
+    photo = InspectionPhoto.objects.get(inspection__unit__code="24280", inspection__plan__year=2026)
+    assert photo.name == inspections_demo.PHOTO_2026_NAME
+    assert "một cửa" in photo.checklist_result.text
+    with Image.open(photo.file.path) as stored:
+        assert stored.size == (1600, 1200)
