@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -83,3 +85,18 @@ class IdleTimeoutMiddleware:
             if not isinstance(last, int) or now - last >= IDLE_STAMP_EVERY:
                 request.session[IDLE_KEY] = now
         return self.get_response(request)
+
+
+def captures_photos(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """View decorator for a page with a camera upload (`capture`): its Permissions-Policy lets
+    this origin use the camera; every other page keeps `camera=()`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        response["Permissions-Policy"] = settings.PERMISSIONS_POLICY.replace(
+            "camera=()", "camera=(self)"
+        )
+        return response
+
+    return wrapper

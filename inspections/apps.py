@@ -11,6 +11,7 @@ class InspectionsConfig(AppConfig):
     nav_items: list = [
         (_("Kế hoạch kiểm tra"), "inspections:plan_list", "is_provincial"),
         (_("Đoàn kiểm tra"), "inspections:team_list", "is_provincial"),
+        (_("Mẫu danh mục kiểm tra"), "inspections:checklist_template_list", "is_provincial"),
         (_("Cuộc kiểm tra"), "inspections:inspection_list", None),
         (_("Lịch kiểm tra"), "inspections:inspection_calendar", None),
         (_("Kiến nghị"), "inspections:recommendation_list", None),

@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.choices import ChecklistOutcome, FindingKind, InspectionKind, MemberRole
-from inspections.models import Inspection, InspectionPlan, InspectionTeam, Recommendation
+from inspections.models import (
+    ChecklistTemplate,
+    Inspection,
+    InspectionPlan,
+    InspectionTeam,
+    Recommendation,
+)
 from notifications import kinds
 from notifications.services import Notice, mail_muted, notify
 from units.choices import Role
@@ -69,10 +75,64 @@ def load(*, out: Callable[[str], None]) -> None:
             _lapvo(),
             *_lacduong(),
             *_load_2026(),
+            _template_2026(),
         ]
         told = _overdue_notices()
     n = sum(1 for c in created if c)
     out(f"Kiểm tra CCHC: {n} cuộc kiểm tra mẫu tạo mới; {told} thông báo quá hạn.")
+
+
+# The default CCHC template (migration 0009) copied into its second revision for the two-tier
+# communes, as an inspector of the new Tỉnh Đắk Lắk would: the list shows v1 and v2.
+TEMPLATE_2026_EXTRA = (
+    "Sắp xếp, kiện toàn tổ chức bộ máy sau khi tổ chức chính quyền địa phương hai cấp"
+)
+
+
+def _template_2026() -> bool:
+    default = ChecklistTemplate.objects.filter(kind=InspectionKind.CCHC, revision=1).first()
+    if default is None or default.copies.exists():
+        return False
+    inspector = User.objects.filter(username="thanhtra.daklak").first()
+    copy = services.checklist_template_copy(template=default, by=inspector)
+    services.checklist_template_save(
+        template=copy,
+        kind=copy.kind,
+        name=copy.name,
+        items=[*(i.text for i in copy.items.all()), TEMPLATE_2026_EXTRA],
+        by=inspector,
+    )
+    return False  # not an inspection: not counted in the demo's summary line
+
+
+PHOTO_2026_UNIT = "24280"  # Xã Cư M’gar: a photo of its one-stop desk's TTHC notice board
+PHOTO_2026_NAME = "bang-niem-yet-TTHC.jpg"
+
+
+def _demo_photo(inspection: Inspection, *, by: User) -> None:
+    """A drawn stand-in for a photo from the visit (a notice board on a wall), on the checklist
+    line about the one-stop desk, stored through the same service as a phone's upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (2000, 1500), (222, 214, 196))  # the wall
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((300, 250, 1700, 1150), fill=(40, 90, 60), outline=(120, 80, 40), width=30)
+    for row in range(6):  # the sheets pinned on the board
+        for col in range(4):
+            x, y = 380 + col * 330, 320 + row * 135
+            draw.rectangle((x, y, x + 280, y + 100), fill=(250, 250, 245))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    line = next(r for r in inspection.checklist.all() if "một cửa" in r.text)
+    services.photos_add(
+        inspection=inspection,
+        checklist_result=line,
+        files=[SimpleUploadedFile(PHOTO_2026_NAME, out.getvalue(), content_type="image/jpeg")],
+        by=by,
+    )
 
 
 def _overdue_notices() -> int:
@@ -818,6 +878,8 @@ def _visit_2026(*, plan, team, unit, visit: Visit2026, inspector: User, recorder
         inspection,
         {i: (ChecklistOutcome.PARTLY, "Còn hạn chế (xem phần tồn tại).") for i in visit.partly},
     )
+    if visit.code == PHOTO_2026_UNIT:
+        _demo_photo(inspection, by=inspector)
     for text in visit.strengths:
         services.finding_add(inspection=inspection, kind=FindingKind.STRENGTH, text=text)
     recs = []

@@ -15,7 +15,7 @@ from inspections.choices import (
     InspectionKind,
     MemberRole,
 )
-from inspections.models import Finding, InspectionPlan, InspectionTeam
+from inspections.models import ChecklistTemplate, Finding, InspectionPlan, InspectionTeam
 from inspections.services import MemberData, TargetData
 from units.choices import Level, Role
 from units.models import AdministrativeUnit, User
@@ -381,6 +381,74 @@ class ChecklistForm(forms.Form):
         required=False,
     )
     note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=2000)
+
+
+class ChecklistTemplateForm(forms.Form):
+    """A checklist template: its kind, name and lines (one content per line)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Loại kiểm tra"), choices=InspectionKind.choices)
+    name = forms.CharField(label=gettext_lazy("Tên mẫu"), max_length=300)
+    items = forms.CharField(
+        label=gettext_lazy("Nội dung kiểm tra"),
+        help_text=gettext_lazy("Mỗi dòng một nội dung, theo thứ tự."),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=50000,
+        strip=False,  # blank lines reach the service, which names what is wrong
+    )
+
+    def clean_items(self) -> list[str]:
+        return str(self.cleaned_data["items"]).splitlines()
+
+    @staticmethod
+    def initial_for(template: ChecklistTemplate) -> dict[str, Any]:
+        return {
+            "kind": template.kind,
+            "name": template.name,
+            "items": "\n".join(i.text for i in template.items.all()),
+        }
+
+
+class ChecklistFromTemplateForm(forms.Form):
+    """The template an empty checklist is made from (templates of the inspection's kind)."""
+
+    template = forms.ModelChoiceField(
+        label=gettext_lazy("Mẫu danh mục"), queryset=ChecklistTemplate.objects.none()
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "template").queryset = ChecklistTemplate.objects.filter(kind=kind)
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """Several photos at once, from the phone's camera (accept="image/*" capture)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={
+                "accept": "image/*",
+                "capture": "environment",
+                "multiple": True,
+                "class": "form-control form-control-sm",
+            }
+        )
+
+
+class PhotoField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", PhotoInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(PhotoField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+class PhotoForm(forms.Form):
+    photos = PhotoField(label=gettext_lazy("Ảnh"))
 
 
 class FindingForm(forms.Form):

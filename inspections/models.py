@@ -307,11 +307,83 @@ class Inspection(models.Model):
         return self.held_on or self.scheduled_on
 
 
+class ChecklistTemplate(models.Model):
+    """A checklist template (mẫu danh mục kiểm tra) for one kind of inspection.
+
+    Versioned: once an inspection's checklist was made from it, it is never edited again, only
+    copied into the next `revision` (which keeps `previous`), so every checklist keeps the
+    wording it was made from. The defaults come from the source articles (a data migration).
+    """
+
+    kind = models.CharField(_("loại kiểm tra"), max_length=20, choices=InspectionKind.choices)
+    name = models.CharField(_("tên mẫu"), max_length=300)
+    revision = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("sao chép từ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mẫu danh mục kiểm tra")
+        verbose_name_plural = _("mẫu danh mục kiểm tra")
+        ordering = ["kind", "name", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name", "revision"], name="checklist_template_unique_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.revision})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("inspections:checklist_template_detail", args=[self.pk])
+
+
+class ChecklistTemplateItem(models.Model):
+    """One line of a checklist template (nội dung kiểm tra)."""
+
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    text = models.CharField(_("nội dung kiểm tra"), max_length=500)
+
+    class Meta:
+        verbose_name = _("nội dung của mẫu")
+        verbose_name_plural = _("nội dung của mẫu")
+        ordering = ["template", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class ChecklistResult(models.Model):
-    """The result of one plan content at one inspection (kết quả kiểm tra từng nội dung)."""
+    """The result of one checklist line at one inspection (kết quả kiểm tra từng nội dung).
+
+    The line is a plan content or, for a checklist made from a template, a template item:
+    exactly one of the two.
+    """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="checklist")
-    content = models.ForeignKey(PlanContent, on_delete=models.PROTECT, related_name="results")
+    content = models.ForeignKey(
+        PlanContent, on_delete=models.PROTECT, null=True, blank=True, related_name="results"
+    )
+    template_item = models.ForeignKey(
+        ChecklistTemplateItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="results",
+    )
     outcome = models.CharField(
         _("kết quả"), max_length=10, choices=ChecklistOutcome.choices, blank=True
     )
@@ -320,15 +392,35 @@ class ChecklistResult(models.Model):
     class Meta:
         verbose_name = _("kết quả nội dung kiểm tra")
         verbose_name_plural = _("kết quả nội dung kiểm tra")
-        ordering = ["inspection", "content__position", "content_id"]
+        ordering = [
+            "inspection",
+            "content__position",
+            "template_item__position",
+            "content_id",
+            "template_item_id",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "content"], name="checklist_unique_content"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["inspection", "template_item"], name="checklist_unique_template_item"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(content__isnull=False, template_item__isnull=True)
+                | models.Q(content__isnull=True, template_item__isnull=False),
+                name="checklist_one_source",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.content}: {self.get_outcome_display()}"
+        return f"{self.text}: {self.get_outcome_display()}"
+
+    @property
+    def text(self) -> str:
+        """The line's wording: its plan content's or its template item's."""
+        source = self.content if self.content_id else self.template_item
+        return source.text if source is not None else ""
 
 
 class Finding(models.Model):
@@ -526,3 +618,43 @@ class InspectionReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id} · {self.at:%d/%m/%Y}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo taken at the visit (ảnh chụp hiện trường) of a checklist line or a finding.
+
+    Stored as the server re-encoded it (inspections.photos): a JPEG at most 1600 px on its long
+    side, without EXIF (no GPS position, no camera serial), and a 320 px thumbnail.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    checklist_result = models.ForeignKey(
+        ChecklistResult, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    file = models.FileField(_("ảnh"), upload_to="inspections/photos/%Y/%m/")
+    thumbnail = models.FileField(_("ảnh thu nhỏ"), upload_to="inspections/photos/%Y/%m/")
+    name = models.CharField(_("tên tệp"), max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ảnh hiện trường")
+        verbose_name_plural = _("ảnh hiện trường")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checklist_result__isnull=False, finding__isnull=True)
+                | models.Q(checklist_result__isnull=True, finding__isnull=False),
+                name="photo_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,6 +17,7 @@ from cchc_portal.templatetags.portal import num
 from inspections.choices import FindingKind, InspectionState, MemberRole, RecommendationState
 from inspections.models import (
     ChecklistResult,
+    ChecklistTemplate,
     Finding,
     Inspection,
     InspectionPlan,
@@ -77,8 +78,16 @@ def inspection_for_page(qs: QuerySet[Inspection], pk: int) -> Inspection | None:
         qs.select_related("plan__issuer", "team", "unit", "assessment", "concluded_by")
         .prefetch_related(
             Prefetch("team__members", queryset=TeamMember.objects.order_by("position_order")),
-            Prefetch("checklist", queryset=ChecklistResult.objects.select_related("content")),
-            Prefetch("findings", queryset=Finding.objects.select_related("criterion")),
+            Prefetch(
+                "checklist",
+                queryset=ChecklistResult.objects.select_related(
+                    "content", "template_item"
+                ).prefetch_related("photos"),
+            ),
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related("criterion").prefetch_related("photos"),
+            ),
             Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.select_related(
@@ -266,7 +275,7 @@ def _report_content(inspection: Inspection, minutes_number: str = "") -> dict[st
         ],
         "checklist": [
             {
-                "content": r.content.text,
+                "content": r.text,
                 "outcome": r.get_outcome_display() if r.outcome else "",
                 "note": r.note,
             }
@@ -511,4 +520,12 @@ def calendar_month(user: AnyUser, *, year: int, month: int) -> CalendarMonth:
         previous=previous,
         next=following,
         count=sum(len(v) for v in entries.values()),
+    )
+
+
+def checklist_templates() -> QuerySet[ChecklistTemplate]:
+    """Templates with `item_count` and `used_by` (inspections made from them): one query."""
+    return ChecklistTemplate.objects.select_related("previous").annotate(
+        item_count=Count("items", distinct=True),
+        used_by=Count("items__results__inspection", distinct=True),
     )

@@ -32,9 +32,12 @@ from inspections.choices import (
 )
 from inspections.models import (
     ChecklistResult,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
     DossierCheck,
     Finding,
     Inspection,
+    InspectionPhoto,
     InspectionPlan,
     InspectionReopening,
     InspectionTeam,
@@ -77,6 +80,23 @@ NO_DOSSIERS = gettext_lazy("Đơn vị không có hồ sơ nào tiếp nhận tr
 NOT_CONCLUDABLE = gettext_lazy("Cuộc kiểm tra đã kết luận rồi.")
 NOT_CONCLUDED = gettext_lazy("Chỉ mở lại được cuộc kiểm tra đã kết luận.")
 REOPEN_REASON_REQUIRED = gettext_lazy("Phải ghi lý do mở lại.")
+TEMPLATE_USED = gettext_lazy(
+    "Mẫu {template} đã được dùng cho cuộc kiểm tra: không sửa được, hãy sao chép thành phiên "
+    "bản mới."
+)
+TEMPLATE_NO_ITEMS = gettext_lazy("Mẫu phải có ít nhất một nội dung kiểm tra.")
+TEMPLATE_ITEM_TOO_LONG = gettext_lazy(
+    "Dòng {line} dài {length} ký tự: mỗi nội dung kiểm tra tối đa {limit} ký tự."
+)
+TEMPLATE_OTHER_KIND = gettext_lazy(
+    "Mẫu {template} dành cho {kind}, không dùng cho {inspection_kind}."
+)
+CHECKLIST_NOT_EMPTY = gettext_lazy(
+    "Cuộc kiểm tra đã có danh mục kiểm tra: chỉ lập từ mẫu khi danh mục còn trống."
+)
+PHOTOS_REQUIRED = gettext_lazy("Chưa chọn ảnh nào.")
+PHOTOS_TOO_MANY = gettext_lazy("Tối đa {limit} ảnh một lần (đã chọn {count}).")
+MAX_PHOTOS_PER_UPLOAD = 10
 HELD_ON_REQUIRED = gettext_lazy("Chưa nhập ngày kiểm tra thực tế.")
 NOT_CLOSABLE = gettext_lazy("Chỉ đóng được khi mọi kiến nghị đã được xác nhận khắc phục.")
 REMEDIATION_NOT_ALLOWED = gettext_lazy("Kiến nghị đã được xác nhận, không báo cáo thêm.")
@@ -424,7 +444,8 @@ def inspection_save(
     version: int | None = None,
     by: User | None = None,
 ) -> Inspection:
-    """Create or edit an inspection; its checklist follows the plan's contents.
+    """Create or edit an inspection; its checklist follows the plan's contents (unless it was
+    made from a checklist template: then the template's lines stay alone).
 
     The inspected period defaults to the plan's. `version`: the one the editing user loaded;
     an inspection saved since is refused (StaleEdit).
@@ -477,11 +498,12 @@ def inspection_save(
     inspection.full_clean()
     inspection.save()
     inspection.sites.set([s for s in sites if s.is_within(unit)])
-    present = set(inspection.checklist.values_list("content_id", flat=True))
-    ChecklistResult.objects.bulk_create(
-        ChecklistResult(inspection=inspection, content=c)
-        for c in plan.contents.exclude(pk__in=present)
-    )
+    present = list(inspection.checklist.values_list("content_id", "template_item_id"))
+    if not any(item_id for _content_id, item_id in present):  # not made from a template
+        ChecklistResult.objects.bulk_create(
+            ChecklistResult(inspection=inspection, content=c)
+            for c in plan.contents.exclude(pk__in=[c for c, _item in present])
+        )
     return inspection
 
 
@@ -494,6 +516,172 @@ def checklist_record(*, result: ChecklistResult, outcome: str, note: str = "") -
     result.save(update_fields=["outcome", "note"])
     _start(result.inspection)
     return result
+
+
+# --- checklist templates ---------------------------------------------------------------------
+
+
+def _template_lines(items: Sequence[str]) -> list[str]:
+    """The template's lines, stripped, blank ones dropped; a line too long names its number."""
+    limit = ChecklistTemplateItem._meta.get_field("text").max_length or 500
+    lines = []
+    for number, raw in enumerate(items, start=1):
+        text = raw.strip()
+        if len(text) > limit:
+            raise ValidationError(
+                {"items": TEMPLATE_ITEM_TOO_LONG.format(line=number, length=len(text), limit=limit)}
+            )
+        if text:
+            lines.append(text)
+    if not lines:
+        raise ValidationError({"items": TEMPLATE_NO_ITEMS})
+    return lines
+
+
+def checklist_template_is_used(template: ChecklistTemplate) -> bool:
+    """Used: some inspection's checklist was made from it (then it is frozen)."""
+    return ChecklistResult.objects.filter(template_item__template=template).exists()
+
+
+@transaction.atomic
+def checklist_template_save(
+    *,
+    template: ChecklistTemplate | None = None,
+    kind: str,
+    name: str,
+    items: Sequence[str],
+    by: User | None = None,
+) -> ChecklistTemplate:
+    """Create a template, or edit one no checklist was made from (else TEMPLATE_USED)."""
+    lines = _template_lines(items)
+    if template is not None:
+        template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+        if checklist_template_is_used(template):
+            raise ValidationError(TEMPLATE_USED.format(template=template))
+        template.kind, template.name = kind, name.strip()
+    else:
+        template = ChecklistTemplate(kind=kind, name=name.strip(), created_by=by)
+        template.revision = _next_revision(kind, template.name)
+    template.full_clean()
+    template.save()
+    template.items.all().delete()
+    ChecklistTemplateItem.objects.bulk_create(
+        ChecklistTemplateItem(template=template, position=i, text=text)
+        for i, text in enumerate(lines)
+    )
+    return template
+
+
+def _next_revision(kind: str, name: str) -> int:
+    latest = (
+        ChecklistTemplate.objects.filter(kind=kind, name=name)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    return (latest or 0) + 1
+
+
+@transaction.atomic
+def checklist_template_copy(
+    *, template: ChecklistTemplate, by: User | None = None
+) -> ChecklistTemplate:
+    """The next revision of a template, with its lines: the way to change a used one."""
+    copy = ChecklistTemplate.objects.create(
+        kind=template.kind,
+        name=template.name,
+        revision=_next_revision(template.kind, template.name),
+        previous=template,
+        created_by=by,
+    )
+    ChecklistTemplateItem.objects.bulk_create(
+        ChecklistTemplateItem(template=copy, position=item.position, text=item.text)
+        for item in template.items.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def checklist_from_template(
+    *, inspection: Inspection, template: ChecklistTemplate
+) -> list[ChecklistResult]:
+    """Make an empty checklist from a template of the inspection's kind (one line per item)."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _require_editable(inspection)
+    if template.kind != inspection.kind:
+        raise ValidationError(
+            {
+                "template": TEMPLATE_OTHER_KIND.format(
+                    template=template,
+                    kind=template.get_kind_display(),
+                    inspection_kind=inspection.get_kind_display(),
+                )
+            }
+        )
+    if inspection.checklist.exists():
+        raise ValidationError(CHECKLIST_NOT_EMPTY)
+    results = ChecklistResult.objects.bulk_create(
+        ChecklistResult(inspection=inspection, template_item=item) for item in template.items.all()
+    )
+    _start(inspection)
+    return results
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def photos_add(
+    *,
+    inspection: Inspection,
+    files: Sequence[UploadedFile],
+    by: User | None = None,
+    checklist_result: ChecklistResult | None = None,
+    finding: Finding | None = None,
+) -> list[InspectionPhoto]:
+    """Photos of a checklist line or a finding, re-encoded by inspections.photos.
+
+    Every file is decoded and re-encoded before any is stored: one bad file refuses them all.
+    Stored names are random (never a dotfile), the files 0600 (PrivateFileSystemStorage).
+    """
+    from uuid import uuid4
+
+    from django.core.files.base import ContentFile
+
+    from inspections import photos
+
+    _require_editable(inspection)
+    if (checklist_result is None) == (finding is None):
+        raise ValueError("a photo is of a checklist line or of a finding")
+    subject = checklist_result or finding
+    assert subject is not None
+    if subject.inspection_id != inspection.pk:
+        raise ValueError("the line or finding belongs to another inspection")
+    if not files:
+        raise ValidationError({"photos": PHOTOS_REQUIRED})
+    if len(files) > MAX_PHOTOS_PER_UPLOAD:
+        raise ValidationError(
+            {"photos": PHOTOS_TOO_MANY.format(limit=MAX_PHOTOS_PER_UPLOAD, count=len(files))}
+        )
+    processed = [photos.process(upload) for upload in files]
+    made = []
+    for upload, done in zip(files, processed, strict=True):
+        stem = uuid4().hex
+        photo = InspectionPhoto(
+            inspection=inspection,
+            checklist_result=checklist_result,
+            finding=finding,
+            name=uploads.safe_file_name(upload.name or "")[:255],
+            width=done.width,
+            height=done.height,
+            uploaded_by=by,
+        )
+        photo.file.save(f"{stem}.jpg", ContentFile(done.photo), save=False)
+        photo.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(done.thumbnail), save=False)
+        photo.save()
+        made.append(photo)
+    _start(inspection)
+    return made
 
 
 @transaction.atomic
@@ -676,7 +864,7 @@ def conclusion_problems(inspection: Inspection) -> list[str]:
     problems = []
     if inspection.held_on is None:
         problems.append(str(HELD_ON_REQUIRED))
-    missing = [r.content.text for r in _checklist_rows(inspection) if not r.outcome]
+    missing = [r.text for r in _checklist_rows(inspection) if not r.outcome]
     if missing:
         problems.append(
             str(CHECKLIST_UNANSWERED.format(count=len(missing), items="; ".join(missing)))
@@ -689,7 +877,7 @@ def _checklist_rows(inspection: Inspection) -> list[ChecklistResult]:
     cache = getattr(inspection, "_prefetched_objects_cache", {})
     if "checklist" in cache:
         return list(inspection.checklist.all())
-    return list(inspection.checklist.select_related("content"))
+    return list(inspection.checklist.select_related("content", "template_item"))
 
 
 @transaction.atomic

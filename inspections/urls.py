@@ -22,6 +22,23 @@ urlpatterns = [
         views.checklist_record,
         name="checklist_record",
     ),
+    path(
+        "<int:pk>/checklist/from-template/",
+        views.checklist_from_template,
+        name="checklist_from_template",
+    ),
+    path(
+        "<int:pk>/checklist/<int:result_id>/photos/",
+        views.checklist_photos_add,
+        name="checklist_photos_add",
+    ),
+    path(
+        "<int:pk>/findings/<int:finding_id>/photos/",
+        views.finding_photos_add,
+        name="finding_photos_add",
+    ),
+    path("photos/<int:pk>/", views.photo_file, name="photo_file"),
+    path("photos/<int:pk>/thumb/", views.photo_thumbnail, name="photo_thumbnail"),
     path("<int:pk>/findings/", views.finding_add, name="finding_add"),
     path(
         "<int:pk>/findings/<int:finding_id>/delete/",
@@ -46,6 +63,15 @@ urlpatterns = [
         "plans/<int:pk>/inspections.xlsx",
         views.plan_inspections_xlsx,
         name="plan_inspections_xlsx",
+    ),
+    path("checklists/", views.checklist_template_list, name="checklist_template_list"),
+    path("checklists/new/", views.checklist_template_edit, name="checklist_template_create"),
+    path("checklists/<int:pk>/", views.checklist_template_detail, name="checklist_template_detail"),
+    path(
+        "checklists/<int:pk>/edit/", views.checklist_template_edit, name="checklist_template_edit"
+    ),
+    path(
+        "checklists/<int:pk>/copy/", views.checklist_template_copy, name="checklist_template_copy"
     ),
     path("teams/", views.TeamListView.as_view(), name="team_list"),
     path("teams/new/", views.team_edit, name="team_create"),

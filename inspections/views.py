@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,7 @@ from django_tables2 import SingleTableMixin, SingleTableView
 from cchc_portal import versioning
 from cchc_portal.docx import docx_response
 from cchc_portal.http import AuthedHttpRequest
+from cchc_portal.middleware import captures_photos
 from cchc_portal.pdf import pdf_response
 from cchc_portal.permissions import get_visible_or_404, require, user_passes
 from cchc_portal.xlsx import xlsx_response
@@ -30,9 +31,11 @@ from inspections import exports, forms, selectors, services
 from inspections.choices import RecommendationState
 from inspections.filters import InspectionFilter, InspectionPlanFilter, RecommendationFilter
 from inspections.models import (
+    ChecklistTemplate,
     DossierCheck,
     Finding,
     Inspection,
+    InspectionPhoto,
     InspectionPlan,
     InspectionTeam,
     Recommendation,
@@ -350,12 +353,16 @@ def _page_context(request: AuthedHttpRequest, inspection: Inspection, **forms_: 
         "pick_form": forms_.get("pick_form") or forms.DossierPickForm(),
         "draw_form": forms.DossierDrawForm(),
         "section_errors": forms_.get("section_errors", []),
+        "saved_result": forms_.get("saved_result"),
+        "template_form": forms_.get("template_form")
+        or forms.ChecklistFromTemplateForm(kind=inspection.kind),
         "conclude_form": forms.ConcludeForm(initial={"notice_number": inspection.notice_number}),
         "reopen_form": forms.ReopenForm(),
         "today": timezone.localdate(),
     }
 
 
+@captures_photos
 def inspection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     context = _page_context(request, inspection)
@@ -477,7 +484,143 @@ def checklist_record(request: AuthedHttpRequest, pk: int, result_id: int) -> Htt
             errors = list(exc.messages)
     else:
         errors = _form_errors(form)
+    saved = None if errors else result.pk  # the row says "Đã lưu"
+    return _section(request, pk, "checklist", section_errors=errors, saved_result=saved)
+
+
+@require_POST
+def checklist_from_template(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """ "Lập danh mục từ mẫu": an empty checklist made from the chosen template."""
+    inspection = _editable(request, pk)
+    form = forms.ChecklistFromTemplateForm(request.POST, kind=inspection.kind)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.checklist_from_template(
+                inspection=inspection, template=form.cleaned_data["template"]
+            )
+        except ValidationError as exc:
+            errors = list(exc.messages)
+    else:
+        errors = _form_errors(form)
     return _section(request, pk, "checklist", section_errors=errors)
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def _add_photos(request: AuthedHttpRequest, inspection: Inspection, **subject: Any) -> list[str]:
+    form = forms.PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_errors(form)
+    try:
+        services.photos_add(
+            inspection=inspection, files=form.cleaned_data["photos"], by=request.user, **subject
+        )
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+@require_POST
+def checklist_photos_add(request: AuthedHttpRequest, pk: int, result_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    result = inspection.checklist.filter(pk=result_id).first()
+    if result is None:
+        raise Http404
+    errors = _add_photos(request, inspection, checklist_result=result)
+    return _section(request, pk, "checklist", section_errors=errors)
+
+
+@require_POST
+def finding_photos_add(request: AuthedHttpRequest, pk: int, finding_id: int) -> HttpResponse:
+    inspection = _editable(request, pk)
+    finding = inspection.findings.filter(pk=finding_id).first()
+    if finding is None:
+        raise Http404
+    errors = _add_photos(request, inspection, finding=finding)
+    return _section(request, pk, "findings", section_errors=errors)
+
+
+def photo_file(request: AuthedHttpRequest, pk: int, thumb: bool = False) -> FileResponse:
+    """A photo (inline, recorded in the audit trail as a download) or its thumbnail (not
+    recorded: a page shows many): to whoever may see its inspection, else 404."""
+    photo = InspectionPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    get_visible_or_404(Inspection.objects.all(), request.user, pk=photo.inspection_id)
+    if thumb:
+        response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+        del response["Content-Disposition"]  # a picture in the page, not a file handed over
+        return response
+    stem = photo.name.rsplit(".", 1)[0] or "anh"
+    return FileResponse(photo.file.open("rb"), content_type="image/jpeg", filename=f"{stem}.jpg")
+
+
+def photo_thumbnail(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    return photo_file(request, pk, thumb=True)
+
+
+# --- checklist templates ---------------------------------------------------------------------
+
+
+@user_passes("is_provincial")
+def checklist_template_list(request: AuthedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "inspections/checklist_template_list.html",
+        {
+            "templates": list(selectors.checklist_templates()),
+            "title": _("Mẫu danh mục kiểm tra"),
+        },
+    )
+
+
+@user_passes("is_provincial")
+def checklist_template_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(selectors.checklist_templates().prefetch_related("items"), pk=pk)
+    return render(
+        request,
+        "inspections/checklist_template_detail.html",
+        {"template": template, "title": str(template)},
+    )
+
+
+@user_passes("is_provincial")
+def checklist_template_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a template, or edit one no checklist was made from (a used one: copy it)."""
+    template = get_object_or_404(ChecklistTemplate, pk=pk) if pk else None
+    if template is not None and services.checklist_template_is_used(template):
+        messages.error(request, str(services.TEMPLATE_USED).format(template=template))
+        return redirect(template)
+    initial = forms.ChecklistTemplateForm.initial_for(template) if template else None
+    form = forms.ChecklistTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.checklist_template_save(
+                template=template, **form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            for message in _errors(exc, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu mẫu danh mục."))
+            return redirect(saved)
+    title = _("Sửa mẫu %(template)s") % {"template": template} if template else None
+    return render(
+        request,
+        "inspections/checklist_template_form.html",
+        {"form": form, "template": template, "title": title or _("Mẫu danh mục mới")},
+    )
+
+
+@require_POST
+@user_passes("is_provincial")
+def checklist_template_copy(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate.objects.prefetch_related("items"), pk=pk)
+    copy = services.checklist_template_copy(template=template, by=request.user)
+    messages.success(request, _("Đã sao chép thành %(template)s.") % {"template": copy})
+    return redirect("inspections:checklist_template_edit", copy.pk)
 
 
 def _add_to_section(

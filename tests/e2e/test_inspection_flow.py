@@ -86,7 +86,7 @@ def test_plan_team_inspect_conclude_and_print(personas, page, login, tmp_path, s
     for left in (1, 0):
         item = page.locator("#checklist .unanswered").first
         item.locator("select[name=outcome]").select_option("met")
-        item.locator("button[type=submit]").click()
+        item.locator(".checklist-form button[type=submit]").click()
         expect(page.locator("#checklist .unanswered")).to_have_count(left)
 
     # A finding typed and submitted with Enter; focus comes back to the first field.

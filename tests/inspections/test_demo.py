@@ -284,3 +284,30 @@ def test_new_units_recommendations_are_given_to_their_official(demo):
     recs = Recommendation.objects.filter(inspection__plan__year=2026, responsible_unit=user.unit)
     assert recs.count() == 3
     assert set(recs.values_list("responsible_person__username", flat=True)) == {"cumgar.xa"}
+
+
+def test_default_checklist_template_has_its_second_revision(demo):
+    """The demo copies the migration's CCHC template into v2 with a two-tier line, once."""
+    from inspections.models import ChecklistTemplate
+
+    revisions = ChecklistTemplate.objects.filter(name="Danh mục kiểm tra công tác CCHC")
+    assert list(revisions.values_list("revision", flat=True)) == [2, 1]
+    v2 = revisions.get(revision=2)
+    lines = [i.text for i in v2.items.all()]
+    assert len(lines) == 8 and lines[-1] == inspections_demo.TEMPLATE_2026_EXTRA
+    assert v2.previous == revisions.get(revision=1)
+    assert v2.created_by is not None and v2.created_by.username == "thanhtra.daklak"
+    inspections_demo.load(out=lambda s: None)
+    assert revisions.count() == 2
+
+
+def test_commune_visit_has_a_photo_of_its_one_stop_desk(demo):
+    from PIL import Image
+
+    from inspections.models import InspectionPhoto
+
+    photo = InspectionPhoto.objects.get(inspection__unit__code="24280", inspection__plan__year=2026)
+    assert photo.name == inspections_demo.PHOTO_2026_NAME
+    assert "một cửa" in photo.checklist_result.text
+    with Image.open(photo.file.path) as stored:
+        assert stored.size == (1600, 1200)

@@ -71,6 +71,39 @@ PROJECT_APPS = (
     "surveys",
 )
 MISSING_ID = 987654321
+
+
+def _jpeg() -> SimpleUploadedFile:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (10, 20, 30)).save(out, "JPEG")
+    return SimpleUploadedFile("anh.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _with_photo(side) -> None:
+    """A photo on the side's inspection's first checklist line (setup of the photo cases)."""
+    from inspections import services
+
+    inspection = side.inspection
+    services.photos_add(
+        inspection=inspection, checklist_result=inspection.checklist.first(), files=[_jpeg()]
+    )
+
+
+def _photo(side):
+    return side.inspection.photos.first()
+
+
+def _default_template():
+    """The default CCHC checklist template (migration 0009 of inspections)."""
+    from inspections.models import ChecklistTemplate
+
+    return ChecklistTemplate.objects.get(kind="cchc", revision=1)
+
+
 REFUSED = {"login", "403", "404", "405"}
 
 
@@ -834,6 +867,85 @@ MATRIX: dict[str, Case | list[Case]] = {
             data={"outcome": ChecklistOutcome.PARTLY},
             theirs=True,
         ),
+    ],
+    # The checklist of w.ours.inspection is not empty: the service refuses, the page comes back.
+    "inspections:checklist_from_template": [
+        POST(
+            lambda w: {"pk": w.ours.inspection},
+            "login 302 302 403 404 404",
+            data=lambda w: {"template": _default_template().pk},
+        ),
+        POST(
+            lambda w: {"pk": w.theirs.inspection},
+            "login 404 404 404 403 404",
+            data=lambda w: {"template": _default_template().pk},
+            theirs=True,
+        ),
+    ],
+    "inspections:checklist_photos_add": [
+        POST(
+            lambda w: {"pk": w.ours.inspection, "result_id": w.ours.inspection.checklist.first()},
+            "login 302 302 403 404 404",
+            data=lambda w: {"photos": _jpeg()},
+        ),
+        POST(
+            lambda w: {
+                "pk": w.theirs.inspection,
+                "result_id": w.theirs.inspection.checklist.first(),
+            },
+            "login 404 404 404 403 404",
+            data=lambda w: {"photos": _jpeg()},
+            theirs=True,
+        ),
+    ],
+    "inspections:finding_photos_add": [
+        POST(
+            lambda w: {"pk": w.ours.inspection, "finding_id": w.ours.inspection.findings.first()},
+            "login 302 302 403 404 404",
+            data=lambda w: {"photos": _jpeg()},
+        ),
+        POST(
+            lambda w: {
+                "pk": w.theirs.inspection,
+                "finding_id": w.theirs.inspection.findings.first(),
+            },
+            "login 404 404 404 403 404",
+            data=lambda w: {"photos": _jpeg()},
+            theirs=True,
+        ),
+    ],
+    # A photo (and its thumbnail): exactly to those who see its inspection.
+    "inspections:photo_file": [
+        GET(lambda w: {"pk": _photo(w.ours)}, OURS, setup=lambda w: _with_photo(w.ours)),
+        GET(
+            lambda w: {"pk": _photo(w.theirs)},
+            THEIRS,
+            setup=lambda w: _with_photo(w.theirs),
+            theirs=True,
+        ),
+    ],
+    "inspections:photo_thumbnail": [
+        GET(lambda w: {"pk": _photo(w.ours)}, OURS, setup=lambda w: _with_photo(w.ours)),
+        GET(
+            lambda w: {"pk": _photo(w.theirs)},
+            THEIRS,
+            setup=lambda w: _with_photo(w.theirs),
+            theirs=True,
+        ),
+    ],
+    # Templates hold no unit's data: the provincial roles' shared tool.
+    "inspections:checklist_template_list": GET(None, PROVINCIAL),
+    "inspections:checklist_template_create": [
+        GET(None, PROVINCIAL),
+        POST(None, PROVINCIAL, data={}),
+    ],
+    "inspections:checklist_template_detail": GET(lambda w: {"pk": _default_template()}, PROVINCIAL),
+    "inspections:checklist_template_edit": [
+        GET(lambda w: {"pk": _default_template()}, PROVINCIAL),
+        POST(lambda w: {"pk": _default_template()}, PROVINCIAL, data={}),
+    ],
+    "inspections:checklist_template_copy": [
+        POST(lambda w: {"pk": _default_template()}, "login 302 302 403 403 403"),
     ],
     "inspections:finding_add": [
         POST(

@@ -12,6 +12,8 @@ from django.urls import reverse
 from tests.trust.test_access_matrix import MATRIX, ROLES, Case, _data, _kwargs
 
 SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+# Pages with a camera upload (capture="environment"): camera=(self), every other page camera=().
+CAPTURES_PHOTOS = {"inspections:inspection_detail"}
 
 
 def _cases():
@@ -48,7 +50,9 @@ def test_signed_in_responses_are_not_stored(w, client_for, name, index, case):
             assert "Permissions-Policy" in response
             return
         assert response["Cache-Control"] == "no-store", f"{case.method} {url}"
-        assert "camera=()" in response["Permissions-Policy"], url
+        camera = "camera=(self)" if name in CAPTURES_PHOTOS else "camera=()"
+        assert camera in response["Permissions-Policy"], url
+        assert "microphone=()" in response["Permissions-Policy"], url
     finally:
         transaction.savepoint_rollback(sid)
 
