@@ -112,7 +112,9 @@ class QuestionForm(PortalForm):
     text = forms.CharField(
         label=_("Nội dung câu hỏi"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-    criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=Criterion.objects.none())
+    criterion = forms.ModelChoiceField(
+        label=_("Tiêu chí"), queryset=Criterion.objects.none(), empty_label=_("Chọn tiêu chí")
+    )
 
     def __init__(self, *args: Any, leaves: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc_portal.charts import bar_chart
@@ -123,6 +124,15 @@ def questionnaire_import(request: AuthedHttpRequest, set_pk: int) -> HttpRespons
     )
 
 
+DEFAULT_SCALE = [
+    (5, _lazy("Rất hài lòng")),
+    (4, _lazy("Hài lòng")),
+    (3, _lazy("Bình thường")),
+    (2, _lazy("Không hài lòng")),
+    (1, _lazy("Rất không hài lòng")),
+]
+
+
 def _rows(formset: Any) -> list[dict[str, Any]]:
     """The filled, kept rows of a formset, in order (empty extra rows and ticked ones left out)."""
     return [
@@ -140,7 +150,10 @@ def _editor(
     require(request.user.is_provincial_admin)
     leaves = services.survey_leaves(criteria_set)
     initial: dict[str, Any] = {}
-    options_initial: list[dict[str, Any]] = []
+    # A new questionnaire starts on the usual five-level scale (the rows can be changed).
+    options_initial: list[dict[str, Any]] = [
+        {"value": value, "label": label} for value, label in DEFAULT_SCALE
+    ]
     questions_initial: list[dict[str, Any]] = []
     if questionnaire is not None:
         initial = {"title": questionnaire.title, "group": questionnaire.group}
