@@ -25,13 +25,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """The form's model-choice field `name`, typed so its queryset can be narrowed."""
     field = form.fields[name]
@@ -40,7 +33,8 @@ def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any
 
 
 def _date_field(label: StrOrPromise, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput())
+    """A date typed and shown dd/mm/yyyy whatever the browser's language (cchc_portal/forms.py)."""
+    return PortalDateField(label=label, required=required)
 
 
 class VersionedForm(forms.Form):

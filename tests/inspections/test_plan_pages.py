@@ -52,7 +52,7 @@ class TestInspectionFromPlan:
         assert units == {personas.cumgar, personas.eakpam}  # not the ~200 units of the province
         assert list(form.fields["plan"].queryset) == [plan]
         html = response.content.decode()
-        assert 'name="scheduled_on" value="2019-09-30"' in html
+        assert 'name="scheduled_on" value="30/09/2019"' in html  # dd/mm/yyyy in any browser
         assert 'value="Bộ phận một cửa"' in html
         assert re.search(
             rf'<option value="{personas.eakpam.pk}" data-search="xa ea kpam 24280" selected>', html
