@@ -290,3 +290,12 @@ class TestRemediationSeenByBothSides:
         # Overdue stands out on the recommendation's page too.
         html = client.get(rec.get_absolute_url()).content.decode()
         assert "rec-overdue" in html and "Bị trả lại" in html
+
+
+@pytest.mark.parametrize("name", ["team_edit", "inspection_edit"])
+def test_the_version_travels_hidden_without_a_label(personas, client_for, name):
+    obj = make_team(personas) if name == "team_edit" else make_inspection(personas)
+    html = client_for(personas.inspector).get(reverse(f"inspections:{name}", args=[obj.pk]))
+    page = html.content.decode()
+    assert f'type="hidden" name="version" value="{obj.version}"' in page
+    assert 'for="id_version"' not in page  # no stray "Phiên bản" label above the form
