@@ -69,6 +69,10 @@ def test_checklist_from_a_template(personas, page, login, screenshot, viewport, 
     line.locator(".photo-upload button[type=submit]").click()
     thumb = page.locator("#checklist .checklist-item").nth(1).locator("img.photo-thumb")
     expect(thumb).to_have_count(1)
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+    # The element comes with the htmx swap; its picture loads a moment later.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    assert thumb.evaluate("img => img.naturalWidth") == 320
     page.locator("#checklist").scroll_into_view_if_needed()
     screenshot(f"{viewport}-inspection")
