@@ -113,10 +113,14 @@ def _save_form(
     save: Callable[..., Any],
     saved: str,
     title: str,
+    rows: tuple[str, Any] | None = None,
+    template: str = "inspections/form.html",
 ) -> HttpResponse:
-    """The create/edit pattern of plans, teams and inspections: validate the form, call the
-    service, show its errors on the form or go to the saved object."""
-    if request.method == "POST" and form.is_valid():
+    """The create/edit pattern of plans, teams and inspections: validate the form (and its
+    formset of `rows`, given as (context name, formset)), call the service, show its errors on
+    the form or go to the saved object."""
+    formset = rows[1] if rows else None
+    if request.method == "POST" and form.is_valid() & (formset is None or formset.is_valid()):
         try:
             obj = save(**form.cleaned_data, by=request.user)
         except versioning.StaleEdit as exc:
@@ -129,7 +133,8 @@ def _save_form(
         else:
             messages.success(request, saved)
             return redirect(obj)
-    return render(request, "inspections/form.html", {"form": form, "title": title})
+    context = {"form": form, "title": title, **({rows[0]: formset} if rows else {})}
+    return render(request, template, context)
 
 
 @user_passes("is_provincial")
@@ -145,29 +150,14 @@ def plan_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse
         prefix="targets",
         user=request.user,
     )
-    if data is not None and form.is_valid() & targets.is_valid():
-        try:
-            saved = services.plan_save(
-                plan=plan, **form.cleaned_data, targets=targets.targets(), by=request.user
-            )
-        except versioning.StaleEdit as exc:
-            form.refuse_stale(exc.version)
-            for message in exc.messages:
-                form.add_error(None, message)
-        except ValidationError as exc:
-            for message in _errors(exc, form):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã lưu kế hoạch."))
-            return redirect(saved)
-    return render(
+    return _save_form(
         request,
-        "inspections/plan_form.html",
-        {
-            "form": form,
-            "targets": targets,
-            "title": _("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới"),
-        },
+        form=form,
+        save=lambda **kw: services.plan_save(plan=plan, targets=targets.targets(), **kw),
+        saved=_("Đã lưu kế hoạch."),
+        title=_("Sửa kế hoạch") if plan else _("Kế hoạch kiểm tra mới"),
+        rows=("targets", targets),
+        template="inspections/plan_form.html",
     )
 
 
@@ -245,29 +235,14 @@ def team_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse
         prefix="members",
         user=request.user,
     )
-    if data is not None and form.is_valid() & members.is_valid():
-        try:
-            saved = services.team_save(
-                team=team, **form.cleaned_data, members=members.members(), by=request.user
-            )
-        except versioning.StaleEdit as exc:
-            form.refuse_stale(exc.version)
-            for message in exc.messages:
-                form.add_error(None, message)
-        except ValidationError as exc:
-            for message in _errors(exc, form):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã lưu đoàn kiểm tra."))
-            return redirect(saved)
-    return render(
+    return _save_form(
         request,
-        "inspections/team_form.html",
-        {
-            "form": form,
-            "members": members,
-            "title": _("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
-        },
+        form=form,
+        save=lambda **kw: services.team_save(team=team, members=members.members(), **kw),
+        saved=_("Đã lưu đoàn kiểm tra."),
+        title=_("Sửa đoàn kiểm tra") if team else _("Đoàn kiểm tra mới"),
+        rows=("members", members),
+        template="inspections/team_form.html",
     )
 
 
