@@ -436,6 +436,8 @@ def quota_set(
     *, survey: Survey, unit: AdministrativeUnit, group: str, target: int, by: User
 ) -> Quota:
     _require_admin(by)
+    if survey.state != SurveyState.OPEN:  # a closed survey's completion is its record
+        raise SurveyError(SURVEY_NOT_OPEN)
     _asked(survey, group)
     if target < 0:
         raise SurveyError(BAD_TARGET)

@@ -317,3 +317,14 @@ def test_reminders_reach_the_staff_of_units_below_quota_once_a_day(sw):
     assert not Notification.objects.filter(recipient=quangphu_staff).exists()
     with pytest.raises(services.SurveyError):
         services.survey_remind(survey=sw.survey, by=sw.p.inspector)
+
+
+def test_a_closed_surveys_quota_cannot_be_changed(sw):
+    services.quota_set(survey=sw.survey, unit=sw.p.eakpam, group=CITIZENS, target=5, by=sw.p.admin)
+    Survey.objects.filter(pk=sw.survey.pk).update(state=SurveyState.CLOSED)
+    sw.survey.refresh_from_db()
+    with pytest.raises(services.SurveyError, match="Đợt khảo sát đã đóng"):
+        services.quota_set(
+            survey=sw.survey, unit=sw.p.eakpam, group=CITIZENS, target=50, by=sw.p.admin
+        )
+    assert sw.survey.quotas.get(unit=sw.p.eakpam).target == 5
